@@ -1,0 +1,61 @@
+"""The ``matchsim`` command group.
+
+Commands live in their own modules and are imported only when invoked, so
+``matchsim --help`` and a simple ``matchsim match`` start quickly (pandas,
+matplotlib and dask are loaded only by the commands that need them).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from matchsim import __version__
+
+#: command name -> (module, function, one-line help)
+COMMANDS = {
+    "match": ("matchsim.cli.match", "match", "Run the Match on a market file and show who matched where."),
+    "compare": ("matchsim.cli.compare", "compare", "Compare your candidate rank lists and explain which is best."),
+    "run": ("matchsim.cli.run", "run", "Run a Monte Carlo study from a scenario file."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx):
+        return [name for name, (mod, _, _) in COMMANDS.items() if importlib.util.find_spec(mod)]
+
+    def get_command(self, ctx, name):
+        if name not in COMMANDS:
+            return None
+        mod, func, _ = COMMANDS[name]
+        try:
+            module = importlib.import_module(mod)
+        except ModuleNotFoundError as exc:
+            if exc.name == mod:
+                return None
+            raise
+        return getattr(module, func)
+
+    def format_commands(self, ctx, formatter):
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="matchsim")
+def cli():
+    """matchsim: understand the residency Match with your own numbers.
+
+    \b
+    Examples:
+      matchsim match --example nrmp          # the NRMP's worked example
+      matchsim match my_market/              # a folder of CSV files
+      matchsim match market.json --out result.csv
+      matchsim compare mylist.csv            # which of my rank lists is best?
+      matchsim run scenarios/truthful_vs_strategies.toml --out results/
+    """

@@ -1,0 +1,38 @@
+"""The match: deferred acceptance kernels, stability checks and oracles.
+
+Everything here works on :class:`matchsim.market.Market` arrays and returns
+arrays or small frozen dataclasses; nothing imports pandas, click or
+matplotlib.
+"""
+
+from matchsim.engine.brute import (
+    applicant_optimal_brute,
+    blocking_pairs_brute,
+    program_optimal_brute,
+    stable_matchings_brute,
+)
+from matchsim.engine.da import PROPOSING_SIDES, UNRANKED, MatchResult, deferred_acceptance
+from matchsim.engine.reference import deferred_acceptance_reference, deferred_acceptance_steps
+from matchsim.engine.stability import (
+    blocking_pairs,
+    is_feasible,
+    is_individually_rational,
+    is_stable,
+)
+
+__all__ = [
+    "MatchResult",
+    "PROPOSING_SIDES",
+    "UNRANKED",
+    "deferred_acceptance",
+    "deferred_acceptance_reference",
+    "deferred_acceptance_steps",
+    "blocking_pairs",
+    "is_feasible",
+    "is_individually_rational",
+    "is_stable",
+    "stable_matchings_brute",
+    "blocking_pairs_brute",
+    "applicant_optimal_brute",
+    "program_optimal_brute",
+]
