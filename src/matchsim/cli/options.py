@@ -1,0 +1,122 @@
+"""Options and helpers shared by the ``matchsim`` commands.
+
+Kept small and free of heavy imports (no pandas, no rich at module level), so
+that importing a command stays fast.
+
+The one rule every command follows: a mistake in the user's input is an
+:class:`matchsim.errors.InputError`, shown as ONE line on standard error,
+``Error: <file>, row R, column "C": what is wrong; what to do``, with exit
+status 2 and no traceback. Wrap a command body in :func:`user_errors` (or
+decorate the command with :func:`reports_user_errors`) to get that.
+
+Examples
+--------
+>>> import click
+>>> from click.testing import CliRunner
+>>> from matchsim.errors import InputError
+>>> @click.command()
+... @reports_user_errors
+... def demo():
+...     raise InputError("rank 3 is used twice; give each program its own rank",
+...                      file="lists.csv", row=5, column="rank")
+>>> r = CliRunner().invoke(demo)
+>>> r.exit_code
+2
+>>> r.output.strip()
+'Error: lists.csv, row 5, column "rank": rank 3 is used twice; give each program its own rank'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+
+import click
+
+from matchsim.errors import InputError
+
+__all__ = [
+    "USER_ERROR_EXIT",
+    "UserError",
+    "user_errors",
+    "reports_user_errors",
+    "proposing_option",
+    "json_option",
+    "quiet_option",
+    "out_option",
+]
+
+#: Exit status for a mistake in the user's input (click uses 2 for usage errors too).
+USER_ERROR_EXIT = 2
+
+
+class UserError(click.ClickException):
+    """A user's mistake, printed by click as one ``Error: ...`` line, exit status 2."""
+
+    exit_code = USER_ERROR_EXIT
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+@contextlib.contextmanager
+def user_errors():
+    """Turn input mistakes raised inside the block into a one-line :class:`UserError`.
+
+    Catches :class:`~matchsim.errors.InputError` and operating-system errors
+    about files (missing, not readable, a folder where a file was expected).
+    Anything else is a bug and keeps its traceback.
+    """
+    try:
+        yield
+    except InputError as exc:
+        raise UserError(_one_line(str(exc))) from None
+    except OSError as exc:
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        what = exc.strerror or str(exc)
+        raise UserError(_one_line(f"{where}{what}; check the path and that the file can be read")) from None
+
+
+def reports_user_errors(func):
+    """Decorator form of :func:`user_errors` for a click command callback."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with user_errors():
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+def proposing_option(func):
+    """``--proposing applicant|program`` (default ``applicant``, the NRMP's algorithm)."""
+    from matchsim.engine import PROPOSING_SIDES
+
+    return click.option(
+        "--proposing",
+        type=click.Choice(PROPOSING_SIDES),
+        default=PROPOSING_SIDES[0],
+        show_default=True,
+        help="Which side proposes: 'applicant' is the NRMP's algorithm (best stable "
+        "outcome for applicants); 'program' gives the best stable outcome for programs.",
+    )(func)
+
+
+def json_option(func):
+    """``--json``: print one machine-readable JSON document to stdout instead of tables."""
+    return click.option(
+        "--json", "as_json", is_flag=True, help="Print a JSON document instead of tables."
+    )(func)
+
+
+def quiet_option(func):
+    """``--quiet``/``-q``: print nothing but errors."""
+    return click.option("--quiet", "-q", is_flag=True, help="Print nothing except errors.")(func)
+
+
+def out_option(help_text: str):
+    """``--out``/``-o PATH`` with a command-specific help text."""
+    return click.option(
+        "--out", "-o", type=click.Path(dir_okay=True, writable=True), default=None, help=help_text
+    )
