@@ -1,0 +1,568 @@
+"""The menu model: which programs would take you, and what each rank list then gives you.
+
+The theory
+----------
+Fix everybody else's rank lists. Then, in applicant-proposing deferred
+acceptance without couples, one applicant faces a fixed *menu*: the set of
+programs that would take her. Whatever list she submits, she is matched to the
+**first program on her list that is on the menu**, or is unmatched when none
+is (Dubins & Freedman 1981; Roth 1982; this is the "taxation principle" of any
+strategy-proof mechanism: the outcome is the best item of a menu that her own
+report cannot change). Three consequences follow for every possible menu:
+
+* her true order picks the best program on the menu, so no reordering or
+  shortening of it can do better;
+* whether she matches at all depends only on *which* programs are on the
+  list, never on their order;
+* what a program says before the Match may change her beliefs about the menu,
+  never the algorithm.
+
+The probability model
+---------------------
+The applicant does not know her menu. She knows (or guesses) for each program
+``j`` the chance ``c_j`` that it would take her. Programs judge the same
+application, so these events are positively correlated. The model is a
+one-factor Gaussian copula: a common "how strong is my application" factor
+``Z ~ N(0, 1)`` and independent program-specific ``e_j ~ N(0, 1)``; program
+``j`` is on the menu when
+
+    sqrt(rho) * Z + sqrt(1 - rho) * e_j  <  Phi^-1(c_j),
+
+so each program is on the menu with probability exactly ``c_j`` and any two
+programs' latent scores have correlation ``rho`` (``--correlation``, default
+0.5; 0 = programs decide independently, values near 1 = they all decide
+alike). Given ``Z = z`` programs are independent, with
+
+    q_j(z) = Phi((Phi^-1(c_j) - sqrt(rho) z) / sqrt(1 - rho)),
+
+so every outcome probability is a one-dimensional integral over ``z``, which
+Gauss-Hermite quadrature computes to high accuracy (exactly when rho = 0).
+For a list ``L = (l_1, l_2, ...)``
+
+    P(matched to l_k) = E[ q_{l_k}(Z) * prod_{i<k} (1 - q_{l_i}(Z)) ].
+
+Comparisons with the truthful list ``T`` need the joint law of the two
+outcomes on the same menu: "``L`` gives ``a`` and ``T`` gives ``b``" means
+``a`` and ``b`` are on the menu and every program above ``a`` on ``L`` or
+above ``b`` on ``T`` is off it, again a product given ``z``.
+
+The Monte Carlo version samples ``(Z, e)``, hence whole menus, and reads every
+list's outcome off the *same* menus (common random numbers), so differences
+between lists are not blurred by sampling noise.
+
+Outcome indices: program ids ``0..n-1``; ``n`` (the last row/column of a joint
+table) stands for "unmatched".
+
+Examples
+--------
+Two programs, each taking you with probability 1/2, deciding independently:
+
+>>> import numpy as np
+>>> r = compare_lists(np.array([0.5, 0.5]), np.array([1, 2]),
+...                   {"true": [0, 1], "swap": [1, 0], "only B": [1]}, correlation=0.0)
+>>> r.p_match.round(3).tolist()
+[0.75, 0.75, 0.5]
+>>> r.prob.round(3).tolist()[1]  # swap: P(A), P(B), P(unmatched)
+[0.25, 0.5, 0.25]
+>>> r.worse.round(3).tolist(), r.better.tolist()
+([0.0, 0.25, 0.25], [0.0, 0.0, 0.0])
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from statistics import NormalDist
+
+import numpy as np
+from numba import njit
+
+__all__ = [
+    "DEFAULT_CORRELATION",
+    "DEFAULT_SAMPLES",
+    "DEFAULT_NODES",
+    "METHODS",
+    "ListComparison",
+    "compare_lists",
+    "menu_thresholds",
+    "acceptance_given_strength",
+    "sample_menus",
+    "first_on_menu",
+    "joint_from_outcomes",
+    "p_match_of_set",
+    "outcome_utility",
+]
+
+#: Default correlation between programs' decisions (see the module docstring).
+DEFAULT_CORRELATION = 0.5
+#: Default number of sampled menus for the Monte Carlo method.
+DEFAULT_SAMPLES = 100_000
+#: Default number of Gauss-Hermite nodes for the exact method.
+DEFAULT_NODES = 128
+#: Largest correlation accepted (the quadrature loses accuracy as it nears 1).
+MAX_CORRELATION = 0.95
+#: How outcome probabilities can be computed.
+METHODS = ("exact", "sample")
+
+
+# ---------------------------------------------------------------- the model
+def menu_thresholds(chance) -> np.ndarray:
+    """``Phi^-1(chance)`` for each program (``-inf`` for 0, ``+inf`` for 1).
+
+    Examples
+    --------
+    >>> menu_thresholds([0.0, 0.5, 1.0]).tolist()
+    [-inf, 0.0, inf]
+    """
+    c = np.asarray(chance, dtype=np.float64)
+    nd = NormalDist()
+    out = np.empty(c.shape, dtype=np.float64)
+    for i, v in enumerate(c.ravel()):
+        out.flat[i] = -np.inf if v <= 0 else (np.inf if v >= 1 else nd.inv_cdf(float(v)))
+    return out
+
+
+@njit(cache=True)
+def _q_table(t, z, a, b):
+    """``q[k, j] = Phi((t_j - a z_k) / b)``, with ``Phi`` written through ``erfc``."""
+    out = np.empty((z.size, t.size))
+    s = 1.0 / math.sqrt(2.0)
+    for k in range(z.size):
+        for j in range(t.size):
+            x = (t[j] - a * z[k]) / b
+            out[k, j] = 0.5 * math.erfc(-x * s)
+    return out
+
+
+def _check_model(chance, correlation):
+    c = np.ascontiguousarray(chance, dtype=np.float64)
+    if c.ndim != 1:
+        raise ValueError("chance must be a 1-D array with one entry per program")
+    if np.any(~np.isfinite(c)) or np.any((c < 0) | (c > 1)):
+        raise ValueError("every chance must be a number from 0 to 1")
+    rho = float(correlation)
+    if not 0.0 <= rho <= MAX_CORRELATION:
+        raise ValueError(f"correlation must be from 0 to {MAX_CORRELATION}, got {correlation}")
+    return c, rho
+
+
+def acceptance_given_strength(chance, z, correlation=DEFAULT_CORRELATION) -> np.ndarray:
+    """Chance that each program takes you given the common factor ``Z = z``.
+
+    Parameters
+    ----------
+    chance : array_like of float, shape (n_programs,)
+        Unconditional chance of each program.
+    z : array_like of float, shape (k,)
+        Values of the common factor.
+    correlation : float
+        ``rho`` in ``[0, MAX_CORRELATION]``.
+
+    Returns
+    -------
+    ndarray of float64, shape (k, n_programs)
+
+    Examples
+    --------
+    >>> acceptance_given_strength([0.5], [0.0], 0.5).round(3).tolist()
+    [[0.5]]
+    """
+    c, rho = _check_model(chance, correlation)
+    z = np.ascontiguousarray(z, dtype=np.float64).ravel()
+    return _q_table(menu_thresholds(c), z, math.sqrt(rho), math.sqrt(1.0 - rho))
+
+
+def _nodes(n_nodes):
+    """Probabilists' Gauss-Hermite nodes and weights normalised to sum to 1."""
+    z, w = np.polynomial.hermite_e.hermegauss(int(n_nodes))
+    return z, w / w.sum()
+
+
+def sample_menus(chance, n_samples=DEFAULT_SAMPLES, correlation=DEFAULT_CORRELATION, rng=None,
+                 *, return_factor=False):
+    """Draw menus: which programs would take you, in each of ``n_samples`` Matches.
+
+    Parameters
+    ----------
+    chance : array_like of float, shape (n_programs,)
+    n_samples : int
+    correlation : float
+    rng : None, int or numpy.random.Generator
+    return_factor : bool
+        Also return the common factor ``Z`` of each sample.
+
+    Returns
+    -------
+    menus : ndarray of bool, shape (n_samples, n_programs)
+    z : ndarray of float64, shape (n_samples,), only with ``return_factor``
+
+    Examples
+    --------
+    >>> m = sample_menus([0.2, 0.9], 20_000, 0.5, rng=1)
+    >>> m.mean(axis=0).round(2).tolist()
+    [0.2, 0.9]
+    """
+    c, rho = _check_model(chance, correlation)
+    n_samples = int(n_samples)
+    if n_samples < 1:
+        raise ValueError(f"n_samples must be at least 1, got {n_samples}")
+    rng = np.random.default_rng(rng)
+    z = rng.standard_normal(n_samples)
+    e = rng.standard_normal((n_samples, c.size))
+    e *= math.sqrt(1.0 - rho)
+    e += math.sqrt(rho) * z[:, None]
+    menus = e < menu_thresholds(c)
+    return (menus, z) if return_factor else menus
+
+
+# ------------------------------------------------------------------ kernels
+@njit(cache=True)
+def _first_on_menu(menus, ptr, idx, unmatched):
+    n_lists = ptr.size - 1
+    n_s = menus.shape[0]
+    out = np.full((n_lists, n_s), unmatched, dtype=np.int32)
+    for s in range(n_s):
+        for li in range(n_lists):
+            for e in range(ptr[li], ptr[li + 1]):
+                if menus[s, idx[e]]:
+                    out[li, s] = idx[e]
+                    break
+    return out
+
+
+@njit(cache=True)
+def _exact_joint(q, w, lst, tru, n):
+    """``joint[a, b] = P(list gives a, truthful list gives b)``; index ``n`` = unmatched.
+
+    For each node, ``a`` runs down ``lst`` keeping ``base`` = product of
+    ``1 - q`` over the programs above ``a``; for each ``a``, ``b`` runs down
+    ``tru`` keeping ``r`` = product of ``1 - q`` over the programs above ``b``
+    not already in ``base``. Cost: nodes * (len(lst) + 1) * (len(tru) + 1).
+    """
+    pos_l = np.full(n, -1, dtype=np.int64)
+    pos_t = np.full(n, -1, dtype=np.int64)
+    for i in range(lst.size):
+        pos_l[lst[i]] = i
+    for i in range(tru.size):
+        pos_t[tru[i]] = i
+    joint = np.zeros((n + 1, n + 1))
+    nl, nt = lst.size, tru.size
+    for k in range(w.size):
+        base = 1.0
+        for ia in range(nl + 1):
+            if ia < nl:
+                a = lst[ia]
+                qa = q[k, a]
+            else:
+                a = n
+                qa = 1.0
+            r = 1.0
+            for ib in range(nt + 1):
+                if ib < nt:
+                    b = tru[ib]
+                    if a < n and pos_t[a] != -1 and pos_t[a] < ib:
+                        break  # a sits above b on the truthful list: impossible from here on
+                    b_above_a = pos_l[b] != -1 and (a == n or pos_l[b] < ia)
+                    if b_above_a:
+                        continue  # b must be off the menu for the list to reach a
+                    if b == a:
+                        joint[a, b] += w[k] * base * r * qa
+                    else:
+                        joint[a, b] += w[k] * base * r * qa * q[k, b]
+                    r *= 1.0 - q[k, b]
+                else:
+                    if a < n and pos_t[a] != -1:
+                        break  # the truthful list holds a, so it cannot end unmatched
+                    joint[a, n] += w[k] * base * r * qa
+            if ia < nl:
+                base *= 1.0 - qa
+    return joint
+
+
+# ------------------------------------------------------------------ results
+def outcome_utility(preference) -> np.ndarray:
+    """Badness of each outcome, for comparing lists (lower = better).
+
+    Acceptable programs score their preference (1 = best); "unmatched"
+    (index ``n``) scores one more than the last acceptable program; an
+    unacceptable program (preference 0) scores worse than unmatched.
+
+    Examples
+    --------
+    >>> outcome_utility([2, 1, 0]).tolist()
+    [2, 1, 4, 3]
+    """
+    pref = np.asarray(preference, dtype=np.int64)
+    n_acc = int(np.count_nonzero(pref))
+    u = np.where(pref > 0, pref, n_acc + 2)
+    return np.append(u, n_acc + 1)
+
+
+@dataclass(frozen=True, eq=False)
+class ListComparison:
+    """Outcome distributions of candidate rank lists, and how they compare with the true order.
+
+    Attributes
+    ----------
+    names : tuple of str
+        Names of the candidate lists.
+    lists : tuple of ndarray of int64
+        Program ids of each list, first to last.
+    truthful : ndarray of int64
+        The true-order list (all acceptable programs by preference).
+    preference : ndarray of int64, shape (n_programs,)
+        True order (1 = most wanted), 0 = unacceptable.
+    joint : ndarray of float64, shape (n_lists, n_programs + 1, n_programs + 1)
+        ``joint[i, a, b]`` = probability that list ``i`` gives outcome ``a``
+        while the truthful list gives ``b`` on the same menu (index
+        ``n_programs`` = unmatched).
+    method : str
+        ``"exact"``, ``"sample"`` or ``"market"``.
+    n_samples : int
+        Sampled Matches (0 for ``"exact"``).
+    correlation : float
+    """
+
+    names: tuple
+    lists: tuple
+    truthful: np.ndarray
+    preference: np.ndarray
+    joint: np.ndarray
+    method: str
+    n_samples: int
+    correlation: float
+
+    @property
+    def n_programs(self) -> int:
+        return self.preference.size
+
+    @property
+    def prob(self) -> np.ndarray:
+        """P(each outcome) per list, shape (n_lists, n_programs + 1); last column = unmatched."""
+        return self.joint.sum(axis=2)
+
+    @property
+    def truthful_prob(self) -> np.ndarray:
+        """P(each outcome) for the true-order list, shape (n_programs + 1,)."""
+        return self.joint[0].sum(axis=0)
+
+    @property
+    def p_match(self) -> np.ndarray:
+        """P(matched anywhere) per list."""
+        return 1.0 - self.prob[:, -1]
+
+    @property
+    def truthful_p_match(self) -> float:
+        return float(1.0 - self.truthful_prob[-1])
+
+    def p_top(self, k: int) -> np.ndarray:
+        """P(matched to one of your ``k`` most wanted programs) per list."""
+        top = np.append((self.preference >= 1) & (self.preference <= k), False)
+        return self.prob[:, top].sum(axis=1)
+
+    @property
+    def mean_rank(self) -> np.ndarray:
+        """Expected true-order rank of the match, given a match at an acceptable program (nan if none)."""
+        pref = np.append(self.preference, 0).astype(np.float64)
+        acc = pref > 0
+        p = self.prob[:, acc]
+        tot = p.sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(tot > 0, (p * pref[acc]).sum(axis=1) / tot, np.nan)
+
+    def _versus(self):
+        u = outcome_utility(self.preference)
+        diff = np.sign(u[:, None] - u[None, :])  # > 0: the list's outcome is worse
+        return ((self.joint * (diff > 0)).sum(axis=(1, 2)),
+                (self.joint * (diff == 0)).sum(axis=(1, 2)),
+                (self.joint * (diff < 0)).sum(axis=(1, 2)))
+
+    @property
+    def worse(self) -> np.ndarray:
+        """Share of Matches in which each list gives a program you like less than the true order does."""
+        return self._versus()[0]
+
+    @property
+    def same(self) -> np.ndarray:
+        return self._versus()[1]
+
+    @property
+    def better(self) -> np.ndarray:
+        """Share in which a list beats the true order: zero by theory."""
+        return self._versus()[2]
+
+    def pair_loss(self, i: int, a: int, b: int) -> float:
+        """P(list ``i`` gives program ``a`` while the true order gives ``b``)."""
+        return float(self.joint[i, a, b])
+
+
+def _csr(lists):
+    lens = np.array([len(x) for x in lists], dtype=np.int64)
+    ptr = np.zeros(len(lists) + 1, dtype=np.int64)
+    np.cumsum(lens, out=ptr[1:])
+    idx = (np.concatenate([np.asarray(x, dtype=np.int64) for x in lists]) if ptr[-1]
+           else np.zeros(0, dtype=np.int64))
+    return ptr, idx
+
+
+def _check_lists(lists, n):
+    if isinstance(lists, dict):
+        names, seqs = tuple(map(str, lists)), list(lists.values())
+    else:
+        seqs = list(lists)
+        names = tuple(f"list {i + 1}" for i in range(len(seqs)))
+    if not seqs:
+        raise ValueError("give at least one candidate list")
+    out = []
+    for name, s in zip(names, seqs):
+        arr = np.asarray(s, dtype=np.int64).ravel()
+        if arr.size and (arr.min() < 0 or arr.max() >= n):
+            raise ValueError(f"list {name!r} names a program id outside 0..{n - 1}")
+        if np.unique(arr).size != arr.size:
+            raise ValueError(f"list {name!r} names a program twice")
+        out.append(arr)
+    return names, tuple(out)
+
+
+def joint_from_outcomes(outcomes, truthful_outcome, n_programs) -> np.ndarray:
+    """Turn per-Match outcomes into joint outcome frequencies.
+
+    Parameters
+    ----------
+    outcomes : array_like of int, shape (n_lists, n_matches)
+        Program id per list per Match; ``n_programs`` or ``-1`` = unmatched.
+    truthful_outcome : array_like of int, shape (n_matches,)
+    n_programs : int
+
+    Returns
+    -------
+    ndarray of float64, shape (n_lists, n_programs + 1, n_programs + 1)
+
+    Examples
+    --------
+    >>> joint_from_outcomes([[0, 1, -1, 1]], [0, 0, -1, 1], 2)[0].tolist()
+    [[0.25, 0.0, 0.0], [0.25, 0.25, 0.0], [0.0, 0.0, 0.25]]
+    """
+    n = int(n_programs)
+    out = np.asarray(outcomes, dtype=np.int64).copy()
+    tru = np.asarray(truthful_outcome, dtype=np.int64).copy()
+    out[out < 0] = n
+    tru[tru < 0] = n
+    m = n + 1
+    codes = out * m + tru[None, :]
+    joint = np.empty((out.shape[0], m, m))
+    for i in range(out.shape[0]):
+        joint[i] = np.bincount(codes[i], minlength=m * m).reshape(m, m) / out.shape[1]
+    return joint
+
+
+def compare_lists(chance, preference, lists, correlation=DEFAULT_CORRELATION, method="exact",
+                  n_samples=DEFAULT_SAMPLES, rng=None, n_nodes=DEFAULT_NODES) -> ListComparison:
+    """Outcome distributions of candidate lists under the menu model.
+
+    Parameters
+    ----------
+    chance : array_like of float, shape (n_programs,)
+        Chance (0-1) that each program would take you.
+    preference : array_like of int, shape (n_programs,)
+        Your true order, 1 = most wanted; 0 = unacceptable.
+    lists : dict of str -> sequence of int, or sequence of sequences
+        Candidate lists as program ids, first to last.
+    correlation : float
+        ``rho``, from 0 to ``MAX_CORRELATION``.
+    method : {"exact", "sample"}
+        Quadrature over the common factor, or Monte Carlo over sampled menus.
+    n_samples : int
+        Sampled menus (``"sample"`` only).
+    rng : None, int or numpy.random.Generator
+        Seed for ``"sample"``.
+    n_nodes : int
+        Quadrature nodes (``"exact"`` only).
+
+    Returns
+    -------
+    ListComparison
+
+    Raises
+    ------
+    ValueError
+        For a bad method, correlation, chance, preference or list.
+
+    Examples
+    --------
+    >>> r = compare_lists([0.3, 0.6], [1, 2], {"honest": [0, 1], "safe": [1, 0]}, 0.5)
+    >>> float(r.p_match[0] - r.p_match[1])  # order never changes P(match)
+    0.0
+    >>> s = compare_lists([0.3, 0.6], [1, 2], {"honest": [0, 1], "safe": [1, 0]}, 0.5,
+    ...                   method="sample", n_samples=50_000, rng=3)
+    >>> bool(abs(s.worse[1] - r.worse[1]) < 0.01), float(s.better.max())
+    (True, 0.0)
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    c, rho = _check_model(chance, correlation)
+    n = c.size
+    pref = np.asarray(preference, dtype=np.int64).ravel()
+    if pref.size != n:
+        raise ValueError(f"preference has {pref.size} entries for {n} programs")
+    acc = np.flatnonzero(pref > 0)
+    if np.any(pref < 0) or np.unique(pref[acc]).size != acc.size:
+        raise ValueError("preference must hold distinct positive ranks (0 = unacceptable)")
+    names, seqs = _check_lists(lists, n)
+    truthful = acc[np.argsort(pref[acc], kind="stable")]
+    if method == "exact":
+        z, w = _nodes(n_nodes)
+        q = _q_table(menu_thresholds(c), z, math.sqrt(rho), math.sqrt(1.0 - rho))
+        joint = np.stack([_exact_joint(q, w, s, truthful, n) for s in seqs])
+        used = 0
+    else:
+        menus = sample_menus(c, n_samples, rho, rng)
+        joint = _sampled_joint(menus, seqs, truthful, n)
+        used = int(n_samples)
+    return ListComparison(names, seqs, truthful, pref, joint, method, used, rho)
+
+
+def first_on_menu(menus, lists) -> np.ndarray:
+    """Each list's outcome in each sampled menu: the first listed program on the menu.
+
+    Parameters
+    ----------
+    menus : ndarray of bool, shape (n_samples, n_programs)
+    lists : sequence of sequences of int
+
+    Returns
+    -------
+    ndarray of int32, shape (n_lists, n_samples)
+        Program id, or ``UNMATCHED`` (-1).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> first_on_menu(np.array([[True, True], [False, True], [False, False]]), [[0, 1], [1, 0]]).tolist()
+    [[0, 1, -1], [1, 1, -1]]
+    """
+    menus = np.ascontiguousarray(menus, dtype=np.bool_)
+    ptr, idx = _csr([np.asarray(x, dtype=np.int64) for x in lists])
+    return _first_on_menu(menus, ptr, idx, np.int32(-1))
+
+
+def _sampled_joint(menus, seqs, truthful, n):
+    out = first_on_menu(menus, list(seqs) + [truthful])
+    return joint_from_outcomes(out[:-1], out[-1], n)
+
+
+def p_match_of_set(chance, programs, correlation=DEFAULT_CORRELATION, n_nodes=DEFAULT_NODES) -> float:
+    """Exact chance of matching with a list holding ``programs`` (in any order).
+
+    Examples
+    --------
+    >>> round(p_match_of_set([0.5, 0.5, 0.9], [0, 1], 0.0), 6)
+    0.75
+    """
+    c, rho = _check_model(chance, correlation)
+    progs = np.asarray(programs, dtype=np.int64).ravel()
+    if progs.size == 0:
+        return 0.0
+    z, w = _nodes(n_nodes)
+    q = _q_table(menu_thresholds(c[progs]), z, math.sqrt(rho), math.sqrt(1.0 - rho))
+    return float(1.0 - np.dot(w, np.prod(1.0 - q, axis=1)))
