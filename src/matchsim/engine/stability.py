@@ -41,13 +41,13 @@ def _check_assignment(market: Market, assignment) -> np.ndarray:
 
 
 @njit(cache=True)
-def _match_positions(a_ptr, a_idx, rank_at, assignment):
+def _match_positions(a_ptr, a_idx, p_ptr, p_idx, assignment):
     """Position of each applicant's match on their list and the program's rank of them.
 
     ``pos[a]`` is the list position (``a_ptr[a+1] - a_ptr[a]`` when unmatched,
     ``-1`` when matched to a program the applicant did not rank);
-    ``prank[a]`` is the program's 0-based rank of ``a``, or -1 when unmatched
-    or unranked.
+    ``prank[a]`` is the matched program's 0-based rank of ``a`` read from the
+    program's own list, or -1 when unmatched or not on that list.
     """
     n_a = a_ptr.size - 1
     pos = np.empty(n_a, dtype=np.int64)
@@ -60,9 +60,12 @@ def _match_positions(a_ptr, a_idx, rank_at, assignment):
         for e in range(a_ptr[a], a_ptr[a + 1]):
             if a_idx[e] == m:
                 pos[a] = e - a_ptr[a]
-                if rank_at[e] != 2147483647:
-                    prank[a] = rank_at[e]
                 break
+    for p in range(p_ptr.size - 1):
+        for e in range(p_ptr[p], p_ptr[p + 1]):
+            a = p_idx[e]
+            if assignment[a] == p:
+                prank[a] = e - p_ptr[p]
     return pos, prank
 
 
@@ -76,8 +79,10 @@ def _blocking(a_ptr, a_idx, rank_at, cap, assignment, pos, prank):
         m = assignment[a]
         if m >= 0:
             count[m] += 1
-            if prank[a] > worst[m]:
-                worst[m] = prank[a]
+            # a member the program never ranked is worse than anyone it ranked
+            r = prank[a] if prank[a] >= 0 else 2147483647
+            if r > worst[m]:
+                worst[m] = r
     out_a = np.empty(16, dtype=np.int64)
     out_p = np.empty(16, dtype=np.int64)
     k = 0
@@ -106,7 +111,9 @@ def _tables(market: Market, assignment):
     rank_at = _receiver_rank_table(
         market.applicant_ptr, market.applicant_list, market.program_ptr, market.program_list
     )
-    pos, prank = _match_positions(market.applicant_ptr, market.applicant_list, rank_at, assignment)
+    pos, prank = _match_positions(
+        market.applicant_ptr, market.applicant_list, market.program_ptr, market.program_list, assignment
+    )
     return rank_at, pos, prank
 
 
