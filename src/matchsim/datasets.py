@@ -47,7 +47,7 @@ def nrmp_example(anderson_list=None) -> Market:
     --------
     >>> m = nrmp_example()
     >>> m
-    Market(8 applicants, 4 programs, 8 positions, 22 applicant ranks, 25 program ranks)
+    Market(8 applicants, 4 programs, 8 positions, 25 applicant ranks, 25 program ranks)
     >>> m.program_labels()
     ('Mercy', 'City', 'General', 'State')
     """
