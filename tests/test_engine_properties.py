@@ -1,7 +1,7 @@
 """The theorems of two-sided matching, stated as property tests.
 
 References: Gale & Shapley (1962); Roth & Sotomayor (1990), Two-Sided Matching
-(Theorem 5.16 lattice / proposer-optimality, Theorem 5.12 rural hospitals);
+(ch. 5: the lattice of stable matchings, proposer-optimality, the rural hospitals theorem);
 Dubins & Freedman (1981) and Roth (1982) for strategy-proofness.
 """
 
@@ -83,7 +83,7 @@ def test_brute_force_finds_exactly_the_stable_matchings(m):
 def test_rural_hospitals_theorem(m):
     """Every stable matching matches the same applicants and fills the same number of
     positions at each program; a program that is not full gets the same applicants in
-    every stable matching (Roth & Sotomayor 1990, Theorem 5.13)."""
+    every stable matching (Roth 1986; Roth & Sotomayor 1990, ch. 5)."""
     stables = stable_matchings_brute(m)
     ref = stables[0]
     ref_filled = np.bincount(ref[ref >= 0], minlength=m.n_programs)

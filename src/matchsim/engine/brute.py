@@ -133,7 +133,7 @@ def program_optimal_brute(market: Market) -> np.ndarray | None:
 
     In a many-to-one market with strict preferences, the program-optimal
     stable matching is the applicant-pessimal one (Roth & Sotomayor 1990,
-    Corollary 5.17), which is what this oracle looks for.
+    ch. 5), which is what this oracle looks for.
     """
     a_lists, _ = _lists(market)
     stables = stable_matchings_brute(market)

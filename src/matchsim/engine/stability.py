@@ -1,7 +1,7 @@
 """Stability checks for an assignment of applicants to programs.
 
-Definitions (Roth & Sotomayor 1990, Definitions 5.2-5.4, for many-to-one
-markets with strict preferences):
+Definitions (Roth & Sotomayor 1990, ch. 5, for many-to-one markets with strict
+preferences):
 
 * An assignment is *feasible* when no program holds more applicants than its
   capacity.
