@@ -181,3 +181,17 @@ def test_blocking_pairs_kernel_equals_definition(m, data):
     )
     got = [tuple(x) for x in blocking_pairs(m, assignment).tolist()]
     assert got == blocking_pairs_brute(m, assignment)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(markets(max_applicants=4, max_programs=3))
+def test_outcome_is_first_listed_program_on_the_menu(m):
+    """With everybody else fixed, any list gets the first listed program on the
+    applicant's menu (the programs a one-program list would get)."""
+    from matchsim.engine import applicant_menu, outcome_from_menu
+
+    for a in range(m.n_applicants):
+        menu = applicant_menu(m, a)
+        for alt in _all_lists(m.n_programs):
+            got = deferred_acceptance(m.with_applicant_list(a, list(alt))).assignment[a]
+            assert got == outcome_from_menu(menu, alt), (a, alt, np.flatnonzero(menu))

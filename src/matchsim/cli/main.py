@@ -18,6 +18,7 @@ COMMANDS = {
     "match": ("matchsim.cli.match", "match", "Run the Match on a market file and show who matched where."),
     "compare": ("matchsim.cli.compare", "compare", "Compare your candidate rank lists and explain which is best."),
     "run": ("matchsim.cli.run", "run", "Run a Monte Carlo study from a scenario file."),
+    "explain": ("matchsim.cli.explain", "explain", "Replay the Match round by round, and show why list order cannot help."),
 }
 
 
@@ -56,6 +57,7 @@ def cli():
       matchsim match --example nrmp          # the NRMP's worked example
       matchsim match my_market/              # a folder of CSV files
       matchsim match market.json --out result.csv
+      matchsim explain                       # the algorithm, round by round
       matchsim compare mylist.csv            # which of my rank lists is best?
       matchsim run scenarios/truthful_vs_strategies.toml --out results/
     """

@@ -12,6 +12,7 @@ from matchsim.engine.brute import (
     stable_matchings_brute,
 )
 from matchsim.engine.da import PROPOSING_SIDES, UNRANKED, MatchResult, deferred_acceptance
+from matchsim.engine.menu import applicant_menu, outcome_from_menu
 from matchsim.engine.reference import deferred_acceptance_reference, deferred_acceptance_steps
 from matchsim.engine.stability import (
     blocking_pairs,
@@ -22,6 +23,8 @@ from matchsim.engine.stability import (
 
 __all__ = [
     "MatchResult",
+    "applicant_menu",
+    "outcome_from_menu",
     "PROPOSING_SIDES",
     "UNRANKED",
     "deferred_acceptance",
