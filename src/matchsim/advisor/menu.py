@@ -65,7 +65,7 @@ Two programs, each taking you with probability 1/2, deciding independently:
 >>> r.prob.round(3).tolist()[1]  # swap: P(A), P(B), P(unmatched)
 [0.25, 0.5, 0.25]
 >>> r.worse.round(3).tolist(), r.better.tolist()
-([0.0, 0.25, 0.25], [0.0, 0.0, 0.0])
+([0.0, 0.25, 0.5], [0.0, 0.0, 0.0])
 """
 
 from __future__ import annotations
