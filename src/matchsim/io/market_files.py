@@ -1,0 +1,146 @@
+"""Read and write markets as files: a CSV folder, a Parquet folder, or one JSON file.
+
+A *CSV folder* holds three files made in any spreadsheet (see
+``docs/file-formats.md``)::
+
+    my_market/
+      applicant_lists.csv   applicant,rank,program   one row per entry of an applicant's list
+      program_lists.csv     program,rank,applicant   one row per entry of a program's list
+      programs.csv          program,capacity         one row per program
+      applicants.csv        applicant                optional: everybody, in id order
+
+A *Parquet folder* holds the same tables as ``.parquet`` files. A *JSON
+file* is described in :mod:`matchsim.io.market_json`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from matchsim.errors import InputError
+from matchsim.io.market_json import read_market_json, write_market_json
+from matchsim.io.spreadsheet import read_table
+from matchsim.io.tables import TABLES, Source, market_from_frames, market_to_frames
+from matchsim.market import Market
+
+__all__ = ["read_market", "write_market", "MARKET_FORMATS"]
+
+#: Formats :func:`write_market` can write.
+MARKET_FORMATS = ("csv", "json", "parquet")
+
+_REQUIRED = ("applicant_lists", "program_lists", "programs")
+_HOW = ("give a folder holding applicant_lists.csv, program_lists.csv and programs.csv, "
+        "or a market .json file")
+
+
+def _read_csv_folder(folder: Path) -> Market:
+    files = {t: folder / f"{t}.csv" for t in TABLES}
+    frames = {t: read_table(files[t], TABLES[t]) for t in _REQUIRED}
+    if files["applicants"].exists():
+        frames["applicants"] = read_table(files["applicants"], TABLES["applicants"])
+    return market_from_frames(**frames, source=Source(kind="csv", files=files))
+
+
+def _read_parquet_folder(folder: Path) -> Market:
+    files = {t: folder / f"{t}.parquet" for t in TABLES}
+    frames = {}
+    for t in TABLES:
+        if not files[t].exists():
+            if t == "applicants":
+                continue
+            raise InputError(f"file not found; a Parquet market folder needs {t}.parquet", file=files[t])
+        try:
+            frames[t] = pd.read_parquet(files[t])
+        except Exception as exc:  # pyarrow raises many kinds; all mean "not a readable table"
+            raise InputError(f"not a readable Parquet file ({type(exc).__name__}); write it again",
+                             file=files[t]) from None
+        frames[t].columns = [str(c).strip().lower() for c in frames[t].columns]
+    return market_from_frames(**frames, source=Source(kind="frame", files={t: str(f) for t, f in files.items()}))
+
+
+def read_market(path) -> Market:
+    """Read a market from a CSV folder, a Parquet folder or a ``.json`` file.
+
+    Parameters
+    ----------
+    path : str or Path
+        A folder holding ``applicant_lists.csv``, ``program_lists.csv`` and
+        ``programs.csv`` (or the same names ending ``.parquet``), or a JSON
+        file in the ``matchsim-market`` format.
+
+    Returns
+    -------
+    Market
+        With names; ids follow the files (see :mod:`matchsim.io.tables`).
+
+    Raises
+    ------
+    InputError
+        If the path does not exist or a file breaks a rule; the message names
+        the file, the row as a spreadsheet shows it, the column and what to do.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from matchsim.datasets import nrmp_example
+    >>> folder = tempfile.mkdtemp()
+    >>> write_market(nrmp_example(), folder)
+    >>> read_market(folder)
+    Market(8 applicants, 4 programs, 8 positions, 25 applicant ranks, 25 program ranks)
+    """
+    path = Path(path)
+    if path.is_dir():
+        if (path / "applicant_lists.csv").exists() or not (path / "applicant_lists.parquet").exists():
+            return _read_csv_folder(path)
+        return _read_parquet_folder(path)
+    if path.suffix.lower() == ".json":
+        return read_market_json(path)
+    if not path.exists():
+        raise InputError(f"no such file or folder; {_HOW}", file=path)
+    if path.suffix.lower() == ".csv":
+        raise InputError("a market needs three CSV files; put applicant_lists.csv, program_lists.csv "
+                         "and programs.csv in one folder and give the folder", file=path)
+    raise InputError(f"cannot tell what kind of market file this is; {_HOW}", file=path)
+
+
+def write_market(market: Market, path, format: str | None = None) -> None:
+    """Write ``market`` so that :func:`read_market` gives it back unchanged.
+
+    Parameters
+    ----------
+    market : Market
+    path : str or Path
+        A ``.json`` file, or a folder (created if needed) for CSV or Parquet.
+    format : {"csv", "json", "parquet"}, optional
+        Default: ``"json"`` when ``path`` ends in ``.json``, else ``"csv"``.
+
+    Raises
+    ------
+    ValueError
+        If ``format`` is not one of ``MARKET_FORMATS``.
+
+    Notes
+    -----
+    ``applicants.csv`` is written only when some applicant submitted no list;
+    it keeps those applicants, and everybody's ids, on reading back.
+    """
+    path = Path(path)
+    if format is None:
+        format = "json" if path.suffix.lower() == ".json" else "csv"
+    if format not in MARKET_FORMATS:
+        raise ValueError(f"format must be one of {MARKET_FORMATS}, got {format!r}")
+    if format == "json":
+        write_market_json(market, path)
+        return
+    path.mkdir(parents=True, exist_ok=True)
+    frames = market_to_frames(market)
+    stale = path / f"applicants.{format}"
+    if "applicants" not in frames and stale.exists():
+        stale.unlink()  # left by an earlier write; it would change the ids read back
+    for table, frame in frames.items():
+        if format == "csv":
+            frame.to_csv(path / f"{table}.csv", index=False, lineterminator="\n")
+        else:
+            frame.to_parquet(path / f"{table}.parquet", index=False)

@@ -1,0 +1,198 @@
+"""The single-file JSON market format, for scripts.
+
+A market is one JSON object::
+
+    {
+      "format": "matchsim-market",
+      "version": 1,
+      "programs": {
+        "City":  {"capacity": 2, "rank_list": ["Garcia", "Hassan", "Eastman"]},
+        "Mercy": {"capacity": 2, "rank_list": ["Chen", "Garcia"]}
+      },
+      "applicants": {
+        "Anderson": ["City"],
+        "Chen": ["City", "Mercy"]
+      }
+    }
+
+``programs`` maps each program to its number of positions and its rank order
+list (applicant names, most preferred first); ``applicants`` maps each
+applicant to their rank order list (program names, most preferred first). The
+order of the keys fixes the ids. ``format`` and ``version`` identify the
+document; a reader of version 1 rejects a later version. An applicant who is
+only on programs' lists may be left out of ``applicants``; ``rank_list`` may be
+left out for a program that ranks nobody.
+
+The same rules hold as for the CSV folder (see
+:func:`matchsim.io.tables.market_from_frames`); errors name the file and a
+JSON path such as ``programs.City.rank_list[3]`` (the third entry).
+"""
+
+from __future__ import annotations
+
+import json
+from itertools import chain
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from matchsim.errors import InputError
+from matchsim.io.tables import Source, market_from_frames
+from matchsim.market import Market
+
+__all__ = ["MARKET_FORMAT", "MARKET_FORMAT_VERSION", "read_market_json", "market_to_json",
+           "market_from_json", "write_market_json"]
+
+#: Value of the ``"format"`` key of a market document.
+MARKET_FORMAT = "matchsim-market"
+#: Newest version this reader understands.
+MARKET_FORMAT_VERSION = 1
+
+
+def _fail(path, message, column=None):
+    return InputError(message, file=path, column=column)
+
+
+def _check_names(values, path, where):
+    bad = [i for i, v in enumerate(values) if not isinstance(v, str)]
+    if bad:
+        raise _fail(path, f"entry {bad[0] + 1} is {json.dumps(values[bad[0]])}, not a name in quotes; "
+                    "write every name as a JSON string", column=where)
+
+
+def _long_from_mapping(lists: dict, path, owner_col, target_col, section, key=None):
+    owners = list(lists)
+    rows = []
+    for name in owners:
+        value = lists[name] if key is None else lists[name].get(key, [])
+        where = f"{section}.{name}" + (f".{key}" if key else "")
+        if not isinstance(value, list):
+            raise _fail(path, f"expected a list of names, most preferred first, got {type(value).__name__}",
+                        column=where)
+        _check_names(value, path, where)
+        rows.append(value)
+    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+    starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
+    total = int(lengths.sum())
+    return pd.DataFrame({
+        owner_col: np.repeat(np.asarray(owners, dtype=object), lengths),
+        "rank": np.arange(total, dtype=np.int64) - starts + 1,
+        target_col: np.fromiter(chain.from_iterable(rows), dtype=object, count=total),
+    })
+
+
+def market_from_json(doc, path="market.json") -> Market:
+    """Build a market from a parsed JSON document (see the module docstring).
+
+    Parameters
+    ----------
+    doc : dict
+        The parsed document.
+    path : str, optional
+        Name used in error messages.
+
+    Raises
+    ------
+    InputError
+        If the document does not follow the format or breaks a list rule.
+
+    Examples
+    --------
+    >>> m = market_from_json({"format": "matchsim-market", "version": 1,
+    ...     "programs": {"City": {"capacity": 1, "rank_list": ["Ann"]}},
+    ...     "applicants": {"Ann": ["City"]}})
+    >>> m.program_labels(), m.applicant_labels()
+    (('City',), ('Ann',))
+    >>> market_from_json({"programs": {"City": {"capacity": -1}}, "applicants": {}})
+    Traceback (most recent call last):
+    ...
+    matchsim.errors.InputError: market.json, column "programs.City.capacity": the capacity -1 is below 0; give the number of positions as a whole number, 0 or more
+    """
+    path = str(path)
+    if not isinstance(doc, dict):
+        raise _fail(path, 'the document must be a JSON object with "programs" and "applicants"')
+    fmt = doc.get("format", MARKET_FORMAT)
+    if fmt != MARKET_FORMAT:
+        raise _fail(path, f'"format" is {json.dumps(fmt)}, expected "{MARKET_FORMAT}"; '
+                    "is this a matchsim market file?", column="format")
+    version = doc.get("version", MARKET_FORMAT_VERSION)
+    if not isinstance(version, int) or isinstance(version, bool) or version > MARKET_FORMAT_VERSION:
+        raise _fail(path, f"version {json.dumps(version)} is not supported (this matchsim reads "
+                    f"version {MARKET_FORMAT_VERSION}); upgrade matchsim", column="version")
+    for section in ("programs", "applicants"):
+        if section not in doc:
+            raise _fail(path, f'missing "{section}"; a market needs "programs" (name -> capacity and '
+                        'rank_list) and "applicants" (name -> list of programs)')
+        if not isinstance(doc[section], dict):
+            raise _fail(path, f"expected an object mapping names to entries, got "
+                        f"{type(doc[section]).__name__}", column=section)
+    programs = doc["programs"]
+    for name, entry in programs.items():
+        if not isinstance(entry, dict):
+            raise _fail(path, 'each program must be an object like {"capacity": 2, "rank_list": [...]}',
+                        column=f"programs.{name}")
+        if "capacity" not in entry:
+            raise _fail(path, 'missing "capacity"; give the number of positions', column=f"programs.{name}")
+    cap = [programs[p]["capacity"] for p in programs]
+    bad = [i for i, c in enumerate(cap) if isinstance(c, bool) or not isinstance(c, (int, float))]
+    if bad:
+        name = list(programs)[bad[0]]
+        raise _fail(path, f"the capacity {json.dumps(cap[bad[0]])} is not a whole number; give the "
+                    "number of positions as a whole number, 0 or more", column=f"programs.{name}.capacity")
+    prog_frame = pd.DataFrame({"program": np.asarray(list(programs), dtype=object),
+                               "capacity": np.asarray(cap, dtype=np.float64)})
+    program_lists = _long_from_mapping(programs, path, "program", "applicant", "programs", "rank_list")
+    applicant_lists = _long_from_mapping(doc["applicants"], path, "applicant", "program", "applicants")
+    # Applicants keep the document's order, including those with empty lists.
+    applicants = pd.DataFrame({"applicant": np.asarray(list(doc["applicants"]), dtype=object)})
+    return market_from_frames(applicant_lists, program_lists, prog_frame, applicants,
+                              source=Source(kind="json", path=path))
+
+
+def read_market_json(path) -> Market:
+    """Read a market from a JSON file (see the module docstring)."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("file not found; give the path of a market .json file or a folder of CSV files",
+                         file=path)
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise InputError("the file is empty; see docs/file-formats.md for the JSON market format", file=path)
+    try:
+        doc = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InputError("the file is not UTF-8 text; save it as UTF-8", file=path) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON at line {exc.lineno}, character {exc.colno}: {exc.msg}; "
+                         "check for a missing comma, quote or bracket", file=path, row=None) from None
+    return market_from_json(doc, path)
+
+
+def market_to_json(market: Market) -> dict:
+    """The market as a JSON-ready dict in the ``matchsim-market`` format.
+
+    Examples
+    --------
+    >>> from matchsim.datasets import nrmp_small_example
+    >>> doc = market_to_json(nrmp_small_example())
+    >>> doc["format"], doc["programs"]["Mercy"], doc["applicants"]["Chen"]
+    ('matchsim-market', {'capacity': 2, 'rank_list': ['Chen', 'Ford']}, ['City', 'Mercy'])
+    """
+    an = np.asarray(market.applicant_labels(), dtype=object)
+    pn = np.asarray(market.program_labels(), dtype=object)
+    p_rows = np.split(an[market.program_list], market.program_ptr[1:-1]) if market.n_programs else []
+    a_rows = np.split(pn[market.applicant_list], market.applicant_ptr[1:-1]) if market.n_applicants else []
+    caps = market.capacity.tolist()
+    return {
+        "format": MARKET_FORMAT,
+        "version": MARKET_FORMAT_VERSION,
+        "programs": {p: {"capacity": c, "rank_list": r.tolist()} for p, c, r in zip(pn, caps, p_rows)},
+        "applicants": {a: r.tolist() for a, r in zip(an, a_rows)},
+    }
+
+
+def write_market_json(market: Market, path) -> None:
+    """Write ``market`` as a ``matchsim-market`` JSON file."""
+    Path(path).write_text(json.dumps(market_to_json(market), indent=1, ensure_ascii=False) + "\n",
+                          encoding="utf-8")

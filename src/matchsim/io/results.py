@@ -1,0 +1,269 @@
+"""A match result as tidy tables, a JSON document, and files.
+
+Names come back here, at the edge: the engine's
+:class:`~matchsim.engine.MatchResult` holds integer ids only.
+
+Examples
+--------
+>>> from matchsim import deferred_acceptance
+>>> from matchsim.datasets import nrmp_example
+>>> m = nrmp_example()
+>>> r = deferred_acceptance(m)
+>>> result_frame(m, r)
+  applicant  program  rank  list_length  program_rank
+0  Anderson           <NA>            1          <NA>
+1     Brown           <NA>            2          <NA>
+2      Chen    Mercy     2            2             1
+3     Davis  General     3            4             6
+4   Eastman     City     1            4             3
+5      Ford    State     4            4             6
+6    Garcia     City     1            4             1
+7    Hassan    State     1            4             5
+>>> program_frame(m, r)
+   program  capacity  filled  unfilled
+0    Mercy         2       1         1
+1     City         2       2         0
+2  General         2       1         1
+3    State         2       2         0
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from matchsim.errors import InputError
+from matchsim.market import UNMATCHED, Market
+
+__all__ = [
+    "RESULT_FORMAT",
+    "RESULT_FORMAT_VERSION",
+    "RESULT_FILES",
+    "result_frame",
+    "program_frame",
+    "program_members",
+    "result_summary",
+    "result_to_json",
+    "write_result",
+]
+
+#: Value of the ``"format"`` key of a result document.
+RESULT_FORMAT = "matchsim-result"
+RESULT_FORMAT_VERSION = 1
+
+#: File names written when a result goes to a folder.
+RESULT_FILES = {"applicants": "result_applicants.csv", "programs": "result_programs.csv",
+                "summary": "result_summary.json"}
+
+
+def _check(market: Market, result) -> None:
+    if result.assignment.shape != (market.n_applicants,) or result.filled.shape != (market.n_programs,):
+        raise ValueError(
+            f"the result is for {result.assignment.size} applicants and {result.filled.size} programs, "
+            f"the market has {market.n_applicants} and {market.n_programs}"
+        )
+
+
+def _program_rank_of_matches(market: Market, assignment: np.ndarray) -> np.ndarray:
+    """For each applicant, the 1-based rank their program gave them (0 if unmatched or unranked).
+
+    Vectorised: every program-list entry gets the key ``program * n_a +
+    applicant``; the keys are sorted once and each match looked up by binary
+    search.
+    """
+    n_a = market.n_applicants
+    lengths = market.program_list_lengths
+    owner = np.repeat(np.arange(market.n_programs, dtype=np.int64), lengths)
+    keys = owner * n_a + market.program_list
+    pos = np.arange(keys.size, dtype=np.int64) - np.repeat(market.program_ptr[:-1], lengths) + 1
+    order = np.argsort(keys, kind="stable")
+    keys, pos = keys[order], pos[order]
+    out = np.zeros(n_a, dtype=np.int64)
+    matched = np.flatnonzero(assignment != UNMATCHED)
+    if matched.size and keys.size:
+        q = assignment[matched].astype(np.int64) * n_a + matched
+        at = np.minimum(np.searchsorted(keys, q), keys.size - 1)
+        found = keys[at] == q
+        out[matched[found]] = pos[at[found]]
+    return out
+
+
+def result_frame(market: Market, result) -> pd.DataFrame:
+    """One row per applicant: where they matched and at which rank.
+
+    Columns: ``applicant``; ``program`` (empty string when unmatched);
+    ``rank``, the position of the match on the applicant's own list (1 = first
+    choice; ``<NA>`` when unmatched); ``list_length``, the number of programs
+    the applicant ranked; ``program_rank``, the position of the applicant on
+    the program's list. Rows are in applicant id order.
+    """
+    _check(market, result)
+    assignment = np.asarray(result.assignment)
+    matched = assignment != UNMATCHED
+    pn = np.asarray(market.program_labels(), dtype=object)
+    program = np.full(assignment.size, "", dtype=object)
+    program[matched] = pn[assignment[matched]]
+    rank = pd.array(np.where(matched, result.rank, 0), dtype="Int64")
+    rank[~matched] = pd.NA
+    prank = pd.array(_program_rank_of_matches(market, assignment), dtype="Int64")
+    prank[~matched] = pd.NA
+    return pd.DataFrame({
+        "applicant": np.asarray(market.applicant_labels(), dtype=object),
+        "program": program,
+        "rank": rank,
+        "list_length": market.applicant_list_lengths.astype(np.int64),
+        "program_rank": prank,
+    })
+
+
+def program_frame(market: Market, result) -> pd.DataFrame:
+    """One row per program: ``program, capacity, filled, unfilled`` (program id order)."""
+    _check(market, result)
+    capacity = market.capacity.astype(np.int64)
+    filled = np.asarray(result.filled, dtype=np.int64)
+    return pd.DataFrame({
+        "program": np.asarray(market.program_labels(), dtype=object),
+        "capacity": capacity,
+        "filled": filled,
+        "unfilled": capacity - filled,
+    })
+
+
+def program_members(market: Market, result) -> list[list[str]]:
+    """For each program, the names of its matched applicants in the program's rank order.
+
+    Examples
+    --------
+    >>> from matchsim import deferred_acceptance
+    >>> from matchsim.datasets import nrmp_example
+    >>> m = nrmp_example()
+    >>> dict(zip(m.program_labels(), program_members(m, deferred_acceptance(m))))
+    {'Mercy': ['Chen'], 'City': ['Garcia', 'Eastman'], 'General': ['Davis'], 'State': ['Hassan', 'Ford']}
+    """
+    _check(market, result)
+    assignment = np.asarray(result.assignment)
+    matched = np.flatnonzero(assignment != UNMATCHED)
+    prank = _program_rank_of_matches(market, assignment)[matched]
+    order = np.lexsort((prank, assignment[matched]))
+    members = matched[order]
+    counts = np.bincount(assignment[matched], minlength=market.n_programs)
+    an = np.asarray(market.applicant_labels(), dtype=object)
+    return [chunk.tolist() for chunk in np.split(an[members], np.cumsum(counts)[:-1])]
+
+
+def result_summary(market: Market, result) -> dict:
+    """Headline counts: applicants matched, positions filled, proposals, rounds.
+
+    Examples
+    --------
+    >>> from matchsim import deferred_acceptance
+    >>> from matchsim.datasets import nrmp_example
+    >>> m = nrmp_example()
+    >>> s = result_summary(m, deferred_acceptance(m))
+    >>> s["matched"], s["applicants"], s["filled"], s["positions"]
+    (6, 8, 6, 8)
+    """
+    _check(market, result)
+    filled = int(np.asarray(result.filled).sum(dtype=np.int64))
+    n_matched = int(np.count_nonzero(np.asarray(result.assignment) != UNMATCHED))
+    return {
+        "proposing": result.proposing,
+        "applicants": market.n_applicants,
+        "matched": n_matched,
+        "unmatched": market.n_applicants - n_matched,
+        "programs": market.n_programs,
+        "positions": market.n_positions,
+        "filled": filled,
+        "unfilled": market.n_positions - filled,
+        "proposals": int(result.proposals),
+        "rounds": int(result.rounds),
+    }
+
+
+def result_to_json(market: Market, result) -> dict:
+    """The result as a JSON-ready dict (format ``matchsim-result``, version 1).
+
+    Keys: ``format``, ``version``, ``summary`` (see :func:`result_summary`),
+    ``applicants`` (one object per applicant: ``applicant``, ``program``
+    (``null`` when unmatched), ``rank``, ``list_length``, ``program_rank``)
+    and ``programs`` (``program``, ``capacity``, ``filled``, ``unfilled``,
+    ``matched``: names in the program's rank order).
+
+    Examples
+    --------
+    >>> from matchsim import deferred_acceptance
+    >>> from matchsim.datasets import nrmp_example
+    >>> m = nrmp_example()
+    >>> doc = result_to_json(m, deferred_acceptance(m))
+    >>> doc["applicants"][0]
+    {'applicant': 'Anderson', 'program': None, 'rank': None, 'list_length': 1, 'program_rank': None}
+    >>> doc["programs"][1]
+    {'program': 'City', 'capacity': 2, 'filled': 2, 'unfilled': 0, 'matched': ['Garcia', 'Eastman']}
+    """
+    frame = result_frame(market, result)
+    frame["program"] = frame["program"].where(frame["program"] != "", None)
+    applicants = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+    programs = program_frame(market, result).to_dict(orient="records")
+    for row, members in zip(programs, program_members(market, result)):
+        row["matched"] = members
+    return {
+        "format": RESULT_FORMAT,
+        "version": RESULT_FORMAT_VERSION,
+        "summary": result_summary(market, result),
+        "applicants": [{k: _plain(v) for k, v in row.items()} for row in applicants],
+        "programs": [{k: _plain(v) for k, v in row.items()} for row in programs],
+    }
+
+
+def _plain(value):
+    """numpy scalars -> Python scalars, so that ``json`` can write them."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def write_result(market: Market, result, path) -> list[Path]:
+    """Write a result: ``.csv`` (applicant table), ``.json`` (full document) or a folder.
+
+    Parameters
+    ----------
+    market : Market
+    result : MatchResult
+    path : str or Path
+        A file ending ``.csv`` or ``.json``, or a folder (an existing one, or
+        a path ending in ``/``), which receives ``result_applicants.csv``,
+        ``result_programs.csv`` and ``result_summary.json``.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+
+    Raises
+    ------
+    InputError
+        If the path is neither ``.csv``, ``.json`` nor a folder.
+    """
+    text = str(path)
+    path = Path(path)
+    if text.endswith(("/", os.sep)) or path.is_dir():
+        path.mkdir(parents=True, exist_ok=True)
+        files = [path / RESULT_FILES[k] for k in ("applicants", "programs", "summary")]
+        result_frame(market, result).to_csv(files[0], index=False, lineterminator="\n")
+        program_frame(market, result).to_csv(files[1], index=False, lineterminator="\n")
+        files[2].write_text(json.dumps(result_summary(market, result), indent=1) + "\n", encoding="utf-8")
+        return files
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".json"):
+        raise InputError("cannot tell how to write the result; end the name in .csv or .json, "
+                         "or in / for a folder of tables", file=path)
+    if not path.parent.exists():
+        raise InputError("the folder to write into does not exist; create it first", file=path)
+    if suffix == ".csv":
+        result_frame(market, result).to_csv(path, index=False, lineterminator="\n")
+    else:
+        path.write_text(json.dumps(result_to_json(market, result), indent=1, ensure_ascii=False) + "\n",
+                        encoding="utf-8")
+    return [path]
