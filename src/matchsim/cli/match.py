@@ -1,0 +1,172 @@
+"""``matchsim match``: run the Match on a market and show who matched where.
+
+The command reads a market (:func:`matchsim.io.read_market`) or takes a
+built-in example, runs :func:`matchsim.engine.deferred_acceptance`, and shows
+the result as tables, as JSON, or writes it to files
+(:func:`matchsim.io.write_result`). pandas and rich are imported only when the
+command runs, so ``matchsim --help`` stays quick.
+"""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from matchsim.cli.options import (
+    json_option,
+    out_option,
+    proposing_option,
+    quiet_option,
+    user_errors,
+)
+
+__all__ = ["match", "EXAMPLES", "DEFAULT_LIMIT"]
+
+#: ``--example`` name -> function in :mod:`matchsim.datasets` that builds it.
+EXAMPLES = {
+    "nrmp": "nrmp_example",
+    "nrmp-small": "nrmp_small_example",
+}
+
+#: Rows shown per table unless ``--all`` or ``--limit`` says otherwise.
+DEFAULT_LIMIT = 30
+
+
+def _load(path, example):
+    if example is not None:
+        import matchsim.datasets
+
+        return getattr(matchsim.datasets, EXAMPLES[example])(), f"the built-in example {example!r}"
+    from matchsim.io import read_market
+
+    return read_market(path), str(path)
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("path", required=False, type=click.Path())
+@click.option("--example", type=click.Choice(list(EXAMPLES)), default=None,
+              help="Run a built-in example instead of a file: 'nrmp' is the NRMP's own worked "
+                   "example (8 applicants, 4 programs), 'nrmp-small' its smaller teaching version.")
+@proposing_option
+@out_option("Also write the result: a .csv file (one row per applicant), a .json file (everything), "
+            "or a folder ending in / (applicant and program tables and a summary).")
+@json_option
+@quiet_option
+@click.option("--all", "show_all", is_flag=True, help="Show every row, however large the market.")
+@click.option("--limit", type=click.IntRange(1), default=DEFAULT_LIMIT, show_default=True,
+              help="Rows shown per table (the summary always covers everybody).")
+def match(path, example, proposing, out, as_json, quiet, show_all, limit):
+    """Run the Match on a market and show who matched where.
+
+    PATH is a folder holding applicant_lists.csv, program_lists.csv and
+    programs.csv, or one market .json file (see docs/file-formats.md).
+
+    The output lists every applicant with the program they matched and where
+    that program was on their own rank list, each program's filled and
+    unfilled positions, the applicants left unmatched, and a one-line summary.
+
+    \b
+    Examples:
+      matchsim match --example nrmp                 # the NRMP's worked example
+      matchsim match examples/nrmp                  # the same market, as CSV files
+      matchsim match my_market/ --out result.csv    # also save one row per applicant
+      matchsim match market.json --json             # machine-readable output
+      matchsim match my_market/ --proposing program # the program-proposing version
+    """
+    if (path is None) == (example is None):
+        raise click.UsageError("give either a PATH (a CSV folder or a .json file) or --example, "
+                               "not both" if path is not None else
+                               "give a PATH (a CSV folder or a .json file), or --example nrmp")
+    from matchsim.engine import deferred_acceptance
+
+    with user_errors():
+        market, label = _load(path, example)
+        result = deferred_acceptance(market, proposing)
+        written = []
+        if out is not None:
+            from matchsim.io import write_result
+
+            written = write_result(market, result, out)
+    if as_json:
+        from matchsim.io import result_to_json
+
+        doc = result_to_json(market, result)
+        doc["market"] = label
+        click.echo(json.dumps(doc, indent=1, ensure_ascii=False))
+        return
+    if quiet:
+        return
+    _show(market, result, label, None if show_all else limit, written)
+
+
+def _show(market, result, label, limit, written):
+    """Print the result as rich tables (at most ``limit`` rows each, None = all)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from matchsim.io import program_frame, program_members, result_frame, result_summary
+
+    console = Console(highlight=False, soft_wrap=True)
+    s = result_summary(market, result)
+    side = ("applicant-proposing, the NRMP's algorithm" if result.proposing == "applicant"
+            else "program-proposing")
+    console.print(f"[bold]Match of {label}[/bold] ({side})")
+
+    apps = result_frame(market, result)
+    shown = apps if limit is None else apps.head(limit)
+    table = Table(title="Applicants", title_justify="left")
+    table.add_column("Applicant")
+    table.add_column("Matched to")
+    table.add_column("Rank on own list", justify="right")
+    table.add_column("Program's rank of them", justify="right")
+    p_lengths = market.program_list_lengths
+    p_index = {name: p for p, name in enumerate(market.program_labels())}
+    for row in shown.itertuples(index=False):
+        if row.program == "":
+            table.add_row(row.applicant, "[red]unmatched[/red]", f"- of {row.list_length}", "-")
+        else:
+            p = p_index[row.program]
+            table.add_row(row.applicant, row.program, f"{row.rank} of {row.list_length}",
+                          f"{row.program_rank} of {p_lengths[p]}")
+    console.print(table)
+    _more(console, len(apps) - len(shown), "applicants")
+
+    progs = program_frame(market, result)
+    members = program_members(market, result)
+    shown = progs if limit is None else progs.head(limit)
+    table = Table(title="Programs", title_justify="left")
+    table.add_column("Program")
+    table.add_column("Positions", justify="right")
+    table.add_column("Filled", justify="right")
+    table.add_column("Unfilled", justify="right")
+    table.add_column("Matched applicants (program's order)")
+    for p, row in enumerate(shown.itertuples(index=False)):
+        names = members[p]
+        text = ", ".join(names[:8]) + (f", ... ({len(names) - 8} more)" if len(names) > 8 else "")
+        unfilled = f"[yellow]{row.unfilled}[/yellow]" if row.unfilled else "0"
+        table.add_row(row.program, str(row.capacity), str(row.filled), unfilled, text)
+    console.print(table)
+    _more(console, len(progs) - len(shown), "programs")
+
+    unmatched = apps.loc[apps["program"] == "", "applicant"].tolist()
+    if unmatched:
+        listed = unmatched if limit is None else unmatched[:limit]
+        tail = f", ... ({len(unmatched) - len(listed)} more)" if len(listed) < len(unmatched) else ""
+        console.print(f"[bold]Unmatched applicants ({len(unmatched)}):[/bold] {', '.join(listed)}{tail}")
+    else:
+        console.print("[bold]Unmatched applicants:[/bold] none")
+    console.print(
+        f"[bold]Summary:[/bold] matched {s['matched']:,}/{s['applicants']:,} applicants; "
+        f"filled {s['filled']:,}/{s['positions']:,} positions ({s['unfilled']:,} unfilled); "
+        f"{s['proposals']:,} {'proposals' if result.proposing == 'applicant' else 'offers'} "
+        f"in {s['rounds']:,} rounds."
+    )
+    for f in written:
+        console.print(f"Wrote {f}")
+
+
+def _more(console, hidden, what):
+    if hidden > 0:
+        console.print(f"... {hidden:,} more {what} not shown; use --all to show every row, "
+                      "or --out FILE to save them.")
