@@ -144,11 +144,11 @@ def _render(report, console):
     if report["true_order_list"] is None:
         rows = rows + [report["true_order"]]
     where = "possible" if report["method"] == "exact" else "simulated"
-    t = Table(title=f"How each list does ({where} Matches)", title_justify="left")
-    for col, just in (("list", "left"), ("chance of matching", "right"), ("1st choice", "right"),
-                      ("top 3", "right"), ("mean rank if matched", "right"),
-                      ("worse than true order", "right"), ("same", "right"), ("better", "right")):
-        t.add_column(col, justify=just)
+    t = Table(title=f"How each list does, over all {where} Matches (worse / same / better: "
+              "compared with your true order on the same Match)", title_justify="left")
+    t.add_column("list", no_wrap=True)
+    for col in ("matched", "1st choice", "top 3", "mean rank if matched", "worse", "same", "better"):
+        t.add_column(col, justify="right")
     for row in rows:
         label = row["name"] + (" (reference)" if row is report["true_order"] else "")
         mean = row["mean_rank_if_matched"]
@@ -158,10 +158,10 @@ def _render(report, console):
     console.print(t)
 
     t = Table(title="Where you match, list by list", title_justify="left")
-    t.add_column("program")
+    t.add_column("program", no_wrap=True)
     t.add_column("your order", justify="right")
     t.add_column("chance", justify="right")
-    t.add_column("signal")
+    t.add_column("signal", no_wrap=True)
     for row in rows:
         t.add_column(row["name"], justify="right")
     order = sorted(range(len(progs)), key=lambda j: (progs[j]["preference"] is None,
@@ -289,6 +289,7 @@ def compare(path, example, correlation, samples, seed, method, market, applicant
         click.echo(json.dumps(report, indent=2))
         return
     console = Console(width=max(100, Console().width), highlight=False)
-    console.print(f"[bold]matchsim compare[/bold]: {f.source}, {len(f.lists)} candidate lists, "
-                  f"{f.n_programs} programs")
+    n_l = len(f.lists)
+    console.print(f"[bold]matchsim compare[/bold]: {f.source}, {n_l} candidate "
+                  f"{'list' if n_l == 1 else 'lists'}, {f.n_programs} programs")
     _render(report, console)

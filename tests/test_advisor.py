@@ -1,0 +1,326 @@
+"""The rank-list advisor: reading, golden probabilities, exact versus Monte Carlo, checks, market mode."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from matchsim.advisor import compare_lists, p_match_of_set, parse_rank_text, read_rank_file
+from matchsim.advisor.checks import check_lists, inversions
+from matchsim.advisor.findings import list_findings
+from matchsim.advisor.market_mode import place_applicant, simulate_list_outcomes, specialty_market
+from matchsim.advisor.menu import first_on_menu, joint_from_outcomes, sample_menus
+from matchsim.advisor.signals import DEFAULT_CHANCE
+from matchsim.engine import deferred_acceptance
+from matchsim.errors import InputError
+from matchsim.market import UNMATCHED
+
+DATA = Path(__file__).parent / "data" / "advisor"
+EXAMPLE = Path(__file__).parents[1] / "src" / "matchsim" / "data" / "mylist_example.csv"
+
+
+# ------------------------------------------------------------------ reading
+def test_shipped_example_reads_and_matches_examples_copy():
+    f = read_rank_file(EXAMPLE)
+    assert f.n_programs == 9
+    assert list(f.lists) == ["honest", "friendly first", "drop reaches"]
+    assert np.array_equal(f.lists["honest"], f.true_order())
+    assert "Riverbend Rehab, Main Campus" in f.programs
+    copy = Path(__file__).parents[1] / "examples" / "mylist.csv"
+    assert copy.read_bytes() == EXAMPLE.read_bytes()
+
+
+def test_excel_semicolon_file_is_tolerated():
+    f = read_rank_file(DATA / "excel_semicolon.csv")
+    assert f.programs == ("Mercy; Downtown", "City", "State")
+    assert f.chance[:2].tolist() == [0.125, 0.4]
+    assert f.chance[2] == DEFAULT_CHANCE["ranked highly"] and not f.chance_given[2]
+    assert f.signal == ("none", "interested", "ranked highly")
+    assert [f.programs[p] for p in f.lists["safe first"]] == ["City", "Mercy; Downtown", "State"]
+    assert list(f.lists) == ["honest", "safe first"]
+
+
+def test_sheets_comma_file_with_plain_percentages_and_unacceptable_program():
+    f = read_rank_file(DATA / "sheets_comma.csv")
+    assert f.programs[0] == "Mercy, Downtown"
+    assert f.chance[:2].tolist() == [0.3, 0.6]  # "60" is read as 60% because the column goes above 1
+    assert f.preference.tolist() == [1, 2, 0]
+    assert f.true_order().tolist() == [0, 1]
+    assert f.lists["honest"].tolist() == [0, 1]
+    assert f.lists["safe first"].tolist() == [1, 0, 2]
+
+
+def test_preferences_are_renumbered_and_gaps_in_ranks_are_fine():
+    f = parse_rank_text("program,preference,L\nA,10,5\nB,20,\nC,15,1\n")
+    assert f.preference.tolist() == [1, 3, 2]
+    assert f.lists["L"].tolist() == [2, 0]
+
+
+@pytest.mark.parametrize(
+    "name, row, column, match",
+    [
+        ("duplicate_rank.csv", 4, "A", r"ranks two programs 3rd"),
+        ("rank_without_program.csv", 3, "program", r"no program name"),
+        ("duplicate_preference.csv", 4, "preference", r"preference 2 is given twice \(also in row 3\)"),
+        ("chance_140.csv", 3, "chance", r'chance of "140%" is impossible'),
+        ("no_lists.csv", 1, None, r"no candidate-list columns"),
+        ("unknown_signal.csv", 2, "signal", r'"maybe" is not a signal'),
+        ("rank_not_number.csv", 2, "A", r'"first" is not a rank'),
+        ("no_program_column.csv", 1, None, r'no "program" column'),
+        ("no_preference_column.csv", 1, None, r'no "preference" column'),
+        ("duplicate_program.csv", 3, "program", r"already in row 2"),
+        ("cell_beyond_header.csv", 3, None, r"no name in row 1"),
+        ("empty_list.csv", 1, "B", r"ranks no programs"),
+        ("chance_not_number.csv", 2, "chance", r"not a chance"),
+        ("preference_not_whole.csv", 2, "preference", r"not a preference"),
+        ("duplicate_column.csv", 1, "A", r"used twice"),
+        ("header_only.csv", 2, None, r"no programs"),
+        ("empty.csv", 1, None, r"empty"),
+    ],
+)
+def test_bad_files_raise_one_input_error_naming_the_place(name, row, column, match):
+    with pytest.raises(InputError, match=match) as info:
+        read_rank_file(DATA / name)
+    err = info.value
+    assert err.file == name and err.row == row and err.column == column
+    assert "\n" not in str(err)
+
+
+# ------------------------------------------------------------ golden cases
+def test_golden_two_programs_independent():
+    r = compare_lists([0.5, 0.5], [1, 2], {"true": [0, 1], "swap": [1, 0], "only B": [1]}, 0.0)
+    np.testing.assert_allclose(r.prob, [[0.5, 0.25, 0.25], [0.25, 0.5, 0.25], [0, 0.5, 0.5]],
+                               atol=1e-12)
+    np.testing.assert_allclose(r.worse, [0, 0.25, 0.5], atol=1e-12)
+    assert r.better.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_golden_three_programs_independent_reversed():
+    # by hand: true order A, B, C with chances .2, .5, .8, independent
+    # true: A .2; B .8*.5 = .4; C .8*.5*.8 = .32; none .8*.5*.2 = .08
+    # reversed: C .8; B .2*.5 = .1; A .2*.5*.2 = .02; none .08
+    # worse: reversed gives C while A or B would take you: .8 * (1 - .8*.5) = .48;
+    #        gives B while A would take you: .2*.5*.2 = .02 -> .50
+    r = compare_lists([0.2, 0.5, 0.8], [1, 2, 3], {"true": [0, 1, 2], "rev": [2, 1, 0]}, 0.0)
+    np.testing.assert_allclose(r.prob[0], [0.2, 0.4, 0.32, 0.08], atol=1e-12)
+    np.testing.assert_allclose(r.prob[1], [0.02, 0.1, 0.8, 0.08], atol=1e-12)
+    assert r.worse[1] == pytest.approx(0.50, abs=1e-12)
+    assert r.p_top(1)[1] == pytest.approx(0.02, abs=1e-12)
+    assert r.mean_rank[0] == pytest.approx((0.2 * 1 + 0.4 * 2 + 0.32 * 3) / 0.92, abs=1e-12)
+
+
+@pytest.mark.parametrize("rho", [0.0, 0.3, 0.5, 0.8, 0.95])
+def test_golden_two_coin_flips_with_correlation(rho):
+    # P(both of two 50% programs take you) = 1/4 + asin(rho) / (2 pi) (Sheppard's formula)
+    both = 0.25 + math.asin(rho) / (2 * math.pi)
+    r = compare_lists([0.5, 0.5], [1, 2], {"swap": [1, 0]}, rho)
+    assert r.worse[0] == pytest.approx(both, abs=2e-4)
+    assert r.p_match[0] == pytest.approx(1 - both, abs=2e-4)
+    assert r.pair_loss(0, 1, 0) == pytest.approx(both, abs=2e-4)
+
+
+def _brute_force_joint(chance, lists, truthful):
+    """Enumerate all 2^n menus of independent programs (an oracle for rho = 0)."""
+    n = len(chance)
+    joint = np.zeros((len(lists), n + 1, n + 1))
+    for menu in itertools.product([False, True], repeat=n):
+        p = np.prod([c if on else 1 - c for c, on in zip(chance, menu)])
+        first = lambda lst: next((q for q in lst if menu[q]), n)  # noqa: E731
+        for i, lst in enumerate(lists):
+            joint[i, first(lst), first(truthful)] += p
+    return joint
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_exact_equals_brute_force_enumeration_when_independent(seed):
+    rng = np.random.default_rng(seed)
+    n = 5
+    chance = rng.uniform(0, 1, n)
+    pref = rng.permutation(n) + 1
+    pref[rng.integers(n)] = 0
+    lists = [rng.permutation(n)[: rng.integers(0, n + 1)] for _ in range(4)]
+    r = compare_lists(chance, pref, lists, 0.0)
+    np.testing.assert_allclose(r.joint, _brute_force_joint(chance, lists, r.truthful), atol=1e-12)
+
+
+@pytest.mark.parametrize("rho", [0.0, 0.5, 0.9])
+def test_exact_and_monte_carlo_agree_within_sampling_error(rho):
+    rng = np.random.default_rng(11)
+    n = 12
+    chance = rng.uniform(0.02, 0.95, n)
+    pref = np.arange(1, n + 1)
+    lists = {f"l{i}": rng.permutation(n)[: rng.integers(3, n + 1)] for i in range(4)}
+    s_count = 60_000
+    e = compare_lists(chance, pref, lists, rho)
+    s = compare_lists(chance, pref, lists, rho, method="sample", n_samples=s_count, rng=5)
+    for a, b in ((e.prob, s.prob), (e.worse, s.worse), (e.p_match, s.p_match)):
+        se = np.sqrt(np.clip(a * (1 - a), 1e-6, None) / s_count)
+        assert np.all(np.abs(a - b) < 5 * se + 1e-9)
+    assert s.better.max() == 0.0 and e.better.max() == 0.0
+
+
+def test_p_match_of_set_matches_list_probability():
+    chance = [0.1, 0.3, 0.6, 0.2]
+    r = compare_lists(chance, [1, 2, 3, 4], {"x": [3, 0, 2]}, 0.4)
+    assert r.p_match[0] == pytest.approx(p_match_of_set(chance, [0, 2, 3], 0.4), abs=1e-12)
+
+
+def test_sample_menus_is_seeded_and_has_the_stated_marginals():
+    a = sample_menus([0.1, 0.5, 0.9], 40_000, 0.5, rng=3)
+    b = sample_menus([0.1, 0.5, 0.9], 40_000, 0.5, rng=3)
+    assert np.array_equal(a, b)
+    np.testing.assert_allclose(a.mean(axis=0), [0.1, 0.5, 0.9], atol=0.01)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"correlation": 1.0}, "correlation must be from 0 to 0.95"),
+        ({"correlation": -0.1}, "correlation must be from 0 to 0.95"),
+        ({"method": "magic"}, "method must be one of"),
+    ],
+)
+def test_compare_lists_rejects_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        compare_lists([0.5], [1], {"a": [0]}, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "chance, pref, lists, match",
+    [
+        ([1.5], [1], {"a": [0]}, "every chance must be a number from 0 to 1"),
+        ([0.5], [1, 2], {"a": [0]}, "preference has 2 entries"),
+        ([0.5, 0.5], [1, 1], {"a": [0]}, "distinct positive ranks"),
+        ([0.5], [1], {"a": [3]}, "outside 0..0"),
+        ([0.5, 0.5], [1, 2], {"a": [0, 0]}, "names a program twice"),
+        ([0.5], [1], {}, "at least one candidate list"),
+    ],
+)
+def test_compare_lists_rejects_bad_inputs(chance, pref, lists, match):
+    with pytest.raises(ValueError, match=match):
+        compare_lists(chance, pref, lists)
+
+
+def test_joint_from_outcomes_counts_pairs():
+    j = joint_from_outcomes([[0, 0, 1, -1]], [0, 1, 1, -1], 2)
+    assert j[0, 0, 0] == 0.25 and j[0, 0, 1] == 0.25 and j[0, 1, 1] == 0.25 and j[0, 2, 2] == 0.25
+
+
+# --------------------------------------------------------- checks, findings
+def test_checks_flag_each_kind():
+    programs = tuple(f"P{i}" for i in range(25))
+    pref = np.arange(1, 26)
+    pref[24] = 0  # P24 is unacceptable
+    truthful = np.arange(24)
+    lists = {
+        "true": truthful,
+        "swapped": np.r_[1, 0, np.arange(2, 24)],
+        "short": np.arange(5),
+        "with bad": np.r_[truthful, 24],
+        "copy": np.arange(5),
+    }
+    kinds = {(c.list_name, c.kind) for c in check_lists(programs, pref, lists)}
+    assert ("true", "true order") in kinds
+    assert ("swapped", "inversion") in kinds
+    assert ("short", "left off") in kinds
+    assert ("with bad", "unacceptable") in kinds
+    assert ("true", "base fee") in kinds and ("short", "base fee") not in kinds
+    assert ("copy", "identical") in kinds
+    assert not any(k == "rank limit" for _, k in kinds)
+    big = check_lists(tuple(f"P{i}" for i in range(301)), np.arange(1, 302), {"x": np.arange(301)})
+    assert [c.kind for c in big] == ["true order", "base fee", "rank limit"]
+
+
+def test_inversions_ignore_unacceptable_programs():
+    assert inversions([2, 1, 0], [2, 0, 1]) == [(0, 1)]
+
+
+def test_findings_on_the_example_say_what_the_issue_asks():
+    f = read_rank_file(EXAMPLE)
+    r = compare_lists(f.chance, f.preference, f.lists, 0.5)
+    text = "\n".join(list_findings(f.programs, r, f.signal, f.chance, f.chance_given))
+    assert '"honest" is your true order' in text
+    assert "Ranking order does not change your chance of matching at all" in text
+    assert "Moving Riverbend Rehab, Main Campus above" in text
+    assert "Leaving Lakeside PM&R and Summit City Rehabilitation off lowers your chance" in text
+    assert "a better one in 0%" in text
+    assert "an assumption" in text
+
+
+def test_findings_recommend_the_true_order_when_no_list_is_it():
+    r = compare_lists([0.5, 0.5], [1, 2], {"swap": [1, 0]}, 0.5)
+    text = " ".join(list_findings(("A", "B"), r))
+    assert "None of your lists is your complete true order" in text
+
+
+def test_example_lists_are_ranked_as_theory_says():
+    f = read_rank_file(EXAMPLE)
+    r = compare_lists(f.chance, f.preference, f.lists, 0.5)
+    honest, friendly, drop = range(3)
+    assert r.worse[honest] == 0.0 and r.worse[friendly] > 0.05 and r.worse[drop] > 0.05
+    assert r.p_match[friendly] == pytest.approx(r.p_match[honest], abs=1e-12)
+    assert r.p_match[drop] < r.p_match[honest]
+
+
+# -------------------------------------------------------------- market mode
+def test_market_mode_agrees_with_the_menu_model_market_by_market():
+    """In every simulated market, DA gives each list exactly its first program on the menu.
+
+    The menu is found with the algorithm itself: program j is on it when she
+    matches j listing j alone.
+    """
+    rng = np.random.default_rng(2024)
+    chance = np.array([0.2, 0.5, 0.7, 0.4])
+    lists = [[0, 1, 2, 3], [2, 0, 1, 3], [1, 3], [3, 2, 1, 0], [0]]
+    for _ in range(25):
+        intended = rng.uniform(size=chance.size) < chance
+        market = place_applicant(specialty_market(80, 14, rng), intended, rng)
+        menu = [deferred_acceptance(market.with_applicant_list(0, [j])).assignment[0] == j
+                for j in range(chance.size)]
+        for lst in lists:
+            got = deferred_acceptance(market.with_applicant_list(0, lst)).assignment[0]
+            on = [p for p in lst if menu[p]]
+            assert got == (on[0] if on else UNMATCHED)
+
+
+def test_market_mode_verify_finds_no_violation_and_better_is_zero():
+    f = read_rank_file(EXAMPLE)
+    run = simulate_list_outcomes(f.chance, f.preference, f.lists, n_applicants=120, n_markets=40,
+                                 rng=5, verify=True)
+    assert run.menu_violations == 0
+    assert run.comparison.better.max() == 0.0
+    assert run.outcomes.shape == (4, 40)
+    # the market outcome of each list is the first program on it that is on the algorithm's menu
+    expect = first_on_menu(run.menus, list(f.lists.values()))
+    assert np.array_equal(run.outcomes[:-1], expect)
+
+
+def test_market_mode_is_seeded():
+    a = simulate_list_outcomes([0.3, 0.6], [1, 2], {"x": [1, 0]}, n_applicants=50, n_markets=10, rng=9)
+    b = simulate_list_outcomes([0.3, 0.6], [1, 2], {"x": [1, 0]}, n_applicants=50, n_markets=10, rng=9)
+    assert np.array_equal(a.outcomes, b.outcomes)
+
+
+@pytest.mark.slow
+def test_market_mode_realised_chances_are_about_the_stated_ones():
+    f = read_rank_file(EXAMPLE)
+    run = simulate_list_outcomes(f.chance, f.preference, f.lists, n_applicants=300, n_markets=400,
+                                 rng=1, verify=True)
+    np.testing.assert_allclose(run.realised_chance, f.chance, atol=0.07)
+    exact = compare_lists(f.chance, f.preference, f.lists, 0.5)
+    np.testing.assert_allclose(run.comparison.p_match, exact.p_match, atol=0.08)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [({"n_markets": 0}, "n_markets must be at least 1"),
+     ({"n_applicants": 1}, "n_applicants must be at least 2"),
+     ({"n_programs": 1}, "n_programs must be at least")],
+)
+def test_market_mode_rejects_bad_sizes(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        simulate_list_outcomes([0.3, 0.6], [1, 2], {"x": [1, 0]}, **kwargs)

@@ -1,0 +1,165 @@
+"""``matchsim compare`` through click's CliRunner: output, --json, --csv, --market, every bad input."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from matchsim.cli.main import cli
+
+DATA = Path(__file__).parent / "data" / "advisor"
+
+
+def run(*args):
+    return CliRunner().invoke(cli, ["compare", *map(str, args)])
+
+
+@pytest.fixture(scope="module")
+def example_json():
+    r = run("--example", "--json", "--samples", "20000")
+    assert r.exit_code == 0, r.output
+    return json.loads(r.output)
+
+
+def test_example_prints_tables_findings_and_checks():
+    r = run("--example", "--samples", "5000")
+    assert r.exit_code == 0, r.output
+    for text in ("How each list does", "Where you match", "What this means", "List checks",
+                 "friendly first", "drop reaches", "Assumption:", "Checked against 5,000 sampled"):
+        assert text in r.output
+
+
+def test_json_has_every_figure_and_better_is_zero(example_json):
+    rep = example_json
+    assert rep["method"] == "exact" and rep["correlation"] == 0.5
+    names = [row["name"] for row in rep["lists"]]
+    assert names == ["honest", "friendly first", "drop reaches"]
+    assert rep["true_order_list"] == "honest"
+    for row in rep["lists"]:
+        assert row["better"] == 0.0
+        assert abs(row["worse"] + row["same"] + row["better"] - 1) < 1e-9
+        assert abs(sum(row["p_program"].values()) + row["p_unmatched"] - 1) < 1e-9
+        assert set(row) >= {"p_match", "p_first_choice", "p_top3", "mean_rank_if_matched"}
+    honest, friendly, drop = rep["lists"]
+    assert honest["worse"] == 0.0 and friendly["worse"] > 0 and drop["worse"] > 0
+    assert abs(honest["p_match"] - friendly["p_match"]) < 1e-12
+    assert rep["cross_check"]["samples"] == 20000
+    assert rep["cross_check"]["better_than_true_order"] == 0.0
+    assert rep["cross_check"]["max_abs_difference"] < 0.02
+    assumed = [p["name"] for p in rep["programs"] if p["chance_assumed"]]
+    assert assumed == ["Lakeside PM&R", "Riverbend Rehab, Main Campus"]
+    kinds = {(c["list"], c["kind"]) for c in rep["checks"]}
+    assert kinds == {("honest", "true order"), ("friendly first", "inversion"),
+                     ("drop reaches", "left off")}
+
+
+def test_seed_makes_sampling_reproducible():
+    a = json.loads(run("--example", "--json", "--method", "sample", "--samples", "3000",
+                       "--seed", "4").output)
+    b = json.loads(run("--example", "--json", "--method", "sample", "--samples", "3000",
+                       "--seed", "4").output)
+    assert a["lists"] == b["lists"] and a["method"] == "sample"
+
+
+def test_csv_output(tmp_path):
+    out = tmp_path / "result.csv"
+    r = run("--example", "--samples", "0", "--csv", out)
+    assert r.exit_code == 0, r.output
+    rows = list(csv.DictReader(out.open()))
+    assert [row["list"] for row in rows] == ["honest", "friendly first", "drop reaches"]
+    assert all(float(row["better"]) == 0.0 for row in rows)
+    assert "p: Lakeside PM&R" in rows[0]
+
+
+def test_reference_row_when_no_list_is_the_true_order(tmp_path):
+    f = tmp_path / "two.csv"
+    f.write_text("program,preference,chance,swap\nMercy,1,50%,2\nCity,2,50%,1\n")
+    r = run(f, "--samples", "0")
+    assert r.exit_code == 0, r.output
+    assert "true order (reference)" in r.output
+    rep = json.loads(run(f, "--json", "--samples", "0", "--correlation", "0").output)
+    assert rep["true_order_list"] is None
+    assert rep["lists"][0]["worse"] == pytest.approx(0.25)
+    assert "cross_check" not in rep
+
+
+def test_market_mode_json():
+    r = run("--example", "--market", "--applicants", "80", "--markets", "15", "--json")
+    assert r.exit_code == 0, r.output
+    rep = json.loads(r.output)
+    assert rep["method"] == "market" and rep["samples"] == 15
+    assert rep["market"]["menu_violations"] == 0
+    assert all(row["better"] == 0.0 for row in rep["lists"])
+
+
+def test_market_mode_text():
+    r = run("--example", "--market", "--applicants", "60", "--markets", "5")
+    assert r.exit_code == 0, r.output
+    assert "simulated specialty markets" in r.output and "Menu check: in 5 of 5" in r.output
+
+
+def test_help_has_examples():
+    r = run("--help")
+    assert r.exit_code == 0
+    assert "Examples:" in r.output and "matchsim compare --example" in r.output
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("duplicate_rank.csv", 'duplicate_rank.csv, row 4, column "A": this list ranks two programs 3rd'),
+        ("rank_without_program.csv", 'rank_without_program.csv, row 3, column "program": this row has no program name'),
+        ("duplicate_preference.csv", 'duplicate_preference.csv, row 4, column "preference": preference 2 is given twice'),
+        ("chance_140.csv", 'chance_140.csv, row 3, column "chance": a chance of "140%" is impossible'),
+        ("no_lists.csv", "no_lists.csv, row 1: no candidate-list columns"),
+        ("unknown_signal.csv", 'unknown_signal.csv, row 2, column "signal": "maybe" is not a signal'),
+        ("rank_not_number.csv", 'rank_not_number.csv, row 2, column "A": "first" is not a rank'),
+        ("no_program_column.csv", 'no_program_column.csv, row 1: no "program" column'),
+        ("no_preference_column.csv", 'no_preference_column.csv, row 1: no "preference" column'),
+        ("duplicate_program.csv", 'duplicate_program.csv, row 3, column "program": "mercy" is already in row 2'),
+        ("cell_beyond_header.csv", 'cell_beyond_header.csv, row 3: the cell "oops" is in column 4'),
+        ("empty_list.csv", 'empty_list.csv, row 1, column "B": the list "B" ranks no programs'),
+        ("chance_not_number.csv", 'chance_not_number.csv, row 2, column "chance": "abc" is not a chance'),
+        ("preference_not_whole.csv", 'preference_not_whole.csv, row 2, column "preference": "1.5" is not a preference'),
+        ("duplicate_column.csv", 'duplicate_column.csv, row 1, column "A": the column name "A" is used twice'),
+        ("header_only.csv", "header_only.csv, row 2: the file has a header but no programs"),
+        ("empty.csv", "empty.csv, row 1: the file is empty"),
+    ],
+)
+def test_every_bad_input_is_one_line_and_exit_2(name, expected):
+    r = run(DATA / name)
+    assert r.exit_code == 2, r.output
+    lines = r.output.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("Error: " + expected)
+    assert "Traceback" not in r.output
+
+
+@pytest.mark.parametrize("name", ["excel_semicolon.csv", "sheets_comma.csv"])
+def test_spreadsheet_exports_are_accepted(name):
+    r = run(DATA / name, "--samples", "0", "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["lists"][0]["name"] == "honest"
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        ([], "give a CSV file, or --example"),
+        (["--example", DATA / "empty.csv"], "give a CSV file, or --example"),
+        (["--example", "--correlation", "1.2"], "--correlation"),
+        (["--example", "--samples", "-5"], "--samples"),
+        (["--example", "--method", "sample", "--samples", "0"], "--samples"),
+        (["--example", "--market", "--markets", "0"], "--markets"),
+        ([DATA / "does_not_exist.csv"], "does_not_exist.csv"),
+    ],
+)
+def test_bad_options_exit_2(args, fragment):
+    r = run(*args)
+    assert r.exit_code == 2
+    assert fragment in r.output
+    assert "Traceback" not in r.output
