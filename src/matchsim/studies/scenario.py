@@ -120,7 +120,7 @@ SCHEMA: dict[str, dict[str, _Spec]] = {
     "list_length": {
         "lengths": _Spec("int_list", list(range(1, 16)), _positive_list,
                          "list lengths to try (the top k of the true list)"),
-        "sample": _Spec("int", 40, _positive, "applicants per trial whose list is cut"),
+        "sample": _Spec("int", 10, _positive, "applicants of each type per trial whose list is cut"),
     },
     "core": {
         "scales": _Spec("float_list", [0.25, 0.5, 1.0, 2.0], _positive_list,

@@ -272,14 +272,25 @@ def _trial_messages(scenario, trial):
 
 # ------------------------------------------------------------ list length
 def _trial_list_length(scenario, trial):
-    """A sampled applicant ranks only the top ``k`` of their true list, others unchanged."""
+    """A sampled applicant ranks only the top ``k`` of their true list, others unchanged.
+
+    ``list_length.sample`` applicants of each type are drawn per trial; each
+    tries every ``k`` in ``list_length.lengths`` alone (everybody else submits
+    their truthful list). When ``k`` is at least the applicant's number of
+    interviews nothing is cut and the truthful match is used.
+    """
     opts = scenario.options
     sm = _generate(scenario, trial)
     m0 = sm.market
     n = m0.n_applicants
     pick = np.random.default_rng(trial_seed(scenario.seed, trial, _PICK))
     truthful = deferred_acceptance(m0).assignment
-    sample = np.sort(pick.choice(n, size=min(opts["sample"], n), replace=False))
+    types = np.asarray(sm.applicant_type)
+    sample = []
+    for t in np.unique(types):  # the same number of each type, so rare types are seen too
+        members = np.flatnonzero(types == t)
+        sample.append(pick.choice(members, size=min(opts["sample"], members.size), replace=False))
+    sample = np.sort(np.concatenate(sample)) if sample else np.zeros(0, np.int64)
     lengths = m0.applicant_list_lengths
     parts = []
     for k in opts["lengths"]:

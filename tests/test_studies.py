@@ -1,0 +1,249 @@
+"""Monte Carlo studies: reproducibility, executors, resume, and the theorems they show."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from matchsim.errors import InputError
+from matchsim.studies import parse_scenario, run_study, run_trial, summarize, trial_seed
+from matchsim.studies.runner import done_trials, plan_chunks
+from matchsim.studies.trial import compare_outcomes, scaled_params
+
+
+def scenario(kind, trials=4, seed=1, preset="small", extra=""):
+    return parse_scenario(
+        f'[study]\nkind = "{kind}"\ntrials = {trials}\nseed = {seed}\n[market]\npreset = "{preset}"\n'
+        + extra
+    )
+
+
+SMALL = {
+    "strategies": "[strategies]\nfocal = 4\n",
+    "messages": "[messages]\nfocal = 4\n",
+    "list_length": "[list_length]\nlengths = [1, 2, 3, 5]\nsample = 3\n",
+    "core": "[core]\nscales = [0.5, 1.0]\ninterviews = [1.0, 2.0]\n",
+    "signals": "[signals]\nsample = 40\n",
+}
+
+
+def assert_same_frames(a, b):
+    pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), check_exact=True)
+
+
+# ------------------------------------------------------------------ seeds
+@pytest.mark.parametrize("seed, trial", [(0, 0), (1, 5), (2025, 999), (7, 3)])
+def test_trial_seed_is_the_spawned_child(seed, trial):
+    child = np.random.SeedSequence(seed).spawn(trial + 1)[trial]
+    assert (np.random.default_rng(child).integers(0, 2**62, 4)
+            == np.random.default_rng(trial_seed(seed, trial)).integers(0, 2**62, 4)).all()
+
+
+@pytest.mark.parametrize("kind", list(SMALL))
+def test_trial_is_a_pure_function_of_seed_and_number(kind):
+    s = scenario(kind, extra=SMALL[kind])
+    a, b = run_trial(s, 2), run_trial(s, 2)
+    assert list(a) == list(b) and a["trial"].size > 0
+    for k in a:
+        np.testing.assert_array_equal(a[k], b[k])
+    other = run_trial(s, 3)
+    assert not all(np.array_equal(a[k], other[k]) for k in a)
+
+
+def test_trial_number_out_of_range():
+    with pytest.raises(ValueError, match="trial must be in 0..3"):
+        run_trial(scenario("core", extra=SMALL["core"]), 4)
+
+
+# --------------------------------------------------------------- chunking
+def test_plan_chunks_covers_every_trial_once():
+    plan = plan_chunks([0, 1, 2, 5, 6, 9], 2)
+    assert plan == [(0, 2), (2, 3), (5, 7), (9, 10)]
+    with pytest.raises(ValueError, match="positive"):
+        plan_chunks([1], 0)
+
+
+@pytest.mark.parametrize("kind", list(SMALL))
+def test_results_do_not_depend_on_chunking(kind):
+    s = scenario(kind, trials=5, extra=SMALL[kind])
+    one = run_study(s, chunk=1).results
+    assert_same_frames(one, run_study(s, chunk=3).results)
+    assert sorted(one["trial"].unique()) == list(range(5))
+    assert not summarize(kind, one).empty
+
+
+def test_more_trials_extend_fewer():
+    s = scenario("strategies", trials=3, extra=SMALL["strategies"])
+    short = run_study(s).results
+    long = run_study(s.with_trials(6)).results
+    assert_same_frames(short, long[long["trial"] < 3])
+
+
+def test_bad_jobs():
+    with pytest.raises(ValueError, match="jobs must be"):
+        run_study(scenario("core", extra=SMALL["core"]), jobs=0)
+
+
+# -------------------------------------------------------------- executors
+@pytest.mark.slow
+def test_serial_processes_and_dask_give_identical_results(tmp_path):
+    pytest.importorskip("distributed")
+    s = scenario("core", trials=8, extra=SMALL["core"])
+    serial = run_study(s)
+    procs = run_study(s, tmp_path / "p", jobs=2, chunk=1)
+    dask = run_study(s, tmp_path / "d", jobs=2, dask=True, chunk=3)
+    assert (serial.executor, procs.executor, dask.executor) == ("serial", "processes", "dask")
+    assert dask.workers == 2
+    assert_same_frames(serial.results, procs.results)
+    assert_same_frames(serial.results, dask.results)
+    assert summarize(s.kind, serial.results).equals(summarize(s.kind, dask.results))
+
+
+def test_dask_missing_is_a_user_error(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_dask(name, *args, **kwargs):
+        if name.startswith(("dask", "distributed")):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_dask)
+    with pytest.raises(InputError, match=r"pip install 'matchsim\[dask\]'"):
+        run_study(scenario("core", extra=SMALL["core"]), dask=True)
+
+
+# ------------------------------------------------------------ checkpoints
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_resume_ends_with_the_uninterrupted_numbers(tmp_path, jobs):
+    s = scenario("messages", trials=7, extra=SMALL["messages"])
+    full = run_study(s, tmp_path / "full").results
+    part = run_study(s, tmp_path / "cut", jobs=jobs, chunk=2, stop_after=2)
+    assert part.interrupted and 0 < len(done_trials(tmp_path / "cut")) < 7
+    again = run_study(s, tmp_path / "cut", jobs=jobs, chunk=2, resume=True)
+    assert not again.interrupted
+    assert again.trials_resumed == len(part.results["trial"].unique())
+    assert again.trials_run + again.trials_resumed == 7
+    assert_same_frames(full, again.results)
+
+
+def test_without_resume_everything_runs_again(tmp_path):
+    s = scenario("core", trials=3, extra=SMALL["core"])
+    run_study(s, tmp_path)
+    assert done_trials(tmp_path) == {0, 1, 2}
+    assert run_study(s, tmp_path).trials_run == 3
+    assert run_study(s, tmp_path, resume=True).trials_run == 0
+
+
+def test_ctrl_c_keeps_finished_chunks(tmp_path, monkeypatch):
+    from matchsim.studies import runner
+
+    s = scenario("core", trials=6, extra=SMALL["core"])
+    real = runner.run_chunk
+    calls = []
+
+    def flaky(scn, first, stop):
+        calls.append(first)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(scn, first, stop)
+
+    monkeypatch.setattr(runner, "run_chunk", flaky)
+    cut = run_study(s, tmp_path, chunk=2)
+    assert cut.interrupted and done_trials(tmp_path) == {0, 1, 2, 3}
+    monkeypatch.setattr(runner, "run_chunk", real)
+    assert_same_frames(run_study(s).results, run_study(s, tmp_path, resume=True).results)
+
+
+# ----------------------------------------------------- what studies show
+def test_compare_outcomes_orders_unmatched_last():
+    assert compare_outcomes([-1, -1, 2], [-1, 3, -1]).tolist() == ["same", "worse", "better"]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_no_strategy_beats_truthful_for_a_focal_applicant(seed):
+    """Dubins-Freedman/Roth: without couples, truthful ranking is a dominant strategy."""
+    s = scenario("strategies", trials=3, seed=seed, extra="[strategies]\nfocal = 12\n")
+    df = run_study(s).results
+    assert set(df["strategy"]) == {"truthful", *s.compare}
+    assert (df["outcome"] != "better").all()
+    truthful = df[df["strategy"] == "truthful"]
+    assert (truthful["outcome"] == "same").all()
+    assert (truthful["true_rank"] == truthful["truthful_rank"]).all()
+    # a focal applicant can only end at a program on their truthful list
+    assert ((df["true_rank"] > 0) == df["matched"]).all()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(6, 30))
+def test_no_strategy_beats_truthful_many_seeds(seed):
+    s = scenario("strategies", trials=2, seed=seed, preset="pmr", extra="[strategies]\nfocal = 8\n")
+    assert (run_study(s).results["outcome"] != "better").all()
+
+
+def test_share_mode_records_deviators_and_others():
+    s = scenario("strategies", trials=2, extra='[strategies]\nwho = "share"\nshare = 0.5\nfocal = 5\n'
+                 'compare = ["safety_first"]\n')
+    df = run_study(s).results
+    assert set(df["deviates"]) == {True, False}
+    assert set(summarize(s.kind, df).columns) >= {"strategy", "deviates", "better", "worse"}
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_messages_never_enter_the_algorithm(seed):
+    s = scenario("messages", trials=3, seed=seed, preset="pmr", extra="[messages]\nfocal = 8\n")
+    df = run_study(s).results
+    check = df[df["mode"] == "check"]
+    assert check["lists_identical"].all() and (check["n_differ"] == 0).all()
+    assert (check["outcome"] == "same").all()
+    alone = df[df["mode"] == "alone"]
+    assert len(alone) > 0 and (alone["outcome"] != "better").all()
+    assert (df.loc[df["mode"] == "together", "n_differ"] > 0).any()
+
+
+def test_cutting_a_list_matches_iff_truthful_rank_is_within_k():
+    """With the others fixed, the top-k list matches exactly when the truthful match is in the top k."""
+    s = scenario("list_length", trials=3, preset="pmr",
+                 extra="[list_length]\nlengths = [1, 2, 3, 4, 6, 9]\nsample = 4\n")
+    df = run_study(s).results
+    within = (df["truthful_rank"] > 0) & (df["truthful_rank"] <= df["k"])
+    assert (df["matched"] == within).all()
+    assert (df.loc[df["matched"], "true_rank"] == df.loc[df["matched"], "truthful_rank"]).all()
+    curve = summarize(s.kind, df)
+    for _, g in curve.groupby("applicant_type"):
+        assert np.all(np.diff(g.sort_values("k")["p_match"]) >= 0)
+
+
+def test_core_rows_per_setting():
+    s = scenario("core", trials=3, preset="pmr", extra=SMALL["core"])
+    df = run_study(s).results
+    assert len(df) == 3 * 4
+    assert (df["n_differ"] <= df["n_applicants"]).all() and (df["n_differ"] >= 0).all()
+    summary = summarize(s.kind, df)
+    sizes = summary[summary["sweep"] == "size"]["n_applicants"].tolist()
+    assert sizes == [250.0, 500.0]
+
+
+def test_scaled_params():
+    from matchsim.markets import preset
+
+    p = scaled_params(preset("pmr"), size=0.5, interviews=2.0)
+    assert (p.n_applicants, p.n_programs, p.n_positions) == (250, 47, 206)
+    assert p.max_interviews == 2 * preset("pmr").max_interviews
+
+
+def test_signals_off_in_both_markets_changes_nothing():
+    s = parse_scenario('[study]\nkind = "signals"\ntrials = 2\n[market]\npreset = "small"\nn_signals = 0\n')
+    df = run_study(s).results
+    assert not df["match_changed"].any()
+    assert (df["interviews_with"] == df["interviews_without"]).all()
+    assert (df["signals_interviewed"] == 0).all()
+
+
+def test_signals_change_interviews():
+    s = parse_scenario('[study]\nkind = "signals"\ntrials = 2\n[market]\npreset = "pmr"\nn_signals = 8\n')
+    df = run_study(s).results
+    assert len(df) == 2 * 500
+    assert df["signals_interviewed"].max() > 0
+    summary = summarize(s.kind, df)
+    assert summary["applicant_type"].iloc[-1] == "all"
