@@ -37,7 +37,8 @@ _HOW = ("give a folder holding applicant_lists.csv, program_lists.csv and progra
 
 def _read_csv_folder(folder: Path) -> Market:
     files = {t: folder / f"{t}.csv" for t in TABLES}
-    frames = {t: read_table(files[t], TABLES[t]) for t in _REQUIRED}
+    # A list file with a header only is legal (nobody ranked anybody); programs.csv is not.
+    frames = {t: read_table(files[t], TABLES[t], allow_empty=t != "programs") for t in _REQUIRED}
     if files["applicants"].exists():
         frames["applicants"] = read_table(files["applicants"], TABLES["applicants"])
     return market_from_frames(**frames, source=Source(kind="csv", files=files))

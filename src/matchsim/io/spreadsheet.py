@@ -188,7 +188,7 @@ def _normalise_header(header, path, columns, optional, sep):
     return names, keep
 
 
-def read_table(path, columns, *, optional=()) -> pd.DataFrame:
+def read_table(path, columns, *, optional=(), allow_empty=False) -> pd.DataFrame:
     """Read one CSV table, check its header, and return its cells as stripped text.
 
     Parameters
@@ -201,6 +201,8 @@ def read_table(path, columns, *, optional=()) -> pd.DataFrame:
     optional : sequence of str, optional
         Columns returned when present. Other named columns are ignored (a
         "notes" column is fine); unnamed empty columns are dropped.
+    allow_empty : bool, optional
+        Accept a file with a header and no data rows (default: an error).
 
     Returns
     -------
@@ -260,7 +262,7 @@ def read_table(path, columns, *, optional=()) -> pd.DataFrame:
     blank = np.ones(n_rows, dtype=bool)
     for c in keep:
         blank &= pc.equal(cols[c], "").to_numpy(zero_copy_only=False)
-    if blank.all():
+    if blank.all() and not allow_empty:
         raise InputError(f"the file has a header but no data rows; add one row per entry ({expect})",
                          file=path, row=2)
     if blank.any():

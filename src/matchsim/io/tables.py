@@ -203,10 +203,17 @@ def _integers(frame, column, table, src, *, what, low, high, hint) -> np.ndarray
     return num.astype(np.int64)
 
 
-def _check_list_table(frame, table, src, owner_col, target_col):
-    """Check one long list table; return (owners, ranks, targets), names coded."""
+def _check_list_table(frame, table, src, owner_col, target_col, program_index):
+    """Check one long list table; return (owners, ranks, targets, program ids), names coded.
+
+    Programs are looked up first: a misspelt program name is the likeliest
+    cause of any later problem (a list that seems to lack rank 1, say).
+    """
     owners = _names(frame, owner_col, table, src)
     targets = _names(frame, target_col, table, src)
+    programs = owners if owner_col == "program" else targets
+    program_ids = programs.ids(program_index)
+    _unknown_program(frame, table, src, "program", program_ids, programs)
     ranks = _integers(
         frame, "rank", table, src, what="rank", low=1, high=NRMP_MAX_RANKS,
         hint=f"ranks are 1, 2, 3, ... and a list holds at most {NRMP_MAX_RANKS} ranks (NRMP rule)",
@@ -253,7 +260,7 @@ def _check_list_table(frame, table, src, owner_col, target_col):
             f'{owner_col} "{owners[i]}" has rank {s_ranks[j]} but no rank {expected[j]}; '
             "number each list 1, 2, 3, ... without gaps",
         )
-    return owners, ranks, targets
+    return owners, ranks, targets, program_ids
 
 
 def _csr(owner_ids, ranks, target_ids, n_rows):
@@ -364,14 +371,10 @@ def market_from_frames(applicant_lists, program_lists, programs, applicants=None
                          high=_MAX_CAPACITY, hint="give the number of positions as a whole number, 0 or more")
     program_index = pd.Index(program_names)
 
-    a_owner, a_rank, a_target = _check_list_table(applicant_lists, "applicant_lists", src,
-                                                  "applicant", "program")
-    p_owner, p_rank, p_target = _check_list_table(program_lists, "program_lists", src,
-                                                  "program", "applicant")
-    a_prog = a_target.ids(program_index)
-    _unknown_program(applicant_lists, "applicant_lists", src, "program", a_prog, a_target)
-    p_prog = p_owner.ids(program_index)
-    _unknown_program(program_lists, "program_lists", src, "program", p_prog, p_owner)
+    a_owner, a_rank, a_target, a_prog = _check_list_table(
+        applicant_lists, "applicant_lists", src, "applicant", "program", program_index)
+    p_owner, p_rank, p_target, p_prog = _check_list_table(
+        program_lists, "program_lists", src, "program", "applicant", program_index)
 
     pieces = []
     if applicants is not None and len(applicants):

@@ -1,0 +1,430 @@
+"""Reading and writing markets and results (matchsim.io).
+
+Bad-input cases are defined once here (``BAD_CSV_CASES``, ``BAD_JSON_CASES``)
+and reused by ``tests/test_cli_match.py``, which checks that the command line
+turns each into one line and exit status 2.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from matchsim import Market, deferred_acceptance
+from matchsim.datasets import nrmp_example, nrmp_small_example
+from matchsim.errors import InputError
+from matchsim.io import (
+    market_from_frames,
+    market_from_json,
+    market_to_frames,
+    market_to_json,
+    program_frame,
+    program_members,
+    read_market,
+    read_table,
+    result_frame,
+    result_to_json,
+    write_market,
+    write_result,
+)
+from matchsim.market import NRMP_MAX_RANKS
+from tests.strategies import markets
+
+DATA = Path(__file__).parent / "data" / "markets"
+ARRAYS = ("applicant_ptr", "applicant_list", "program_ptr", "program_list", "capacity")
+
+
+def assert_same_market(a: Market, b: Market):
+    for name in ARRAYS:
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
+    assert a.applicant_labels() == b.applicant_labels()
+    assert a.program_labels() == b.program_labels()
+
+
+# ------------------------------------------------------------------ round trips
+@pytest.mark.parametrize("fmt, name", [("csv", "m"), ("json", "m.json"), ("parquet", "m")])
+@pytest.mark.parametrize("example", [nrmp_example, nrmp_small_example])
+def test_round_trip_examples(tmp_path, fmt, name, example):
+    m = example()
+    write_market(m, tmp_path / name, format=fmt)
+    assert_same_market(read_market(tmp_path / name), m)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(markets(max_applicants=6, max_programs=4))
+def test_round_trip_random_markets(m):
+    """read(write(m)) == m for CSV folders and JSON, including applicants with empty lists."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in (Path(tmp) / "folder", Path(tmp) / "m.json"):
+            write_market(m, path)
+            again = read_market(path)
+            assert_same_market(again, m)
+            # and once more: a second write/read changes nothing
+            write_market(again, path)
+            assert_same_market(read_market(path), m)
+
+
+def test_applicants_file_written_only_when_needed(tmp_path):
+    write_market(nrmp_example(), tmp_path)
+    assert not (tmp_path / "applicants.csv").exists()
+    m = Market.from_lists({"Ann": [], "Bo": ["P"]}, {"P": ["Bo", "Ann"]}, {"P": 1})
+    write_market(m, tmp_path)
+    assert (tmp_path / "applicants.csv").exists()
+    assert_same_market(read_market(tmp_path), m)
+    write_market(nrmp_example(), tmp_path)  # a stale applicants.csv would reorder ids
+    assert not (tmp_path / "applicants.csv").exists()
+    assert_same_market(read_market(tmp_path), nrmp_example())
+
+
+def test_write_market_rejects_unknown_format(tmp_path):
+    with pytest.raises(ValueError, match="format must be one of"):
+        write_market(nrmp_example(), tmp_path, format="xlsx")
+
+
+def test_json_document_layout(tmp_path):
+    write_market(nrmp_example(), tmp_path / "m.json")
+    doc = json.loads((tmp_path / "m.json").read_text())
+    assert doc["format"] == "matchsim-market" and doc["version"] == 1
+    assert doc["programs"]["City"] == {
+        "capacity": 2,
+        "rank_list": ["Garcia", "Hassan", "Eastman", "Anderson", "Brown", "Chen", "Davis", "Ford"],
+    }
+    assert doc["applicants"]["Anderson"] == ["City"]
+    assert_same_market(market_from_json(doc), nrmp_example())
+
+
+def test_examples_folder_is_the_nrmp_example():
+    folder = Path(__file__).parents[1] / "examples" / "nrmp"
+    assert_same_market(read_market(folder), nrmp_example())
+
+
+# ------------------------------------------------- what spreadsheets produce
+@pytest.mark.parametrize(
+    "folder, renamed",
+    [
+        ("excel_semicolon", {}),  # BOM, ';', CRLF, padded columns, empty rows, spaces
+        ("quoted_names", {"City": "City Hospital, Boston", "Mercy": "Mercy, St. Louis"}),  # + tab file
+        ("cp1252_ragged", {"Garcia": "García", "Chen": "Chén"}),  # Windows-1252, blank lines, ragged
+    ],
+)
+def test_spreadsheet_exports_read_as_the_nrmp_example(folder, renamed):
+    m = read_market(DATA / folder)
+    apps, progs, caps = nrmp_example().to_lists()
+    r = lambda name: renamed.get(name, name)  # noqa: E731
+    expect = (
+        {r(a): [r(p) for p in ps] for a, ps in apps.items()},
+        {r(p): [r(a) for a in as_] for p, as_ in progs.items()},
+        {r(p): c for p, c in caps.items()},
+    )
+    assert m.to_lists() == expect
+
+
+def test_read_table_keeps_spreadsheet_row_numbers(tmp_path):
+    f = tmp_path / "t.csv"
+    f.write_text("program,capacity\nA,1\n\n  ,  \nB,2\n", encoding="utf-8")
+    df = read_table(f, ("program", "capacity"))
+    assert df["program"].tolist() == ["A", "B"]
+    assert (df.index + 2).tolist() == [2, 5]
+
+
+def test_row_numbers_count_blank_lines(tmp_path):
+    folder = _nrmp_folder(tmp_path)
+    text = (folder / "programs.csv").read_text().replace("City,2\n", "\n\nCity,-2\n")
+    (folder / "programs.csv").write_text(text)
+    with pytest.raises(InputError) as info:
+        read_market(folder)
+    assert info.value.row == 5 and info.value.column == "capacity"
+
+
+def test_extra_named_columns_are_ignored(tmp_path):
+    folder = _nrmp_folder(tmp_path)
+    f = folder / "programs.csv"
+    lines = f.read_text().splitlines()
+    f.write_text("\n".join([lines[0] + ",notes"] + [ln + ",ok" for ln in lines[1:]]) + "\n")
+    assert_same_market(read_market(folder), nrmp_example())
+
+
+def test_decimal_ranks_that_are_whole_are_accepted(tmp_path):
+    folder = _nrmp_folder(tmp_path)
+    f = folder / "applicant_lists.csv"
+    f.write_text(f.read_text().replace("Brown,2,", "Brown,2.0,"))
+    assert_same_market(read_market(folder), nrmp_example())
+
+
+def test_one_sided_names_are_legal(tmp_path):
+    """A program may rank somebody who submitted no list: they become an applicant who cannot match."""
+    folder = _nrmp_folder(tmp_path)
+    with open(folder / "program_lists.csv", "a") as f:
+        f.write("Mercy,3,Zed\n")
+    m = read_market(folder)
+    assert m.applicant_labels()[-1] == "Zed"
+    assert m.applicant_list_lengths[-1] == 0
+    r = deferred_acceptance(m)
+    assert r.assignment[-1] == -1
+
+
+# ------------------------------------------------------------- bad input: CSV
+def _nrmp_folder(tmp_path) -> Path:
+    folder = tmp_path / "market"
+    write_market(nrmp_example(), folder)
+    return folder
+
+
+def _edit(file, old, new):
+    def apply(folder):
+        f = folder / file
+        text = f.read_text()
+        assert old in text, (file, old)
+        f.write_text(text.replace(old, new, 1))
+    return apply
+
+
+def _write(file, text):
+    def apply(folder):
+        (folder / file).write_text(text)
+    return apply
+
+
+def _delete(file):
+    def apply(folder):
+        (folder / file).unlink()
+    return apply
+
+
+def _long_list(folder):
+    names = [f"P{i}" for i in range(NRMP_MAX_RANKS + 1)]
+    (folder / "programs.csv").write_text("program,capacity\n" + "".join(f"{p},1\n" for p in names))
+    (folder / "applicant_lists.csv").write_text(
+        "applicant,rank,program\n" + "".join(f"Ann,{i + 1},{p}\n" for i, p in enumerate(names)))
+    (folder / "program_lists.csv").write_text("program,rank,applicant\nP0,1,Ann\n")
+
+
+def _remove_folder(folder):
+    shutil.rmtree(folder)
+
+
+# (id, how to break the NRMP folder, file, row, column, message pattern)
+BAD_CSV_CASES = [
+    ("missing-folder", _remove_folder, "market", None, None, "no such file or folder"),
+    ("missing-file", _delete("program_lists.csv"), "program_lists.csv", None, None, "file not found"),
+    ("empty-file", _write("programs.csv", ""), "programs.csv", None, None, "the file is empty"),
+    ("header-only", _write("programs.csv", "program,capacity\n"), "programs.csv", 2, None, "no data rows"),
+    ("wrong-columns", _edit("applicant_lists.csv", "applicant,rank,program", "name,rank,program"),
+     "applicant_lists.csv", 1, None, "missing column applicant; .*applicant, rank, program"),
+    ("rank-not-a-number", _edit("applicant_lists.csv", "Brown,2,Mercy", "Brown,two,Mercy"),
+     "applicant_lists.csv", 4, "rank", "'two', not a whole number"),
+    ("rank-fraction", _edit("program_lists.csv", "Mercy,2,Garcia", "Mercy,1.5,Garcia"),
+     "program_lists.csv", 3, "rank", "'1.5', not a whole number"),
+    ("rank-blank", _edit("applicant_lists.csv", "Brown,2,Mercy", "Brown,,Mercy"),
+     "applicant_lists.csv", 4, "rank", "rank is blank"),
+    ("rank-zero", _edit("applicant_lists.csv", "Anderson,1,City", "Anderson,0,City"),
+     "applicant_lists.csv", 2, "rank", "rank 0 is below 1"),
+    ("duplicate-rank", _edit("applicant_lists.csv", "Davis,2,City", "Davis,1,City"),
+     "applicant_lists.csv", 8, "rank", 'applicant "Davis" uses rank 1 twice \\(also at row 7\\)'),
+    ("skipped-rank", _edit("applicant_lists.csv", "Davis,3,General\nDavis,4,State",
+                           "Davis,4,General\nDavis,5,State"),
+     "applicant_lists.csv", 9, "rank", 'applicant "Davis" has rank 4 but no rank 3'),
+    ("same-name-twice", _edit("program_lists.csv", "City,8,Ford", "City,8,Hassan"),
+     "program_lists.csv", 11, "applicant", 'program "City" ranks applicant "Hassan" twice \\(also at row 5\\)'),
+    ("unknown-program-in-applicant-list", _edit("applicant_lists.csv", "Chen,2,Mercy", "Chen,2,Mercey"),
+     "applicant_lists.csv", 6, "program", 'program "Mercey" has no entry in .*programs.csv'),
+    ("unknown-program-list", _edit("program_lists.csv", "General,1,Brown", "Generall,1,Brown"),
+     "program_lists.csv", 12, "program", 'program "Generall" has no entry'),
+    ("negative-capacity", _edit("programs.csv", "City,2", "City,-1"),
+     "programs.csv", 3, "capacity", "capacity -1 is below 0"),
+    ("fractional-capacity", _edit("programs.csv", "City,2", "City,1.5"),
+     "programs.csv", 3, "capacity", "'1.5', not a whole number"),
+    ("duplicate-program", _edit("programs.csv", "City,2", "Mercy,2"),
+     "programs.csv", 3, "program", 'program "Mercy" is listed twice'),
+    ("too-many-ranks", _long_list, "applicant_lists.csv", NRMP_MAX_RANKS + 2, "rank",
+     "rank 301 is above 300"),
+    ("blank-applicant-name", _edit("applicant_lists.csv", "Brown,2,Mercy", "  ,2,Mercy"),
+     "applicant_lists.csv", 4, "applicant", "applicant name is blank"),
+    ("blank-program-name", _edit("program_lists.csv", "Mercy,1,Chen", ",1,Chen"),
+     "program_lists.csv", 2, "program", "program name is blank"),
+    ("extra-cell", _edit("programs.csv", "City,2", "City,2,3"),
+     "programs.csv", 3, None, "3 cells but the header names 2 columns"),
+]
+
+
+@pytest.mark.parametrize("case", BAD_CSV_CASES, ids=[c[0] for c in BAD_CSV_CASES])
+def test_bad_csv_input_names_file_row_and_column(tmp_path, case):
+    _, breaker, file, row, column, pattern = case
+    folder = _nrmp_folder(tmp_path)
+    breaker(folder)
+    with pytest.raises(InputError, match=pattern) as info:
+        read_market(folder)
+    err = info.value
+    assert Path(err.file).name == file
+    assert err.row == row
+    assert err.column == column
+    assert "\n" not in str(err)
+
+
+def test_a_single_csv_file_is_explained(tmp_path):
+    folder = _nrmp_folder(tmp_path)
+    with pytest.raises(InputError, match="needs three CSV files"):
+        read_market(folder / "programs.csv")
+
+
+def test_first_problem_in_file_order_is_reported(tmp_path):
+    folder = _nrmp_folder(tmp_path)
+    f = folder / "applicant_lists.csv"
+    # two broken lists: Hassan's (later in the file) and Chen's (earlier)
+    f.write_text(f.read_text().replace("Hassan,2,City", "Hassan,3,City").replace("Chen,2,Mercy", "Chen,3,Mercy"))
+    with pytest.raises(InputError, match='"Chen"') as info:
+        read_market(folder)
+    assert info.value.row == 6
+
+
+# ------------------------------------------------------------ bad input: JSON
+def _doc():
+    return market_to_json(nrmp_example())
+
+
+def _json_case(change):
+    def build(tmp_path):
+        doc = _doc()
+        change(doc)
+        path = tmp_path / "market.json"
+        path.write_text(json.dumps(doc))
+        return path
+    return build
+
+
+def _raw_json(text):
+    def build(tmp_path):
+        path = tmp_path / "market.json"
+        path.write_text(text)
+        return path
+    return build
+
+
+# (id, builder(tmp_path) -> path, column, message pattern)
+BAD_JSON_CASES = [
+    ("not-json", _raw_json('{"programs": {'), None, "not valid JSON at line 1"),
+    ("empty", _raw_json(""), None, "the file is empty"),
+    ("wrong-format", _json_case(lambda d: d.update(format="something-else")), "format", "expected \"matchsim-market\""),
+    ("newer-version", _json_case(lambda d: d.update(version=2)), "version", "not supported"),
+    ("no-programs", _json_case(lambda d: d.pop("programs")), None, 'missing "programs"'),
+    ("negative-capacity", _json_case(lambda d: d["programs"]["City"].update(capacity=-2)),
+     "programs.City.capacity", "capacity -2 is below 0"),
+    ("capacity-text", _json_case(lambda d: d["programs"]["City"].update(capacity="two")),
+     "programs.City.capacity", "not a whole number"),
+    ("list-not-a-list", _json_case(lambda d: d["applicants"].update(Brown="City")),
+     "applicants.Brown", "expected a list of names"),
+    ("name-not-text", _json_case(lambda d: d["applicants"]["Brown"].append(3)),
+     "applicants.Brown", "entry 3 is 3, not a name in quotes"),
+    ("name-twice", _json_case(lambda d: d["applicants"]["Brown"].append("City")),
+     "applicants.Brown[3]", 'ranks program "City" twice \\(also at item 1\\)'),
+    ("unknown-program", _json_case(lambda d: d["applicants"]["Brown"].append("Nowhere")),
+     "applicants.Brown[3]", 'program "Nowhere" has no entry in the programs section'),
+    ("too-long", _json_case(lambda d: d["programs"]["City"].update(rank_list=[f"x{i}" for i in range(301)])),
+     "programs.City.rank_list[301]", "rank 301 is above 300"),
+    ("blank-name", _json_case(lambda d: d["programs"]["Mercy"]["rank_list"].append(" ")),
+     "programs.Mercy.rank_list[3]", "applicant name is blank"),
+]
+
+
+@pytest.mark.parametrize("case", BAD_JSON_CASES, ids=[c[0] for c in BAD_JSON_CASES])
+def test_bad_json_input(tmp_path, case):
+    _, build, column, pattern = case
+    path = build(tmp_path)
+    with pytest.raises(InputError, match=pattern) as info:
+        read_market(path)
+    assert Path(info.value.file).name == "market.json"
+    assert info.value.column == column
+
+
+def test_json_may_leave_out_applicants_only_programs_rank():
+    m = market_from_json({"programs": {"P": {"capacity": 1, "rank_list": ["Ann", "Bo"]}},
+                          "applicants": {"Bo": ["P"]}})
+    assert m.applicant_labels() == ("Bo", "Ann")
+    assert deferred_acceptance(m).assignment.tolist() == [0, -1]
+
+
+# ----------------------------------------------------------------- frames API
+def test_market_from_frames_with_python_values():
+    frames = market_to_frames(nrmp_example())
+    assert frames["applicant_lists"]["rank"].dtype.kind == "i"
+    assert_same_market(market_from_frames(**frames), nrmp_example())
+
+
+def test_market_from_frames_error_names_the_index():
+    frames = market_to_frames(nrmp_example())
+    frames["programs"].loc[1, "capacity"] = -3
+    with pytest.raises(InputError, match=r"programs table, column \"capacity\": index 1: the capacity -3"):
+        market_from_frames(**frames)
+
+
+def test_market_from_frames_rejects_non_frames():
+    with pytest.raises(TypeError, match="must be a pandas DataFrame"):
+        market_from_frames([], [], [])
+
+
+# -------------------------------------------------------------------- results
+def test_nrmp_worked_example_result_frames():
+    m = nrmp_example()
+    r = deferred_acceptance(m)
+    apps = result_frame(m, r).set_index("applicant")
+    assert apps.loc[["Anderson", "Brown"], "program"].tolist() == ["", ""]
+    assert apps.loc[["Anderson", "Brown"], "rank"].isna().all()
+    assert apps.loc["Davis", "program"] == "General" and apps.loc["Davis", "rank"] == 3
+    progs = program_frame(m, r).set_index("program")
+    assert progs["unfilled"].to_dict() == {"Mercy": 1, "City": 0, "General": 1, "State": 0}
+    assert dict(zip(m.program_labels(), program_members(m, r))) == {
+        "Mercy": ["Chen"], "City": ["Garcia", "Eastman"], "General": ["Davis"], "State": ["Hassan", "Ford"]}
+
+
+def test_result_frame_checks_shapes():
+    with pytest.raises(ValueError, match="the result is for 5 applicants"):
+        result_frame(nrmp_example(), deferred_acceptance(nrmp_small_example()))
+
+
+@pytest.mark.parametrize("name", ["r.csv", "r.json", "folder/"])
+def test_write_result_round_trip(tmp_path, name):
+    m = nrmp_example()
+    r = deferred_acceptance(m)
+    files = write_result(m, r, f"{tmp_path}/{name}")
+    expect = result_frame(m, r)
+    if name.endswith(".json"):
+        assert json.loads(files[0].read_text()) == result_to_json(m, r)
+        return
+    got = pd.read_csv(files[0], keep_default_na=False, dtype=str)
+    assert got.columns.tolist() == expect.columns.tolist()
+    assert got["program"].tolist() == expect["program"].tolist()
+    assert got["rank"].tolist() == [("" if pd.isna(v) else str(v)) for v in expect["rank"]]
+    if name.endswith("/"):
+        progs = pd.read_csv(files[1])
+        assert progs["unfilled"].tolist() == [1, 0, 1, 0]
+        assert json.loads(files[2].read_text())["matched"] == 6
+
+
+def test_write_result_rejects_unknown_suffix(tmp_path):
+    m = nrmp_example()
+    with pytest.raises(InputError, match="end the name in .csv or .json"):
+        write_result(m, deferred_acceptance(m), tmp_path / "r.xlsx")
+
+
+@pytest.mark.slow
+def test_nrmp_scale_csv_folder_round_trip(tmp_path):
+    """540,000-entry lists survive write and read (the speed is shown by the benchmark, not here)."""
+    rng = np.random.default_rng(7)
+    n_a, n_p, k = 47_000, 6_600, 12
+    offsets = rng.choice(n_p, k, replace=False)  # distinct, so every list names k distinct programs
+    a_idx = ((rng.integers(0, n_p, n_a)[:, None] + offsets[None, :]) % n_p).astype(np.int32).ravel()
+    owner = np.repeat(np.arange(n_a, dtype=np.int32), k)
+    order = np.lexsort((rng.random(a_idx.size), a_idx))
+    p_ptr = np.zeros(n_p + 1, dtype=np.int64)
+    np.cumsum(np.bincount(a_idx, minlength=n_p), out=p_ptr[1:])
+    m = Market.from_arrays(np.arange(n_a + 1) * k, a_idx, p_ptr, owner[order], np.full(n_p, 7),
+                           [f"Applicant {i}" for i in range(n_a)], [f"Program {j}, Dept" for j in range(n_p)])
+    write_market(m, tmp_path)
+    assert_same_market(read_market(tmp_path), m)
