@@ -324,3 +324,29 @@ def test_market_mode_realised_chances_are_about_the_stated_ones():
 def test_market_mode_rejects_bad_sizes(kwargs, match):
     with pytest.raises(ValueError, match=match):
         simulate_list_outcomes([0.3, 0.6], [1, 2], {"x": [1, 0]}, **kwargs)
+
+
+def test_specialty_market_lists_follow_utilities_and_scores():
+    """The generator's kernel equals a plain NumPy construction of the same lists."""
+    from matchsim.advisor.market_mode import _specialty_lists
+
+    rng = np.random.default_rng(8)
+    n_a, n_p = 40, 9
+    util = rng.random((n_a - 1, n_p)).astype(np.float32)
+    k = rng.integers(1, n_p + 1, n_a - 1)
+    a_ptr = np.zeros(n_a + 1, dtype=np.int64)
+    np.cumsum(k, out=a_ptr[2:])
+    strength = rng.standard_normal(n_a)
+    noise = rng.standard_normal(int(a_ptr[-1]))
+    a_idx, p_ptr, p_idx = _specialty_lists(util, a_ptr, strength, noise, n_p)
+    for a in range(1, n_a):
+        expect = np.argsort(-util[a - 1], kind="stable")[: k[a - 1]]
+        assert a_idx[a_ptr[a]:a_ptr[a + 1]].tolist() == expect.tolist()
+    score = {}
+    for a in range(1, n_a):
+        for e in range(a_ptr[a], a_ptr[a + 1]):
+            score[(int(a_idx[e]), a)] = strength[a] + noise[e]
+    for p in range(n_p):
+        listed = p_idx[p_ptr[p]:p_ptr[p + 1]].tolist()
+        assert sorted(listed) == sorted(a for (q, a) in score if q == p)
+        assert listed == sorted(listed, key=lambda a: -score[(p, a)])

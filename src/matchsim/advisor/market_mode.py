@@ -16,7 +16,8 @@ A deliberately simple stand-in for a calibrated generator. In each market:
    offering 2-8 positions (about 0.8 positions per applicant, a competitive
    specialty).
 2. Programs have a common quality ``Q_p ~ N(0, 1)``; each applicant ranks the
-   6-14 programs she likes best by ``Q_p + taste_noise * N(0, 1)``.
+   6-14 programs she likes best by ``Q_p`` plus personal taste (uniform noise
+   with standard deviation ``taste_noise``).
 3. Applicants have a strength ``S_a ~ N(0, 1)``; each program ranks every
    applicant who ranked it, by ``S_a + program_noise * N(0, 1)``.
 4. Her programs are programs ``0 .. k-1``. The market is first run without
@@ -115,42 +116,84 @@ def _specialty_lists(util, a_ptr, strength, noise, n_p):
     """Applicant ``a >= 1`` ranks her ``a_ptr[a+1] - a_ptr[a]`` best programs by ``util[a-1]``;
     each program ranks everyone who ranked it by ``strength + noise`` (one noise per entry).
 
-    Selection is a partial selection sort (lists are short), and the program
-    side is a counting sort by program followed by a sort of each short segment.
+    The best ``k`` of a row are kept in a small sorted buffer (lists are
+    short, so most programs are rejected with one comparison); the program
+    side is one sort of the entries by (program, -score).
     """
     n_a = a_ptr.size - 1
     a_idx = np.empty(a_ptr[-1], dtype=np.int32)
-    taken = np.zeros(n_p, dtype=np.bool_)
+    buf_v = np.empty(n_p, dtype=util.dtype)
+    buf_p = np.empty(n_p, dtype=np.int32)
     for a in range(1, n_a):
         row = util[a - 1]
+        k = a_ptr[a + 1] - a_ptr[a]
+        m = 0
+        for p in range(n_p):
+            v = row[p]
+            if m == k and v <= buf_v[m - 1]:
+                continue
+            i = m if m < k else k - 1
+            while i > 0 and buf_v[i - 1] < v:
+                buf_v[i] = buf_v[i - 1]
+                buf_p[i] = buf_p[i - 1]
+                i -= 1
+            buf_v[i] = v
+            buf_p[i] = p
+            if m < k:
+                m += 1
+        for i in range(k):
+            a_idx[a_ptr[a] + i] = buf_p[i]
+    key = np.empty(a_idx.size)
+    owner = np.empty(a_idx.size, dtype=np.int32)
+    span = 0.0
+    for e in range(noise.size):
+        span = max(span, abs(noise[e]))
+    for a in range(n_a):
+        span = max(span, abs(strength[a]))
+    span = 4.0 * span + 1.0  # wider than any score difference: sorts by program first
+    for a in range(1, n_a):
         for e in range(a_ptr[a], a_ptr[a + 1]):
-            best = -1
-            for p in range(n_p):
-                if not taken[p] and (best < 0 or row[p] > row[best]):
-                    best = p
-            taken[best] = True
-            a_idx[e] = best
-        for e in range(a_ptr[a], a_ptr[a + 1]):
-            taken[a_idx[e]] = False
+            key[e] = a_idx[e] * span - (strength[a] + noise[e])
+            owner[e] = a
+    order = np.argsort(key)
+    p_idx = owner[order]
     p_ptr = np.zeros(n_p + 1, dtype=np.int64)
     for e in range(a_idx.size):
         p_ptr[a_idx[e] + 1] += 1
     for p in range(n_p):
         p_ptr[p + 1] += p_ptr[p]
-    fill = p_ptr[:-1].copy()
-    p_idx = np.empty(a_idx.size, dtype=np.int32)
-    key = np.empty(a_idx.size)
-    for a in range(1, n_a):
-        for e in range(a_ptr[a], a_ptr[a + 1]):
-            p = a_idx[e]
-            p_idx[fill[p]] = a
-            key[fill[p]] = -(strength[a] + noise[e])
-            fill[p] += 1
-    for p in range(n_p):
-        s, t = p_ptr[p], p_ptr[p + 1]
-        order = np.argsort(key[s:t], kind="mergesort")
-        p_idx[s:t] = p_idx[s:t][order]
     return a_idx, p_ptr, p_idx
+
+
+@njit(cache=True)
+def _insert_applicant(ptr, idx, pos, applicant):
+    """Insert ``applicant`` at position ``pos[j]`` of program ``j``'s list (``-1``: leave out)."""
+    k = pos.size
+    extra = 0
+    for j in range(k):
+        if pos[j] >= 0:
+            extra += 1
+    new_ptr = ptr.copy()
+    new_idx = np.empty(idx.size + extra, dtype=idx.dtype)
+    w = 0
+    for j in range(k):
+        new_ptr[j] = w
+        s = ptr[j]
+        for e in range(ptr[j], ptr[j + 1]):
+            if e - s == pos[j]:
+                new_idx[w] = applicant
+                w += 1
+            new_idx[w] = idx[e]
+            w += 1
+        if pos[j] == ptr[j + 1] - s:
+            new_idx[w] = applicant
+            w += 1
+    shift = w - ptr[k]
+    for e in range(ptr[k], idx.size):
+        new_idx[e + shift] = idx[e]
+    for j in range(k, ptr.size):
+        new_ptr[j] = ptr[j] + shift
+    return new_ptr, new_idx
 
 
 def specialty_market(n_applicants, n_programs, rng=None, *, min_list=6, max_list=14,
@@ -187,8 +230,11 @@ def specialty_market(n_applicants, n_programs, rng=None, *, min_list=6, max_list
     quality = rng.standard_normal(n_p)
     strength = rng.standard_normal(n_a)
     others = n_a - 1
-    util = rng.standard_normal((others, n_p), dtype=np.float32)
-    util *= taste_noise
+    # personal taste: uniform noise with standard deviation taste_noise (uniform draws are
+    # several times cheaper than normal ones, and this matrix is most of a market's random numbers)
+    util = rng.random((others, n_p), dtype=np.float32)
+    util -= 0.5
+    util *= taste_noise * math.sqrt(12.0)
     util += quality.astype(np.float32)[None, :]
     k = rng.integers(min(min_list, n_p), min(max_list, n_p) + 1, others)
     a_ptr = np.zeros(n_a + 1, dtype=np.int64)
@@ -223,7 +269,7 @@ def place_applicant(market, menu, rng=None, applicant=FOCAL):
     res = deferred_acceptance(market)
     ptr, idx = market.program_ptr, market.program_list
     k = menu.size
-    segs = []
+    pos = np.full(k, -1, dtype=np.int64)
     for j in range(k):
         seg = idx[ptr[j]:ptr[j + 1]]
         full = res.filled[j] >= market.capacity[j]
@@ -232,18 +278,10 @@ def place_applicant(market, menu, rng=None, applicant=FOCAL):
             worst = int(admitted[-1]) if admitted.size else -1
         if menu[j]:
             hi = worst if full else seg.size
-            pos = int(rng.integers(0, hi + 1)) if hi >= 0 else 0
+            pos[j] = int(rng.integers(0, hi + 1)) if hi >= 0 else 0
         elif full:
-            pos = int(rng.integers(worst + 1, seg.size + 1))
-        else:
-            segs.append(seg)
-            continue
-        segs.append(np.insert(seg, pos, applicant))
-    lens = np.array([s.size for s in segs], dtype=np.int64)
-    new_ptr = ptr.copy()
-    new_ptr[1:k + 1] = np.cumsum(lens)
-    new_ptr[k + 1:] = ptr[k + 1:] + (new_ptr[k] - ptr[k])
-    new_idx = np.concatenate(segs + [idx[ptr[k]:]])
+            pos[j] = int(rng.integers(worst + 1, seg.size + 1))
+    new_ptr, new_idx = _insert_applicant(ptr, idx, pos, np.int32(applicant))
     return Market.from_arrays(market.applicant_ptr, market.applicant_list, new_ptr, new_idx,
                               market.capacity)
 
