@@ -19,13 +19,15 @@ A season runs in four stages, as the real one does:
    applicant attends at most ``max_interviews`` interviews. Because interview
    slots are scarce, rank lists are short (about a dozen programs).
 3. **Rank lists.** Each applicant ranks every program that interviewed them,
-   in order of true preference; each program ranks every applicant it
-   interviewed, in its own order. Nobody ranks a program or an applicant
+   in order of true preference; each program ranks the applicants it
+   interviewed, in its own order, leaving off those below its bar. Nobody ranks a program or an applicant
    without an interview. These are the *truthful* lists in
    :attr:`SyntheticMarket.market`.
 4. **Post-interview messages.** Some programs tell interviewees "we are
    interested", "we will rank you highly" or "we will rank you to match". A
-   sincere message follows the program's real list; with probability
+   sincere message follows the program's real list ("ranked to match" goes
+   only to applicants high enough on it to be sure to match, who have told
+   the program it is their first choice); with probability
    ``1 - message_informativeness`` the message is instead copied from a random
    interviewee of the same program, so it says nothing about the listener.
    Applicants form a *belief* about each program's chance of taking them from
@@ -95,6 +97,9 @@ MESSAGES = ("none", "interested", "ranked highly", "ranked to match")
 #: Code of "no message".
 NO_MESSAGE = 0
 
+#: ``program_rank`` of an interviewee the program left off its list.
+UNRANKED_BY_PROGRAM = -1
+
 
 def _tuple_of(n, value):
     return tuple([value] * n)
@@ -159,13 +164,20 @@ class MarketParams:
     max_interviews : int
         Most interviews an applicant attends (they keep the ones they like
         best); also capped by the NRMP's 300-rank rule.
+    rank_floor, rank_floor_slope : float
+        A program leaves off its list the interviewees whose evaluation
+        ``v_pa`` is below ``rank_floor + rank_floor_slope * q_p`` (stronger
+        programs are choosier). ``-inf`` (default) ranks every interviewee.
     message_rate : float in [0, 1]
         Share of programs that send post-interview messages.
     message_cutoffs : tuple of 3 float
         A communicating program tells an interviewee "ranked to match",
         "ranked highly" or "interested" when the interviewee's place on its
         list is within ``cutoffs[0]``, ``cutoffs[1]`` or ``cutoffs[2]`` times
-        its capacity; the rest hear nothing.
+        its capacity; the rest hear nothing. "Ranked to match" also requires
+        that the program is the applicant's true first choice (the applicant
+        told it so); with ``cutoffs[0] <= 1`` a sincere "ranked to match" is
+        then a promise the algorithm keeps if the applicant ranks truthfully.
     message_informativeness : float in [0, 1]
         Probability that a message is sincere; otherwise it is copied from a
         random interviewee of the same program (``0`` = pure noise with the
@@ -202,6 +214,8 @@ class MarketParams:
     interview_slots_per_position: float = 10.0
     interview_noise_sd: float = 0.5
     max_interviews: int = 25
+    rank_floor: float = -np.inf
+    rank_floor_slope: float = 0.0
     message_rate: float = 0.5
     message_cutoffs: tuple = (1.0, 3.0, 6.0)
     message_informativeness: float = 0.5
@@ -297,7 +311,8 @@ class SyntheticMarket:
     quality : ndarray of float64, shape (n_programs,)
         Program quality (what applicants look for, before their own taste).
     program_rank : ndarray of int32, aligned with ``market.applicant_list``
-        The applicant's place (0 = first) on the program's list.
+        The applicant's place (0 = first) on the program's list, or
+        ``UNRANKED_BY_PROGRAM`` (-1) if the program left them off.
     n_applied : ndarray of int32, shape (n_applicants,)
         Number of programs each applicant applied to.
     """
@@ -597,17 +612,21 @@ def _messages_and_beliefs(params, market, program_rank, draws, ztil_entry, quali
     cap = market.capacity.astype(np.float64)[a_list]
     r = program_rank.astype(np.float64)
     c1, c2, c3 = params.message_cutoffs
-    tier = np.where(r < c1 * cap, 3, np.where(r < c2 * cap, 2, np.where(r < c3 * cap, 1, 0)))
+    # "ranked to match" only to those who told the program it is their first
+    # choice: the program can then promise a match it knows will happen
+    first = np.zeros(a_list.size, dtype=bool)
+    first[market.applicant_ptr[:-1][np.diff(market.applicant_ptr) > 0]] = True
+    tier = np.where((r < c1 * cap) & first, 3,
+                    np.where(r < c2 * cap, 2, np.where(r < c3 * cap, 1, 0)))
+    tier[program_rank == UNRANKED_BY_PROGRAM] = 0
     tier = tier.astype(np.int8)
     # A noisy message is the sincere message of a random interviewee of the
     # same program, so message frequencies do not depend on informativeness.
-    p_ptr = market.program_ptr
-    p_len = np.diff(p_ptr)[a_list]
-    other_pos = p_ptr[a_list] + np.minimum((draws["msg_pick"] * p_len).astype(np.int64),
-                                           np.maximum(p_len - 1, 0))
-    # tier of the entry at program-list position other_pos: via the program-major
-    # permutation stored at generation time
-    tier_other = tier[draws["prog_major"][other_pos]] if a_list.size else tier
+    iv_ptr = draws["iv_ptr"]
+    iv_len = np.diff(iv_ptr)[a_list]
+    other_pos = iv_ptr[a_list] + np.minimum((draws["msg_pick"] * iv_len).astype(np.int64),
+                                            iv_len - 1)
+    tier_other = tier[draws["iv_order"][other_pos]]
     sincere = draws["msg_sincere_u"] < params.message_informativeness
     msg = np.where(sincere, tier, tier_other).astype(np.int8)
     talks = draws["prog_talk_u"] < params.message_rate
@@ -732,10 +751,18 @@ def generate_market(params: MarketParams | str, rng=None) -> SyntheticMarket:
     # 3. programs rank their interviewees by their own evaluation
     sq, sn = math.sqrt(P.program_correlation), math.sqrt(1.0 - P.program_correlation)
     value = sq * strength[e_app] + sn * rng.standard_normal(kept.size)
-    p_ptr, p_order = _group_sort(applicant_list, n_p, value)
-    program_list = e_app[p_order].astype(np.int32)
+    # ... leaving off those below their bar (one-sided entries, as in the NRMP)
+    ranked = value >= P.rank_floor + P.rank_floor_slope * quality[applicant_list]
+    # all interviewees of each program, ranked ones first, each part by value
+    iv_ptr, iv_order = _group_sort(applicant_list, n_p, np.where(ranked, value, value - 1e6))
+    pos = np.arange(kept.size) - np.repeat(iv_ptr[:-1], np.diff(iv_ptr))
     program_rank = np.empty(kept.size, dtype=np.int32)
-    program_rank[p_order] = (np.arange(kept.size) - np.repeat(p_ptr[:-1], np.diff(p_ptr)))
+    program_rank[iv_order] = pos
+    program_rank[~ranked] = UNRANKED_BY_PROGRAM
+    p_order = iv_order[ranked[iv_order]]
+    p_ptr = np.zeros(n_p + 1, dtype=np.int64)
+    np.cumsum(np.bincount(applicant_list[ranked], minlength=n_p), out=p_ptr[1:])
+    program_list = e_app[p_order].astype(np.int32)
 
     market = Market(applicant_ptr, applicant_list, p_ptr, program_list, capacity)
 
@@ -746,7 +773,8 @@ def generate_market(params: MarketParams | str, rng=None) -> SyntheticMarket:
         "msg_sincere_u": rng.random(n_e),
         "msg_pick": rng.random(n_e),
         "belief_noise": rng.standard_normal(n_e),
-        "prog_major": p_order,
+        "iv_ptr": iv_ptr,
+        "iv_order": iv_order,
         "ztil_entry": ztil[e_app],
     }
     message, belief = _messages_and_beliefs(P, market, program_rank, draws, draws["ztil_entry"],
