@@ -276,7 +276,8 @@ def _unknown_program(frame, table, src, column, ids, names):
     missing = ids < 0
     if missing.any():
         i = int(np.flatnonzero(missing)[0])
-        programs_file = src.file("programs") if src.kind != "json" else "the programs section"
+        programs_file = ("the programs section" if src.kind == "json"
+                         else str(src.file("programs")).replace("\\", "/").rsplit("/", 1)[-1])
         raise src.error(
             table, frame, frame.index[i], column,
             f'program "{names[i]}" has no entry in {programs_file}; add it with its number of '
