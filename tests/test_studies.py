@@ -87,7 +87,7 @@ def test_bad_jobs():
 @pytest.mark.slow
 def test_serial_processes_and_dask_give_identical_results(tmp_path):
     pytest.importorskip("distributed")
-    s = scenario("core", trials=8, extra=SMALL["core"])
+    s = scenario("strategies", trials=8, extra=SMALL["strategies"])
     serial = run_study(s)
     procs = run_study(s, tmp_path / "p", jobs=2, chunk=1)
     dask = run_study(s, tmp_path / "d", jobs=2, dask=True, chunk=3)

@@ -126,8 +126,10 @@ class _Progress:
             self.bar.start()
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, exc, tb):
         if self.bar is not None:
+            if exc_type is not None:  # an error line follows: leave no half-drawn bar above it
+                self.bar.live.transient = True
             self.bar.stop()
 
 

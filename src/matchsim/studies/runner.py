@@ -325,7 +325,7 @@ def _run_dask(scenario, plan, jobs, scheduler, record, stop_after):
             client = Client(cluster)
         else:
             try:
-                client = Client(scheduler, timeout=10)
+                client = Client(scheduler, timeout="5s")
             except (OSError, TimeoutError) as exc:
                 raise InputError(f"cannot reach the Dask scheduler at {scheduler} ({exc}); "
                                  "check the address and that the scheduler is running",
