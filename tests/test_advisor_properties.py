@@ -95,3 +95,25 @@ def test_real_algorithm_gives_first_listed_program_on_the_menu(seed, k, n_applic
     expect = first_on_menu(menu[None, :], lists)[:, 0]
     got = [deferred_acceptance(market.with_applicant_list(0, lst)).assignment[0] for lst in lists]
     assert np.array_equal(got, expect)
+
+
+@settings(max_examples=60, deadline=None)
+@given(applicants(max_programs=6), st.integers(0, 2**32 - 1))
+def test_vectorised_joint_equals_plain_loop_reference(app, seed):
+    from matchsim.advisor.menu import (
+        _exact_joint,
+        _exact_joint_reference,
+        _nodes,
+        _q_table,
+        menu_thresholds,
+    )
+
+    chance, pref, lists, rho = app
+    rng = np.random.default_rng(seed)
+    z, w = _nodes(6)
+    q = _q_table(menu_thresholds(chance), z, np.sqrt(rho), np.sqrt(1 - rho))
+    tru = rng.permutation(chance.size)[: rng.integers(0, chance.size + 1)]
+    for lst in lists:
+        lst = np.asarray(lst, dtype=np.int64)
+        np.testing.assert_allclose(_exact_joint(q, w, lst, tru, chance.size),
+                                   _exact_joint_reference(q, w, lst, tru, chance.size), atol=1e-12)

@@ -75,7 +75,6 @@ from dataclasses import dataclass
 from statistics import NormalDist
 
 import numpy as np
-from numba import njit
 
 __all__ = [
     "DEFAULT_CORRELATION",
@@ -122,16 +121,17 @@ def menu_thresholds(chance) -> np.ndarray:
     return out
 
 
-@njit(cache=True)
+_ERFC = np.frompyfunc(math.erfc, 1, 1)
+
+
 def _q_table(t, z, a, b):
-    """``q[k, j] = Phi((t_j - a z_k) / b)``, with ``Phi`` written through ``erfc``."""
-    out = np.empty((z.size, t.size))
-    s = 1.0 / math.sqrt(2.0)
-    for k in range(z.size):
-        for j in range(t.size):
-            x = (t[j] - a * z[k]) / b
-            out[k, j] = 0.5 * math.erfc(-x * s)
-    return out
+    """``q[k, j] = Phi((t_j - a z_k) / b)``, with ``Phi`` written through ``erfc``.
+
+    The table is small (nodes x programs), so ``math.erfc`` element by element
+    costs well under a millisecond.
+    """
+    x = (t[None, :] - a * z[:, None]) / b
+    return 0.5 * _ERFC(-x / math.sqrt(2.0)).astype(np.float64)
 
 
 def _check_model(chance, correlation):
@@ -216,66 +216,94 @@ def sample_menus(chance, n_samples=DEFAULT_SAMPLES, correlation=DEFAULT_CORRELAT
 
 
 # ------------------------------------------------------------------ kernels
-@njit(cache=True)
-def _first_on_menu(menus, ptr, idx, unmatched):
-    n_lists = ptr.size - 1
-    n_s = menus.shape[0]
-    out = np.full((n_lists, n_s), unmatched, dtype=np.int32)
-    for s in range(n_s):
-        for li in range(n_lists):
-            for e in range(ptr[li], ptr[li + 1]):
-                if menus[s, idx[e]]:
-                    out[li, s] = idx[e]
-                    break
+# Plain NumPy on purpose: the arrays are tiny (a few hundred nodes times a few dozen programs),
+# and the first numba call in a process costs about a second of start-up, more than the whole
+# computation; the command line has an end-to-end target of 3 s.
+def _first_on_menu(menus, lists, unmatched=-1):
+    out = np.full((len(lists), menus.shape[0]), unmatched, dtype=np.int32)
+    for i, lst in enumerate(lists):
+        if lst.size == 0:
+            continue
+        sub = menus[:, lst]
+        first = sub.argmax(axis=1)
+        hit = sub[np.arange(sub.shape[0]), first]
+        out[i, hit] = lst[first[hit]]
     return out
 
 
-@njit(cache=True)
+#: Sampled menu entries (samples x programs) drawn at once, to bound memory.
+_CHUNK = 4_000_000
+
+#: Largest nodes x (list + 1) x (true order + 1) block evaluated at once.
+_BLOCK = 2_000_000
+
+
 def _exact_joint(q, w, lst, tru, n):
     """``joint[a, b] = P(list gives a, truthful list gives b)``; index ``n`` = unmatched.
 
-    For each node, ``a`` runs down ``lst`` keeping ``base`` = product of
-    ``1 - q`` over the programs above ``a``; for each ``a``, ``b`` runs down
-    ``tru`` keeping ``r`` = product of ``1 - q`` over the programs above ``b``
-    not already in ``base``. Cost: nodes * (len(lst) + 1) * (len(tru) + 1).
+    With ``ia``, ``ib`` positions on the two lists (``len`` = unmatched), the
+    probability given ``z`` is ``q_a q_b`` times the product of ``1 - q_j``
+    over ``pred_L(ia) | pred_T(ib)``. In logs that product is
+    ``SL[ia] + ST[ib] - I[ia, ib]``, where ``I`` (the programs above both) is
+    a two-dimensional cumulative sum; pairs that contradict each other (``b``
+    above ``a`` on the list, or ``a`` above ``b`` on the true order) are masked.
     """
+    nl, nt = lst.size, tru.size
     pos_l = np.full(n, -1, dtype=np.int64)
     pos_t = np.full(n, -1, dtype=np.int64)
-    for i in range(lst.size):
-        pos_l[lst[i]] = i
-    for i in range(tru.size):
-        pos_t[tru[i]] = i
+    pos_l[lst] = np.arange(nl)
+    pos_t[tru] = np.arange(nt)
+    # a program that always takes you gives log(0): a large finite stand-in keeps the
+    # differences finite and still makes exp() exactly 0
+    sure = q >= 1.0
+    lq = np.where(sure, -1.0e4, np.log1p(-np.where(sure, 0.0, q)))
+    ia = np.arange(nl + 1)[:, None]
+    ib = np.arange(nt + 1)[None, :]
+    a_of = np.append(lst, n)
+    b_of = np.append(tru, n)
+    pl_b = np.append(pos_l[tru], -1)[None, :]  # position of b on the list
+    pt_a = np.append(pos_t[lst], -1)[:, None]  # position of a on the true order
+    b_above_a = (pl_b != -1) & (pl_b < ia) & (ib < nt)
+    a_above_b = (pt_a != -1) & (pt_a < ib) & (ia < nl)
+    feasible = ~(b_above_a | a_above_b)
+    same = (a_of[:, None] == b_of[None, :]) & (ia < nl) & (ib < nt)
+    both = np.flatnonzero((pos_l >= 0) & (pos_t >= 0))
+    small = np.zeros((nl + 1, nt + 1))
+    step = max(1, _BLOCK // ((nl + 1) * (nt + 1)))
+    for s in range(0, w.size, step):
+        qk, lk, wk = q[s:s + step], lq[s:s + step], w[s:s + step]
+        sl = np.concatenate([np.zeros((qk.shape[0], 1)), np.cumsum(lk[:, lst], axis=1)], axis=1)
+        st = np.concatenate([np.zeros((qk.shape[0], 1)), np.cumsum(lk[:, tru], axis=1)], axis=1)
+        grid = np.zeros((qk.shape[0], nl + 1, nt + 1))
+        grid[:, pos_l[both] + 1, pos_t[both] + 1] = lk[:, both]
+        inter = np.cumsum(np.cumsum(grid, axis=1), axis=2)
+        logp = sl[:, :, None] + st[:, None, :] - inter
+        qa = np.concatenate([qk[:, lst], np.ones((qk.shape[0], 1))], axis=1)[:, :, None]
+        qb = np.concatenate([qk[:, tru], np.ones((qk.shape[0], 1))], axis=1)[:, None, :]
+        val = np.exp(logp) * np.where(same[None], 1.0, qa * qb) * np.where(same[None], qa, 1.0)
+        small += np.tensordot(wk, val, axes=1)
+    small *= feasible
     joint = np.zeros((n + 1, n + 1))
-    nl, nt = lst.size, tru.size
+    np.add.at(joint, (a_of[:, None], b_of[None, :]), small)
+    return joint
+
+
+def _exact_joint_reference(q, w, lst, tru, n):
+    """The same as :func:`_exact_joint` with plain loops and running products (a test oracle)."""
+    pos_l = {int(p): i for i, p in enumerate(lst)}
+    pos_t = {int(p): i for i, p in enumerate(tru)}
+    joint = np.zeros((n + 1, n + 1))
     for k in range(w.size):
-        base = 1.0
-        for ia in range(nl + 1):
-            if ia < nl:
-                a = lst[ia]
-                qa = q[k, a]
-            else:
-                a = n
-                qa = 1.0
-            r = 1.0
-            for ib in range(nt + 1):
-                if ib < nt:
-                    b = tru[ib]
-                    if a < n and pos_t[a] != -1 and pos_t[a] < ib:
-                        break  # a sits above b on the truthful list: impossible from here on
-                    b_above_a = pos_l[b] != -1 and (a == n or pos_l[b] < ia)
-                    if b_above_a:
-                        continue  # b must be off the menu for the list to reach a
-                    if b == a:
-                        joint[a, b] += w[k] * base * r * qa
-                    else:
-                        joint[a, b] += w[k] * base * r * qa * q[k, b]
-                    r *= 1.0 - q[k, b]
-                else:
-                    if a < n and pos_t[a] != -1:
-                        break  # the truthful list holds a, so it cannot end unmatched
-                    joint[a, n] += w[k] * base * r * qa
-            if ia < nl:
-                base *= 1.0 - qa
+        for ia in range(len(lst) + 1):
+            a = int(lst[ia]) if ia < len(lst) else n
+            for ib in range(len(tru) + 1):
+                b = int(tru[ib]) if ib < len(tru) else n
+                off = set(int(p) for p in lst[:ia]) | set(int(p) for p in tru[:ib])
+                on = {a, b} - {n}
+                if on & off:
+                    continue
+                joint[a, b] += w[k] * np.prod([q[k, j] for j in on]) * np.prod(
+                    [1.0 - q[k, j] for j in off])
     return joint
 
 
@@ -396,15 +424,6 @@ class ListComparison:
         return float(self.joint[i, a, b])
 
 
-def _csr(lists):
-    lens = np.array([len(x) for x in lists], dtype=np.int64)
-    ptr = np.zeros(len(lists) + 1, dtype=np.int64)
-    np.cumsum(lens, out=ptr[1:])
-    idx = (np.concatenate([np.asarray(x, dtype=np.int64) for x in lists]) if ptr[-1]
-           else np.zeros(0, dtype=np.int64))
-    return ptr, idx
-
-
 def _check_lists(lists, n):
     if isinstance(lists, dict):
         names, seqs = tuple(map(str, lists)), list(lists.values())
@@ -516,9 +535,17 @@ def compare_lists(chance, preference, lists, correlation=DEFAULT_CORRELATION, me
         joint = np.stack([_exact_joint(q, w, s, truthful, n) for s in seqs])
         used = 0
     else:
-        menus = sample_menus(c, n_samples, rho, rng)
-        joint = _sampled_joint(menus, seqs, truthful, n)
-        used = int(n_samples)
+        n_samples = int(n_samples)
+        if n_samples < 1:
+            raise ValueError(f"n_samples must be at least 1, got {n_samples}")
+        rng = np.random.default_rng(rng)
+        chunk = max(1, _CHUNK // max(n, 1))
+        counts = np.zeros((len(seqs), n + 1, n + 1))
+        for start in range(0, n_samples, chunk):
+            size = min(chunk, n_samples - start)
+            counts += size * _sampled_joint(sample_menus(c, size, rho, rng), seqs, truthful, n)
+        joint = counts / n_samples
+        used = n_samples
     return ListComparison(names, seqs, truthful, pref, joint, method, used, rho)
 
 
@@ -541,9 +568,8 @@ def first_on_menu(menus, lists) -> np.ndarray:
     >>> first_on_menu(np.array([[True, True], [False, True], [False, False]]), [[0, 1], [1, 0]]).tolist()
     [[0, 1, -1], [1, 1, -1]]
     """
-    menus = np.ascontiguousarray(menus, dtype=np.bool_)
-    ptr, idx = _csr([np.asarray(x, dtype=np.int64) for x in lists])
-    return _first_on_menu(menus, ptr, idx, np.int32(-1))
+    menus = np.asarray(menus, dtype=np.bool_)
+    return _first_on_menu(menus, [np.asarray(x, dtype=np.int64).ravel() for x in lists])
 
 
 def _sampled_joint(menus, seqs, truthful, n):

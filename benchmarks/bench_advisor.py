@@ -1,0 +1,92 @@
+"""Benchmarks for ``matchsim compare`` (issue 3 targets).
+
+Targets:
+
+* 20 programs, 5 candidate lists, 100,000 sampled Matches: under 1 s of
+  computation (exact quadrature + the Monte Carlo check, as the command does),
+  under 3 s end to end including start-up;
+* ``--market``: a 500-applicant specialty, 1,000 simulated Matches, 5 lists:
+  under 20 s.
+
+Run::
+
+    python -m pytest benchmarks/bench_advisor.py --benchmark-columns=min,mean,max,rounds
+
+Inputs are seeded and built outside the timing; JIT compilation is excluded
+(``warmup_rounds=1``, or an explicit small warm-up call for the long market
+run). The end-to-end figure starts a fresh Python process each round, so it
+includes interpreter start-up, imports and loading the cached kernels.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from matchsim.advisor import compare_lists
+from matchsim.advisor.market_mode import simulate_list_outcomes
+
+N_PROGRAMS, N_LISTS, SAMPLES = 20, 5, 100_000
+
+
+def _inputs(seed=0):
+    rng = np.random.default_rng(seed)
+    chance = rng.uniform(0.05, 0.7, N_PROGRAMS)
+    pref = np.arange(1, N_PROGRAMS + 1)
+    lists = {"honest": np.arange(N_PROGRAMS)}
+    for i in range(1, N_LISTS):
+        lists[f"variant {i}"] = rng.permutation(N_PROGRAMS)[: rng.integers(10, N_PROGRAMS + 1)]
+    return chance, pref, lists
+
+
+@pytest.fixture(scope="module")
+def csv_file(tmp_path_factory):
+    chance, pref, lists = _inputs()
+    path = tmp_path_factory.mktemp("advisor") / "twenty.csv"
+    lines = ["program,preference,chance," + ",".join(lists)]
+    for j in range(N_PROGRAMS):
+        ranks = []
+        for lst in lists.values():
+            hit = np.flatnonzero(lst == j)
+            ranks.append(str(hit[0] + 1) if hit.size else "")
+        lines.append(f"Program {j + 1},{pref[j]},{chance[j]:.3f}," + ",".join(ranks))
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_compute_20_programs_5_lists_100k_samples(benchmark):
+    chance, pref, lists = _inputs()
+
+    def work():
+        exact = compare_lists(chance, pref, lists, 0.5)
+        sampled = compare_lists(chance, pref, lists, 0.5, method="sample", n_samples=SAMPLES, rng=0)
+        return exact, sampled
+
+    exact, sampled = benchmark.pedantic(work, rounds=5, warmup_rounds=1)
+    assert sampled.better.max() == 0.0 and exact.better.max() == 0.0
+
+
+def test_end_to_end_cold_start(benchmark, csv_file):
+    cmd = [sys.executable, "-m", "matchsim", "compare", str(csv_file), "--samples", str(SAMPLES)]
+
+    def work():
+        return subprocess.run(cmd, capture_output=True, text=True, check=True)
+
+    out = benchmark.pedantic(work, rounds=3, warmup_rounds=1)
+    assert "How each list does" in out.stdout
+
+
+@pytest.mark.parametrize("verify", [False, True], ids=["lists-only", "with-menu-check"])
+def test_market_mode_500_applicants_1000_markets_5_lists(benchmark, verify):
+    chance, pref, lists = _inputs()
+    simulate_list_outcomes(chance, pref, lists, n_applicants=60, n_markets=2, rng=0, verify=True)
+
+    def work():
+        return simulate_list_outcomes(chance, pref, lists, n_applicants=500, n_markets=1000,
+                                      rng=0, verify=verify)
+
+    run = benchmark.pedantic(work, rounds=1, warmup_rounds=0)
+    assert run.comparison.better.max() == 0.0
