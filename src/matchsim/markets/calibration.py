@@ -70,7 +70,7 @@ def market_figures(sm) -> dict[str, float]:
     for code, label in ((3, "ranked to match"), (2, "ranked highly"), (1, "interested"),
                         (0, "none")):
         sel = sm.message == code
-        out[f"matched there | {label}"] = float(at_prog[sel].mean()) if sel.any() else float("nan")
+        out[f"matched there if told: {label}"] = float(at_prog[sel].mean()) if sel.any() else float("nan")
     return out
 
 

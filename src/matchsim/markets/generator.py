@@ -404,13 +404,14 @@ def _applications(n_app, cand_ptr, cand_region_u, level_mu, level_sd, level_eps,
     already mapped through the inverse of ``Phi``, and ``lut`` is a bucket
     table into it, so a candidate costs a table read and a step or two.
     Candidates that repeat a program are skipped; an applicant stops after
-    ``n_app[a]`` distinct programs. Regions without programs fall back to the
+    ``n_app[a]`` distinct programs, and one left short by repeats takes the
+    programs nearest to their own level. Regions without programs fall back to the
     whole market (region slot ``n_regions``).
     """
     n_a = n_app.size
     n_bins = lut.size // (n_regions + 1)
     out_ptr = np.zeros(n_a + 1, dtype=np.int64)
-    out = np.empty(cand_region_u.size, dtype=np.int32)
+    out = np.empty(n_app.sum(), dtype=np.int32)
     mark = np.full(n_programs, -1, dtype=np.int64)
     k = 0
     for a in range(n_a):
@@ -442,6 +443,26 @@ def _applications(n_app, cand_ptr, cand_region_u, level_mu, level_sd, level_eps,
                 out[k] = p
                 k += 1
                 got += 1
+        if got < n_app[a]:
+            # too many repeats (a small market): take the programs nearest to
+            # the applicant's own level in the whole market, outwards
+            s, e = region_ptr[n_regions], region_ptr[n_regions + 1]
+            c = s
+            while c < e - 1 and region_cut[c] < level_mu[a]:
+                c += 1
+            lo, hi = c - 1, c
+            while got < n_app[a] and (lo >= s or hi < e):
+                if hi < e and (lo < s or (hi - c) <= (c - lo)):
+                    p = region_prog[hi]
+                    hi += 1
+                else:
+                    p = region_prog[lo]
+                    lo -= 1
+                if mark[p] != a:
+                    mark[p] = a
+                    out[k] = p
+                    k += 1
+                    got += 1
         out_ptr[a + 1] = k
     return out_ptr, out[:k]
 
