@@ -179,11 +179,13 @@ def _integers(frame, column, table, src, *, what, low, high, hint) -> np.ndarray
         raw = None
     else:
         raw = _text(frame, column)
-        digits = pc.match_substring_regex(raw, r"^[0-9]{1,15}$").to_numpy(zero_copy_only=False)
-        num = np.empty(len(raw), dtype=np.float64)
-        if digits.all():
-            num[:] = pc.cast(raw, pa.int64()).to_numpy()
-        else:
+        try:  # the usual case: every cell is a plain whole number
+            num = pc.cast(raw, pa.int64()).to_numpy(zero_copy_only=False).astype(np.float64)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            num = None
+        if num is None:
+            digits = pc.match_substring_regex(raw, r"^[0-9]{1,15}$").to_numpy(zero_copy_only=False)
+            num = np.empty(len(raw), dtype=np.float64)
             num[digits] = pc.cast(raw.filter(pa.array(digits)), pa.int64()).to_numpy()
             other = pd.Series(raw.filter(pa.array(~digits)).to_numpy(zero_copy_only=False))
             num[~digits] = pd.to_numeric(other, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
@@ -218,7 +220,7 @@ def _check_list_table(frame, table, src, owner_col, target_col, program_index):
         frame, "rank", table, src, what="rank", low=1, high=NRMP_MAX_RANKS,
         hint=f"ranks are 1, 2, 3, ... and a list holds at most {NRMP_MAX_RANKS} ranks (NRMP rule)",
     )
-    o_codes, n = owners.codes, len(owners)
+    o_codes = owners.codes
     # The same name twice on one list.
     key = o_codes * max(targets.uniques.size, 1) + targets.codes
     dup = pd.Series(key).duplicated().to_numpy()
@@ -230,34 +232,30 @@ def _check_list_table(frame, table, src, owner_col, target_col, program_index):
             f'{owner_col} "{owners[i]}" ranks {target_col} "{targets[i]}" twice (also at '
             f"{src.place(table, frame, frame.index[first])}); keep one of the two rows",
         )
-    # Ranks per list must be exactly 1..k: sort each list by rank and compare
-    # each rank with its position in the list.
-    order = np.lexsort((ranks, o_codes))
-    s_codes, s_ranks = o_codes[order], ranks[order]
-    starts = np.ones(n, dtype=bool)
-    starts[1:] = s_codes[1:] != s_codes[:-1]
-    first_of_group = np.maximum.accumulate(np.where(starts, np.arange(n), 0))
-    expected = np.arange(n) - first_of_group + 1
-    bad = np.flatnonzero(s_ranks != expected)
-    if bad.size:
-        # Only the first break in each list is meaningful; report the one
-        # earliest in the file.
-        groups = s_codes[bad]
-        first_bad = bad[np.r_[True, groups[1:] != groups[:-1]]]
-        is_dup = ~starts[first_bad] & (s_ranks[first_bad] == s_ranks[first_bad - 1])
-        row_of = np.where(is_dup, np.maximum(order[first_bad], order[first_bad - 1]), order[first_bad])
-        k = int(np.argmin(row_of))
-        j, i = int(first_bad[k]), int(row_of[k])
-        if is_dup[k]:
-            other = int(min(order[j], order[j - 1]))
+    # Ranks per list must be exactly 1..k. With no (list, rank) pair repeated
+    # and no rank above the list's length k, the k ranks are 1..k.
+    counts = np.bincount(o_codes, minlength=owners.uniques.size)
+    pair = o_codes * (NRMP_MAX_RANKS + 1) + ranks
+    suspect = pd.Series(pair).duplicated().to_numpy() | (ranks > counts[o_codes])
+    if suspect.any():
+        # Look closely at the list with the earliest suspect row: sort its
+        # ranks and report its first break.
+        o = o_codes[int(np.flatnonzero(suspect)[0])]
+        rows = np.flatnonzero(o_codes == o)
+        order = rows[np.argsort(ranks[rows], kind="stable")]
+        s_ranks = ranks[order]
+        j = int(np.flatnonzero(s_ranks != np.arange(1, rows.size + 1))[0])
+        if j > 0 and s_ranks[j] == s_ranks[j - 1]:
+            first, again = sorted((int(order[j - 1]), int(order[j])))
             raise src.error(
-                table, frame, frame.index[i], "rank",
-                f'{owner_col} "{owners[i]}" uses rank {s_ranks[j]} twice (also at '
-                f"{src.place(table, frame, frame.index[other])}); give each {target_col} its own rank",
+                table, frame, frame.index[again], "rank",
+                f'{owner_col} "{owners[again]}" uses rank {s_ranks[j]} twice (also at '
+                f"{src.place(table, frame, frame.index[first])}); give each {target_col} its own rank",
             )
+        i = int(order[j])
         raise src.error(
             table, frame, frame.index[i], "rank",
-            f'{owner_col} "{owners[i]}" has rank {s_ranks[j]} but no rank {expected[j]}; '
+            f'{owner_col} "{owners[i]}" has rank {s_ranks[j]} but no rank {j + 1}; '
             "number each list 1, 2, 3, ... without gaps",
         )
     return owners, ranks, targets, program_ids
