@@ -79,7 +79,7 @@ def test_end_to_end_cold_start(benchmark, csv_file):
     assert "How each list does" in out.stdout
 
 
-@pytest.mark.parametrize("verify", [False, True], ids=["lists-only", "with-menu-check"])
+@pytest.mark.parametrize("verify", [0, 100, 1000], ids=["lists-only", "menu-check-100", "menu-check-all"])
 def test_market_mode_500_applicants_1000_markets_5_lists(benchmark, verify):
     chance, pref, lists = _inputs()
     simulate_list_outcomes(chance, pref, lists, n_applicants=60, n_markets=2, rng=0, verify=True)

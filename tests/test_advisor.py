@@ -350,3 +350,12 @@ def test_specialty_market_lists_follow_utilities_and_scores():
         listed = p_idx[p_ptr[p]:p_ptr[p + 1]].tolist()
         assert sorted(listed) == sorted(a for (q, a) in score if q == p)
         assert listed == sorted(listed, key=lambda a: -score[(p, a)])
+
+
+def test_market_mode_verifies_only_the_first_markets_when_asked():
+    run = simulate_list_outcomes([0.3, 0.6], [1, 2], {"x": [1, 0]}, n_applicants=50, n_markets=12,
+                                 rng=3, verify=4)
+    assert run.menus.shape == (4, 2) and run.menu_violations == 0
+    none = simulate_list_outcomes([0.3, 0.6], [1, 2], {"x": [1, 0]}, n_applicants=50, n_markets=3,
+                                  rng=3)
+    assert none.menus is None and none.menu_violations is None and none.realised_chance is None

@@ -99,7 +99,7 @@ def test_market_mode_json():
 def test_market_mode_text():
     r = run("--example", "--market", "--applicants", "60", "--markets", "5")
     assert r.exit_code == 0, r.output
-    assert "simulated specialty markets" in r.output and "Menu check: in 5 of 5" in r.output
+    assert "simulated specialty markets" in r.output and "Menu check: in 5 of 5 checked" in r.output
 
 
 def test_help_has_examples():

@@ -30,7 +30,7 @@ A deliberately simple stand-in for a calibrated generator. In each market:
 
 Her entering the market can set off a chain of rejections that moves a
 cutoff, so her realised chance at a program is *about* the stated one, not
-exactly; ``verify=True`` measures it. Verification also computes her menu
+exactly; ``verify`` measures it. Verification also computes her menu
 from the algorithm itself: program ``j`` is on the menu when she matches
 ``j`` listing ``j`` alone; the theorem says each list's result is the first
 program on it that is on this menu, and the count of markets where that fails
@@ -91,12 +91,13 @@ class MarketRun:
     intended : ndarray of bool, shape (n_markets, n_programs)
         Menu drawn from the copula, used to place her on program lists.
     menus : ndarray of bool or None
-        Menu found with the algorithm (she lists one program alone), only
-        with ``verify``.
-    menu_violations : int or None
-        Markets in which some list's result differed from the first program
-        on it that is on the algorithm's menu (0 by theory); only with
+        Menu found with the algorithm (she lists one program alone) in each
+        verified market, shape (n_verified, n_programs); None without
         ``verify``.
+    menu_violations : int or None
+        Verified markets in which some list's result differed from the first
+        program on it that is on the algorithm's menu (0 by theory); None
+        without ``verify``.
     """
 
     comparison: ListComparison
@@ -107,7 +108,7 @@ class MarketRun:
 
     @property
     def realised_chance(self):
-        """Share of markets in which each program would take her (needs ``verify``)."""
+        """Share of verified markets in which each program would take her (needs ``verify``)."""
         return None if self.menus is None else self.menus.mean(axis=0)
 
 
@@ -307,9 +308,11 @@ def simulate_list_outcomes(chance, preference, lists, n_applicants=DEFAULT_APPLI
         Correlation of programs' decisions about her (as in the menu model).
     rng : None, int or numpy.random.Generator
         Seed; each market gets its own child seed.
-    verify : bool
+    verify : bool or int
         Also compute her menu with the algorithm (one extra run per program
-        per market) and count markets that break the menu theorem.
+        per market) and count markets that break the menu theorem: in every
+        market (``True``), in the first ``verify`` markets (an int), or in
+        none (``False`` / 0).
     n_programs : int, optional
         Programs per market (default ``max(k + 5, n_applicants // 6)``).
     **market_kw
@@ -346,14 +349,17 @@ def simulate_list_outcomes(chance, preference, lists, n_applicants=DEFAULT_APPLI
         rng.bit_generator, "seed_seq") else np.random.SeedSequence(rng.integers(2**63)).spawn(n_markets)
 
     outcomes = np.full((len(all_lists), n_markets), UNMATCHED, dtype=np.int32)
-    menus = np.zeros((n_markets, k), dtype=bool) if verify else None
+    n_verify = n_markets if verify is True else min(int(verify), n_markets)
+    if n_verify < 0:
+        raise ValueError(f"verify must be True, False or a number of markets >= 0, got {verify}")
+    menus = np.zeros((n_verify, k), dtype=bool) if n_verify else None
     violations = 0
     for t in range(n_markets):
         g = np.random.default_rng(seeds[t])
         base = place_applicant(specialty_market(n_applicants, n_p, g, **market_kw), intended[t], g)
         for i, lst in enumerate(all_lists):
             outcomes[i, t] = deferred_acceptance(base.with_applicant_list(FOCAL, lst)).assignment[FOCAL]
-        if verify:
+        if t < n_verify:
             for j in range(k):
                 menus[t, j] = deferred_acceptance(
                     base.with_applicant_list(FOCAL, [j])).assignment[FOCAL] == j
@@ -364,4 +370,4 @@ def simulate_list_outcomes(chance, preference, lists, n_applicants=DEFAULT_APPLI
                     break
     joint = joint_from_outcomes(outcomes[:-1], outcomes[-1], k)
     comp = ListComparison(names, seqs, truthful, pref, joint, "market", n_markets, rho)
-    return MarketRun(comp, outcomes, intended, menus, violations if verify else None)
+    return MarketRun(comp, outcomes, intended, menus, violations if n_verify else None)

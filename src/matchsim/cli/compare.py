@@ -123,6 +123,7 @@ def build_report(rank_file, comparison, *, check=None, seed=None, market=None):
     if market is not None:
         report["market"] = {
             "markets": r.n_samples,
+            "verified_markets": 0 if market.menus is None else int(market.menus.shape[0]),
             "menu_violations": market.menu_violations,
             "realised_chance": (None if market.realised_chance is None else
                                 {names[j]: float(v) for j, v in enumerate(market.realised_chance)}),
@@ -194,8 +195,8 @@ def _render(report, console):
         console.print(f"  - {mk['markets']:,} simulated specialty markets; in each, the full Match "
                       "algorithm was run once per list against the same market.", highlight=False)
         if mk["menu_violations"] is not None:
-            console.print(f"  - Menu check: in {mk['markets'] - mk['menu_violations']:,} of "
-                          f"{mk['markets']:,} markets every list got exactly the first program on it "
+            console.print(f"  - Menu check: in {mk['verified_markets'] - mk['menu_violations']:,} of "
+                          f"{mk['verified_markets']:,} checked markets every list got exactly the first program on it "
                           "that would take you (found by running the algorithm with each program "
                           "alone).", highlight=False)
     else:
@@ -240,8 +241,9 @@ def _write_csv(report, path):
               help="--market: applicants per simulated market.")
 @click.option("--markets", type=click.IntRange(1), default=1000, show_default=True,
               help="--market: number of simulated markets.")
-@click.option("--verify/--no-verify", default=True, show_default=True,
-              help="--market: also find your menu with the algorithm and check every list against it.")
+@click.option("--verify-markets", "verify", type=click.IntRange(0), default=100, show_default=True,
+              help="--market: in this many markets, also find your menu with the algorithm (one "
+              "run per program) and check every list against it.")
 @json_option
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Also write one row per list to this CSV file.")
