@@ -158,6 +158,14 @@ def test_decimal_ranks_that_are_whole_are_accepted(tmp_path):
     assert_same_market(read_market(folder), nrmp_example())
 
 
+def test_names_that_look_like_missing_values_or_numbers_are_kept(tmp_path):
+    """"NA", "null" and "007" are names, not missing values or numbers."""
+    m = Market.from_lists({"NA": ["007"], "null": ["007", "None"]}, {"007": ["null", "NA"], "None": ["NA"]},
+                          {"007": 1, "None": 1})
+    write_market(m, tmp_path)
+    assert_same_market(read_market(tmp_path), m)
+
+
 def test_one_sided_names_are_legal(tmp_path):
     """A program may rank somebody who submitted no list: they become an applicant who cannot match."""
     folder = _nrmp_folder(tmp_path)
