@@ -50,7 +50,7 @@ PRESETS: dict[str, MarketParams] = {
         n_positions=40_041,
         capacity_sigma=0.8,
         type_shares=tuple(n / 47_208 for n in _ACTIVE_2025),
-        strength_mean=(0.0, -0.15, -1.5, -1.85, -2.1),
+        strength_mean=(0.0, -0.2, -1.54, -1.85, -2.1),
         strength_sd=1.1,
         n_regions=9,
         home_bonus=0.5,
@@ -77,13 +77,14 @@ PRESETS: dict[str, MarketParams] = {
         n_positions=413,
         capacity_sigma=0.5,
         type_shares=(0.50, 0.38, 0.05, 0.05, 0.02),
-        strength_mean=(0.0, -0.3, -1.2, -1.5, -1.5),
-        n_regions=4,
+        strength_mean=(0.0, -0.35, -1.3, -1.6, -1.6),
+        n_regions=2,
         n_applications=(40.0, 45.0, 50.0, 50.0, 40.0),
+        application_shift=0.0,
         n_signals=8,
         signal_boost=0.7,
-        interview_slots_per_position=10.0,
-        max_interviews=20,
+        interview_slots_per_position=16.0,
+        max_interviews=25,
     ),
     # An anesthesiology-sized specialty: 189 programs, 1,805 PGY-1 positions
     # (2025, C); 15 signals (5 gold + 10 silver, 2025, A). About 1.2
@@ -96,13 +97,14 @@ PRESETS: dict[str, MarketParams] = {
         n_positions=1_805,
         capacity_sigma=0.5,
         type_shares=(0.62, 0.17, 0.06, 0.12, 0.03),
-        strength_mean=(0.0, -0.3, -1.2, -1.5, -1.5),
+        strength_mean=(0.0, -0.3, -1.6, -1.9, -1.9),
         n_regions=4,
         n_applications=(45.0, 50.0, 70.0, 70.0, 50.0),
         n_signals=15,
         signal_boost=0.7,
-        interview_slots_per_position=10.0,
-        max_interviews=20,
+        interview_slots_per_position=12.0,
+        max_interviews=25,
+        message_informativeness=0.9,
     ),
     # A small market for tests and examples.
     "small": MarketParams(
@@ -132,18 +134,25 @@ class Target:
         Largest acceptable absolute difference of the simulated value.
     source : str
         Where the figure comes from, with its grade.
+    tested : bool
+        Whether the calibration test holds the preset to it (``False`` for
+        figures shown for comparison only: grade C, or measured on a
+        different population than the model's).
     """
 
     name: str
     value: float
     tolerance: float
     source: str
+    tested: bool = True
 
 
 _NRMP = "NRMP, Results and Data: 2025 Main Residency Match (A/B)"
+_ANES = "NRMP 2025, anesthesiology PGY-1: 189 programs, 1,805 positions, 1,804 filled"
+_MORAN = "Moran et al. 2019, Anesth Analg (A), share who matched at the program"
 
-#: Calibration targets of each preset (presets without published aggregates
-#: have none).
+#: Calibration targets of each preset ("small" has none). Targets with
+#: ``tested=False`` are shown for comparison only.
 TARGETS: dict[str, tuple[Target, ...]] = {
     "nrmp2025": (
         Target("active applicants", 47_208, 0, _NRMP),
@@ -159,6 +168,33 @@ TARGETS: dict[str, tuple[Target, ...]] = {
         Target("match rate, all", 37_667 / 47_208, 0.02, _NRMP),
         Target("mean list length, matched", 12.0, 1.0,
                "Newsome et al., Am Surg 2023 (B): 10.41 (2015) to 12.35 (2021)"),
+        Target("mean list length, unmatched", 4.0, 2.0,
+               "Newsome et al. (C): about 4 programs in 2015", tested=False),
+    ),
+    "anesthesiology": (
+        Target("PGY-1 positions", 1_805, 0, _ANES + " (C)"),
+        Target("fill rate (PGY-1)", 1_804 / 1_805, 0.01, _ANES + " (C)"),
+        Target("share of filled positions, US MD", 0.721, 0.03, _ANES + " (C)"),
+        Target("share of filled positions, US DO", 0.171, 0.03, _ANES + " (C)"),
+        Target("share of filled positions, US-citizen IMG", 0.026, 0.03, _ANES + " (C)"),
+        Target("share of filled positions, non-US IMG", 0.047, 0.03, _ANES + " (C)"),
+        Target("matched there if told: ranked to match", 0.957, 0.05, _MORAN + "; "
+               "guaranteed commitment", tested=False),
+        Target("matched there if told: ranked highly", 0.256, 0.10, _MORAN + "; high rank",
+               tested=False),
+        Target("matched there if told: interested", 0.146, 0.10, _MORAN + "; strong interest",
+               tested=False),
+        Target("matched there if told: none", 0.059, 0.05, _MORAN + "; no statement",
+               tested=False),
+    ),
+    "pmr": (
+        Target("PGY-1 positions", 413, 0, "2017: 119 categorical + 294 advanced positions (B)"),
+        Target("fill rate (PGY-1)", 412 / 413, 0.02,
+               "2017: 99.2% of categorical, 100% of advanced positions filled (B)"),
+        Target("match rate, US MD", 0.85, 0.05,
+               "2024, MD seniors ranking PM&R first: 231 of 273 (C)", tested=False),
+        Target("match rate, US DO", 0.75, 0.05,
+               "2024, DO seniors ranking PM&R first: 159 of 211 (C)", tested=False),
     ),
 }
 
