@@ -5,15 +5,11 @@ chance that a program would take you. It uses the only published figures we
 know that tie what programs said after interviews to where applicants
 matched: Moran et al. (2019), a survey of anesthesiology applicants.
 
-=================  =========================================  ================
-signal (canonical) what the program said (Moran et al. term)  default chance
-=================  =========================================  ================
-``none``           nothing after the interview                 5.9%
-``interested``     "strong interest"                           14.6%
-``ranked highly``  "you will be ranked highly" ("high rank")   25.6%
-``ranked to match`` "you will match here" ("guaranteed          95.7%
-                   commitment")
-=================  =========================================  ================
+* ``none`` (nothing after the interview): 5.9%
+* ``interested`` ("strong interest"): 14.6%
+* ``ranked highly`` ("you will be ranked highly"; Moran et al.: "high rank"): 25.6%
+* ``ranked to match`` ("you will match here"; Moran et al.: "guaranteed
+  commitment"): 95.7%
 
 The assumption, stated plainly: the published numbers are *match rates*,
 the share of applicants who heard that statement and then matched at that
@@ -24,9 +20,9 @@ The advisor uses these lower bounds as they are. Your own estimate, written in
 the ``chance`` column, always wins; the output says which chances are
 assumptions.
 
-Reference: Moran, K. R., et al. (2019). Do you really mean it? Assessing the
-strength, frequency, and reliability of applicant commitment statements during
-the anesthesiology residency match. Anesthesia & Analgesia 129(3).
+Reference: Moran et al. (2019), a survey of anesthesiology applicants on
+programs' post-interview statements and where they matched, Anesthesia &
+Analgesia.
 
 Examples
 --------

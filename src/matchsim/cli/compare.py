@@ -199,6 +199,13 @@ def _render(report, console):
                           f"{mk['verified_markets']:,} checked markets every list got exactly the first program on it "
                           "that would take you (found by running the algorithm with each program "
                           "alone).", highlight=False)
+        if mk["realised_chance"]:
+            stated = {p["name"]: p["chance"] for p in progs}
+            dev = max(abs(v - stated[k]) for k, v in mk["realised_chance"].items())
+            console.print(f"  - In those markets, the share in which each program would take you was "
+                          f"within {100 * dev:.1f} percentage points of the chance used (the "
+                          "placement aims at the stated chance; a few hundred markets measure it to "
+                          "a few points).", highlight=False)
     else:
         console.print(f"  - Menu model: each program takes you with the chance shown; programs' "
                       f"decisions are correlated (correlation {report['correlation']:g}, "
