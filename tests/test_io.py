@@ -315,6 +315,13 @@ def _raw_json(text):
     return build
 
 
+def _rank_every_program(n):
+    def change(doc):
+        doc["programs"].update({f"x{i}": {"capacity": 1} for i in range(n - len(doc["programs"]))})
+        doc["applicants"]["Brown"] = list(doc["programs"])
+    return change
+
+
 # (id, builder(tmp_path) -> path, column, message pattern)
 BAD_JSON_CASES = [
     ("not-json", _raw_json('{"programs": {'), None, "not valid JSON at line 1"),
@@ -334,8 +341,8 @@ BAD_JSON_CASES = [
      "applicants.Brown[3]", 'ranks program "City" twice \\(also at item 1\\)'),
     ("unknown-program", _json_case(lambda d: d["applicants"]["Brown"].append("Nowhere")),
      "applicants.Brown[3]", 'program "Nowhere" has no entry in the programs section'),
-    ("too-long", _json_case(lambda d: d["programs"]["City"].update(rank_list=[f"x{i}" for i in range(301)])),
-     "programs.City.rank_list[301]", "rank 301 is above 300"),
+    ("too-long", _json_case(_rank_every_program(NRMP_MAX_RANKS + 1)),
+     f"applicants.Brown[{NRMP_MAX_RANKS + 1}]", f"rank {NRMP_MAX_RANKS + 1} is above {NRMP_MAX_RANKS}"),
     ("blank-name", _json_case(lambda d: d["programs"]["Mercy"]["rank_list"].append(" ")),
      "programs.Mercy.rank_list[3]", "applicant name is blank"),
 ]
@@ -349,6 +356,15 @@ def test_bad_json_input(tmp_path, case):
         read_market(path)
     assert Path(info.value.file).name == "market.json"
     assert info.value.column == column
+
+
+def test_program_lists_may_be_longer_than_300(tmp_path):
+    """The NRMP's 300-rank limit is for applicants; a big program ranks many more."""
+    n = NRMP_MAX_RANKS + 50
+    m = Market.from_lists({f"a{i}": ["Big"] for i in range(n)}, {"Big": [f"a{i}" for i in range(n)]},
+                          {"Big": 40})
+    write_market(m, tmp_path)
+    assert_same_market(read_market(tmp_path), m)
 
 
 def test_json_may_leave_out_applicants_only_programs_rank():

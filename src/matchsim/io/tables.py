@@ -216,10 +216,14 @@ def _check_list_table(frame, table, src, owner_col, target_col, program_index):
     programs = owners if owner_col == "program" else targets
     program_ids = programs.ids(program_index)
     _unknown_program(frame, table, src, "program", program_ids, programs)
-    ranks = _integers(
-        frame, "rank", table, src, what="rank", low=1, high=NRMP_MAX_RANKS,
-        hint=f"ranks are 1, 2, 3, ... and a list holds at most {NRMP_MAX_RANKS} ranks (NRMP rule)",
-    )
+    if owner_col == "applicant":
+        high = NRMP_MAX_RANKS
+        hint = (f"ranks are 1, 2, 3, ... and an applicant may rank at most {NRMP_MAX_RANKS} programs "
+                "(NRMP rule)")
+    else:  # the NRMP limits applicants' lists only; a big program ranks hundreds
+        high = _MAX_CAPACITY
+        hint = "ranks are 1, 2, 3, ..."
+    ranks = _integers(frame, "rank", table, src, what="rank", low=1, high=high, hint=hint)
     o_codes = owners.codes
     # The same name twice on one list.
     key = o_codes * max(targets.uniques.size, 1) + targets.codes
@@ -235,7 +239,7 @@ def _check_list_table(frame, table, src, owner_col, target_col, program_index):
     # Ranks per list must be exactly 1..k. With no (list, rank) pair repeated
     # and no rank above the list's length k, the k ranks are 1..k.
     counts = np.bincount(o_codes, minlength=owners.uniques.size)
-    pair = o_codes * (NRMP_MAX_RANKS + 1) + ranks
+    pair = o_codes * (int(ranks.max(initial=0)) + 1) + ranks
     suspect = pd.Series(pair).duplicated().to_numpy() | (ranks > counts[o_codes])
     if suspect.any():
         # Look closely at the list with the earliest suspect row: sort its
@@ -315,7 +319,8 @@ def market_from_frames(applicant_lists, program_lists, programs, applicants=None
     ------
     InputError
         For the first problem found: a blank name, a rank that is not a whole
-        number in 1..300, a rank used twice or skipped on one list, a name
+        number >= 1 (at most ``NRMP_MAX_RANKS`` = 300 on an applicant's list,
+        the NRMP's limit), a rank used twice or skipped on one list, a name
         ranked twice on one list, a program missing from ``programs``, a
         program listed twice there, or a capacity that is not a whole number
         >= 0. The message names the table (or file), row and column.
