@@ -98,40 +98,53 @@ def _receiver_rank_table(s_ptr, s_idx, r_ptr, r_idx):
     ``r_ptr, r_idx`` the receivers' lists (receiver -> senders). Returns an
     int32 array aligned with ``s_idx``: ``out[e]`` is the 0-based position of
     sender ``s`` on the list of receiver ``s_idx[e]``, or ``UNRANKED``.
+    """
+    out = np.empty(s_idx.size, dtype=np.int32)
+    _fill_receiver_rank_table(s_ptr, s_idx, r_ptr, r_idx, out)
+    return out
+
+
+@njit(cache=True)
+def _fill_receiver_rank_table(s_ptr, s_idx, r_ptr, r_idx, out):
+    """Fill ``out`` (int32, aligned with ``s_idx``) as ``_receiver_rank_table`` says.
 
     The receivers' lists are transposed into per-sender buckets (a counting
-    sort, O(entries)); then, sender by sender, a mark array over receivers
-    turns each bucket into O(1) look-ups.
+    sort, O(entries)); each bucket entry packs ``rank << 32 | receiver`` into
+    one int64, so the scattered writes of the transpose touch one array.
+    Then, sender by sender, a mark array over receivers turns the bucket into
+    O(1) look-ups. A mark holds ``sender << 32 | rank``: a mark left by an
+    earlier sender is simply not ours, so marks never need clearing.
     """
     n_s = s_ptr.size - 1
     n_r = r_ptr.size - 1
     unranked = np.int32(2147483647)
-    start = np.zeros(n_s + 1, dtype=np.int64)
+    low = np.int64(0xFFFFFFFF)
+    end = np.zeros(n_s + 1, dtype=np.int64)
     for e in range(r_idx.size):
-        start[r_idx[e] + 1] += 1
+        end[r_idx[e] + 1] += 1
     for s in range(n_s):
-        start[s + 1] += start[s]
-    fill = start[:-1].copy()
-    b_recv = np.empty(r_idx.size, dtype=np.int32)
-    b_rank = np.empty(r_idx.size, dtype=np.int32)
+        end[s + 1] += end[s]
+    bucket = np.empty(r_idx.size, dtype=np.int64)
     for r in range(n_r):
         base = r_ptr[r]
         for e in range(base, r_ptr[r + 1]):
             s = r_idx[e]
-            k = fill[s]
-            fill[s] = k + 1
-            b_recv[k] = r
-            b_rank[k] = e - base
-    mark = np.full(n_r, unranked, dtype=np.int32)
-    out = np.empty(s_idx.size, dtype=np.int32)
+            k = end[s]
+            end[s] = k + 1
+            bucket[k] = (np.int64(e - base) << 32) | r
+    # end[s] is now where sender s's bucket ends (and s + 1's begins)
+    mark = np.full(n_r, -1, dtype=np.int64)
+    k = 0
     for s in range(n_s):
-        for k in range(start[s], start[s + 1]):
-            mark[b_recv[k]] = b_rank[k]
+        stamp = np.int64(s) << 32
+        stop = end[s]
+        while k < stop:
+            b = bucket[k]
+            mark[b & low] = stamp | (b >> 32)
+            k += 1
         for e in range(s_ptr[s], s_ptr[s + 1]):
-            out[e] = mark[s_idx[e]]
-        for k in range(start[s], start[s + 1]):
-            mark[b_recv[k]] = unranked
-    return out
+            v = mark[s_idx[e]]
+            out[e] = np.int32(v & low) if (v >> 32) == s else unranked
 
 
 # ------------------------------------------------------ applicant-proposing
