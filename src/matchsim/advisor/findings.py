@@ -10,10 +10,11 @@ Examples
 >>> import numpy as np
 >>> from matchsim.advisor.menu import compare_lists
 >>> r = compare_lists([0.5, 0.5], [1, 2], {"true": [0, 1], "swap": [1, 0], "only B": [1]}, 0.0)
->>> for line in list_findings(("A", "B"), r)[:3]:
+>>> for line in list_findings(("A", "B"), r)[:4]:
 ...     print(line)
 "true" is your true order, with every program you would accept: in every possible Match it does at least as well as any other list. Submit it.
 Ranking order does not change your chance of matching at all: "swap" ranks the same programs as your true order, so both match you 75% of the time. Only where you match changes, and only for the worse.
+"swap" sends you to B in 50% of possible Matches instead of 25%. That is no gain: in each of the 25% of possible Matches where it sends you there and your true order does not, a program you prefer would have taken you.
 Moving B above A never helps: in 25% of possible Matches both would take you, and "swap" sends you to B instead of A.
 """
 
@@ -112,8 +113,19 @@ def list_findings(programs, comparison, signal=None, chance=None, chance_given=N
             out.append(f"Adding {_name_list([programs[p] for p in extra])} raises your chance of "
                        f"matching from {pct(pm_t)} to {pct(pm)}, but only by matching you where you "
                        "said you would rather not go.")
-        swaps = sorted(((r.pair_loss(i, a, b), a, b) for a, b in inversions(pref, ranked)),
-                       reverse=True)
+        inv = inversions(pref, ranked)
+        if inv:
+            # the program this list pushes you towards most: every extra Match there is a loss,
+            # because the true order only passes it over for a program you prefer
+            gain = r.prob[i, :-1] - r.truthful_prob[:-1]
+            up = int(np.argmax(np.where(pref > 0, gain, -np.inf)))
+            moved = float(r.joint[i, up].sum() - r.joint[i, up, up])
+            if gain[up] >= 0.005 and any(a == up for a, _ in inv):
+                out.append(f'"{name}" sends you to {programs[up]} in {pct(r.prob[i, up])} of {where} '
+                           f"instead of {pct(r.truthful_prob[up])}. That is no gain: in each of the "
+                           f"{pct(moved)} of {where} where it sends you there and your true order "
+                           "does not, a program you prefer would have taken you.")
+        swaps = sorted(((r.pair_loss(i, a, b), a, b) for a, b in inv), reverse=True)
         shown = [s for s in swaps if s[0] >= 0.0005][:max_swaps]
         for loss, a, b in shown:
             out.append(f"Moving {programs[a]} above {programs[b]} never helps: in {pct(loss)} of "

@@ -274,9 +274,11 @@ def compare(path, example, correlation, samples, seed, method, market, applicant
         raise click.BadParameter("--method sample needs --samples of at least 1",
                                  param_hint="--samples")
     with user_errors():
-        f = read_rank_file(example_path() if example else path)
         if example:
-            object.__setattr__(f, "source", "mylist_example.csv")
+            with resources.as_file(example_path()) as shipped:
+                f = read_rank_file(shipped)
+        else:
+            f = read_rank_file(path)
         check = None
         run = None
         if market:
