@@ -54,31 +54,39 @@ def _fail(path, message, column=None):
     return InputError(message, file=path, column=column)
 
 
-def _check_names(values, path, where):
-    bad = [i for i, v in enumerate(values) if not isinstance(v, str)]
-    if bad:
-        raise _fail(path, f"entry {bad[0] + 1} is {json.dumps(values[bad[0]])}, not a name in quotes; "
-                    "write every name as a JSON string", column=where)
-
-
 def _long_from_mapping(lists: dict, path, owner_col, target_col, section, key=None):
+    """Long table (owner, rank, target) from ``{owner: [targets...]}``, built with array operations.
+
+    The names are handed to pyarrow in one call, which refuses anything that
+    is not a string; only then is the culprit looked for, to name it.
+    """
+    import pyarrow as pa
+
     owners = list(lists)
-    rows = []
-    for name in owners:
-        value = lists[name] if key is None else lists[name].get(key, [])
-        where = f"{section}.{name}" + (f".{key}" if key else "")
-        if not isinstance(value, list):
-            raise _fail(path, f"expected a list of names, most preferred first, got {type(value).__name__}",
-                        column=where)
-        _check_names(value, path, where)
-        rows.append(value)
+    rows = list(lists.values()) if key is None else [entry.get(key, []) for entry in lists.values()]
+    not_list = [i for i, r in enumerate(rows) if type(r) is not list]
+    if not_list:
+        i = not_list[0]
+        raise _fail(path, f"expected a list of names, most preferred first, got {type(rows[i]).__name__}",
+                    column=f"{section}.{owners[i]}" + (f".{key}" if key else ""))
     lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
-    starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
     total = int(lengths.sum())
+    flat = list(chain.from_iterable(rows))
+    try:
+        targets = pa.array(flat, type=pa.string())
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        k = next(k for k, v in enumerate(flat) if not isinstance(v, str))
+        i = int(np.searchsorted(np.cumsum(lengths), k, side="right"))
+        entry = k - int(lengths[:i].sum())
+        raise _fail(path, f"entry {entry + 1} is {json.dumps(flat[k])}, not a name in quotes; "
+                    "write every name as a JSON string",
+                    column=f"{section}.{owners[i]}" + (f".{key}" if key else "")) from None
+    owner_of = np.repeat(np.arange(len(owners), dtype=np.int64), lengths)
+    starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
     return pd.DataFrame({
-        owner_col: np.repeat(np.asarray(owners, dtype=object), lengths),
+        owner_col: pd.arrays.ArrowExtensionArray(pa.array(owners, type=pa.string()).take(pa.array(owner_of))),
         "rank": np.arange(total, dtype=np.int64) - starts + 1,
-        target_col: np.fromiter(chain.from_iterable(rows), dtype=object, count=total),
+        target_col: pd.arrays.ArrowExtensionArray(targets),
     })
 
 
