@@ -69,6 +69,14 @@ def test_examples_folder_gives_the_same_result_as_the_builtin_example():
     assert from_files == builtin
 
 
+@pytest.mark.parametrize("folder", ["excel_semicolon", "cp1252_ragged"])
+def test_spreadsheet_exports_run(folder):
+    doc = json.loads(run(Path(__file__).parent / "data" / "markets" / folder, "--json").stdout)
+    by_program, unmatched = matched(doc)
+    assert unmatched == {"Anderson", "Brown"}
+    assert len(by_program["City"]) == 2 and len(by_program["State"]) == 2
+
+
 def test_small_example():
     doc = json.loads(run("--example", "nrmp-small", "--json").stdout)
     assert matched(doc) == ({"City": {"Eastman", "Anderson"}, "Mercy": {"Chen"},

@@ -83,6 +83,13 @@ def test_applicants_file_written_only_when_needed(tmp_path):
     assert_same_market(read_market(tmp_path), nrmp_example())
 
 
+def test_parquet_folder_missing_table(tmp_path):
+    write_market(nrmp_example(), tmp_path, format="parquet")
+    (tmp_path / "programs.parquet").unlink()
+    with pytest.raises(InputError, match="needs programs.parquet"):
+        read_market(tmp_path)
+
+
 def test_write_market_rejects_unknown_format(tmp_path):
     with pytest.raises(ValueError, match="format must be one of"):
         write_market(nrmp_example(), tmp_path, format="xlsx")
