@@ -150,6 +150,26 @@ def test_row_numbers_count_blank_lines(tmp_path):
     assert info.value.row == 5 and info.value.column == "capacity"
 
 
+def test_windows_1252_text_is_read(tmp_path):
+    f = tmp_path / "t.csv"
+    f.write_bytes("program,capacity\r\nSão José,2\r\n".encode("cp1252"))
+    assert read_table(f, ("program", "capacity"))["program"].tolist() == ["São José"]
+
+
+@pytest.mark.parametrize("ragged", ["", ",,"])
+def test_row_numbers_with_blank_lines_on_both_parsers(tmp_path, ragged):
+    """Padded rows send the file through the careful parser; row numbers must not change."""
+    folder = _nrmp_folder(tmp_path)
+    f = folder / "applicant_lists.csv"
+    lines = f.read_text().replace("Davis,2,City", "Davis,7,City").splitlines()
+    lines[2] += ragged  # row 3: padded with empty cells (or not)
+    lines.insert(3, "")  # a blank row 4
+    f.write_text("\n".join(lines) + "\n")
+    with pytest.raises(InputError, match='"Davis" has rank 3 but no rank 2') as info:
+        read_market(folder)
+    assert info.value.row == 10  # Davis,3,General: row 9 of the original file, + 1 blank row
+
+
 def test_extra_named_columns_are_ignored(tmp_path):
     folder = _nrmp_folder(tmp_path)
     f = folder / "programs.csv"
