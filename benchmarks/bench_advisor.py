@@ -10,7 +10,10 @@ Targets:
 
 Run::
 
-    python -m pytest benchmarks/bench_advisor.py --benchmark-columns=min,mean,max,rounds
+    python -m pytest benchmarks/ -k advisor --benchmark-columns=min,mean,max,rounds
+
+The end-to-end and ``--market`` benchmarks are marked ``big``: skipped in smoke
+mode (``--benchmark-disable``) unless ``MATCHSIM_BENCH_FULL=1``.
 
 Inputs are seeded and built outside the timing; JIT compilation is excluded
 (``warmup_rounds=1``, or an explicit small warm-up call for the long market
@@ -69,6 +72,7 @@ def test_compute_20_programs_5_lists_100k_samples(benchmark):
     assert sampled.better.max() == 0.0 and exact.better.max() == 0.0
 
 
+@pytest.mark.big
 def test_end_to_end_cold_start(benchmark, csv_file):
     cmd = [sys.executable, "-m", "matchsim", "compare", str(csv_file), "--samples", str(SAMPLES)]
 
@@ -79,6 +83,7 @@ def test_end_to_end_cold_start(benchmark, csv_file):
     assert "How each list does" in out.stdout
 
 
+@pytest.mark.big
 @pytest.mark.parametrize("verify", [0, 100, 1000], ids=["lists-only", "menu-check-100", "menu-check-all"])
 def test_market_mode_500_applicants_1000_markets_5_lists(benchmark, verify):
     chance, pref, lists = _inputs()
