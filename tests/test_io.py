@@ -7,6 +7,8 @@ turns each into one line and exit status 2.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 import tempfile
@@ -16,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from matchsim import Market, deferred_acceptance
 from matchsim.datasets import nrmp_example, nrmp_small_example
@@ -131,6 +134,61 @@ def test_spreadsheet_exports_read_as_the_nrmp_example(folder, renamed):
         {r(p): c for p, c in caps.items()},
     )
     assert m.to_lists() == expect
+
+
+def _named(m: Market) -> Market:
+    """The same market with names that need quoting in any dialect."""
+    return Market.from_arrays(
+        m.applicant_ptr, m.applicant_list, m.program_ptr, m.program_list, m.capacity,
+        [f'Dr {a}, "Jr"' for a in range(m.n_applicants)], [f"Unit {p}; Ward, A" for p in range(m.n_programs)])
+
+
+def _render(frame: pd.DataFrame, sep, eol, bom, pad, spaces, title) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=sep, lineterminator=eol, quoting=csv.QUOTE_MINIMAL)
+    header = [c.title() if title else c for c in frame.columns]
+    writer.writerow(header + [""] * pad)
+    for row in frame.itertuples(index=False):
+        writer.writerow([f" {v} " if spaces else v for v in row] + [""] * pad)
+    for _ in range(pad):
+        writer.writerow([""] * (len(header) + pad))
+    return (("\ufeff" if bom else "") + out.getvalue()).encode("utf-8")
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(markets(max_applicants=6, max_programs=4), st.sampled_from([",", ";", "\t"]),
+       st.sampled_from(["\n", "\r\n"]), st.booleans(), st.integers(0, 2), st.booleans(), st.booleans())
+def test_any_spreadsheet_dialect_reads_the_same_market(m, sep, eol, bom, pad, spaces, title):
+    m = _named(m)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for table, frame in market_to_frames(m).items():
+            (folder / f"{table}.csv").write_bytes(_render(frame, sep, eol, bom, pad, spaces, title))
+        assert_same_market(read_market(folder), m)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(markets(max_applicants=6, max_programs=4, min_applicants=1), st.data())
+def test_a_broken_rank_is_found_in_its_own_list(m, data):
+    """Change one rank to another rank of the same list: the error points into that list's rows."""
+    frames = market_to_frames(m)
+    lists = frames["applicant_lists"]
+    owners = lists["applicant"].to_numpy()
+    sizes = pd.Series(owners).map(pd.Series(owners).value_counts()).to_numpy()
+    candidates = np.flatnonzero(sizes >= 2)
+    if candidates.size == 0:
+        return
+    i = data.draw(st.sampled_from(candidates.tolist()))
+    same = np.flatnonzero(owners == owners[i])
+    j = data.draw(st.sampled_from([k for k in same.tolist() if k != i]))
+    lists.loc[i, "rank"] = lists.loc[j, "rank"]
+    with tempfile.TemporaryDirectory() as tmp:
+        for table, frame in frames.items():
+            frame.to_csv(Path(tmp) / f"{table}.csv", index=False)
+        with pytest.raises(InputError, match=f'applicant "{owners[i]}"') as info:
+            read_market(tmp)
+    assert Path(info.value.file).name == "applicant_lists.csv" and info.value.column == "rank"
+    assert info.value.row - 2 in same
 
 
 def test_read_table_keeps_spreadsheet_row_numbers(tmp_path):
