@@ -412,7 +412,7 @@ def _applications(n_app, cand_ptr, cand_region_u, level_mu, level_sd, level_eps,
     n_bins = lut.size // (n_regions + 1)
     out_ptr = np.zeros(n_a + 1, dtype=np.int64)
     out = np.empty(n_app.sum(), dtype=np.int32)
-    mark = np.full(n_programs, -1, dtype=np.int64)
+    mark = np.full(n_programs, -1, dtype=np.int32)
     k = 0
     for a in range(n_a):
         got = 0
@@ -533,8 +533,10 @@ def _top_per_group(ptr, order, quota):
 def _select_top(group, n_groups, key, quota):
     """Mark, in each group, the ``quota[g]`` entries with the highest ``key``.
 
-    A counting sort by group, then a partition of each group's keys at its
-    quota (linear time; ties at the threshold are measure-zero with float keys).
+    The keys are bucketed by group (counting sort), each bucket is partitioned
+    at its quota to find the group's threshold (linear time), and one more pass
+    keeps the entries at or above their group's threshold (ties at the
+    threshold have probability zero with continuous keys).
     """
     n = group.size
     ptr = np.zeros(n_groups + 1, dtype=np.int64)
@@ -543,27 +545,22 @@ def _select_top(group, n_groups, key, quota):
     for g in range(n_groups):
         ptr[g + 1] += ptr[g]
     fill = ptr[:-1].copy()
-    order = np.empty(n, dtype=np.int64)
     vals = np.empty(n, dtype=np.float64)
     for i in range(n):
         g = group[i]
-        order[fill[g]] = i
         vals[fill[g]] = -key[i]
         fill[g] += 1
-    keep = np.zeros(n, dtype=np.bool_)
+    thr = np.full(n_groups, np.inf)
     for g in range(n_groups):
         s, e = ptr[g], ptr[g + 1]
         m = quota[g]
         if m <= 0:
-            continue
-        if e - s <= m:
-            for i in range(s, e):
-                keep[order[i]] = True
-            continue
-        thr = np.partition(vals[s:e], m - 1)[m - 1]
-        for i in range(s, e):
-            if vals[i] <= thr:
-                keep[order[i]] = True
+            thr[g] = -np.inf
+        elif e - s > m:
+            thr[g] = np.partition(vals[s:e], m - 1)[m - 1]
+    keep = np.empty(n, dtype=np.bool_)
+    for i in range(n):
+        keep[i] = -key[i] <= thr[group[i]]
     return keep
 
 
@@ -571,17 +568,31 @@ def _select_top(group, n_groups, key, quota):
 def _signals(app_ptr, utility, n_signals):
     """Mark each applicant's ``n_signals`` highest-utility applications.
 
-    Repeated selection of the maximum: ``n_signals`` is small.
+    One pass per applicant keeping the best ``n_signals`` in a small sorted
+    buffer (``n_signals`` is small).
     """
     sig = np.zeros(utility.size, dtype=np.bool_)
+    if n_signals == 0:
+        return sig
+    buf = np.empty(n_signals, dtype=np.int64)
     for a in range(app_ptr.size - 1):
         s, e = app_ptr[a], app_ptr[a + 1]
-        for _ in range(min(n_signals, e - s)):
-            best = -1
-            for i in range(s, e):
-                if not sig[i] and (best < 0 or utility[i] > utility[best]):
-                    best = i
-            sig[best] = True
+        k = 0
+        for i in range(s, e):
+            u = utility[i]
+            if k < n_signals:
+                j = k
+                k += 1
+            elif u > utility[buf[k - 1]]:
+                j = k - 1
+            else:
+                continue
+            while j > 0 and utility[buf[j - 1]] < u:
+                buf[j] = buf[j - 1]
+                j -= 1
+            buf[j] = i
+        for j in range(k):
+            sig[buf[j]] = True
     return sig
 
 
@@ -627,33 +638,60 @@ def _region_index(region, quality, capacity, n_regions):
     return ptr, prog, cut, lut
 
 
+@njit(cache=True)
+def _messages(a_ptr, a_list, capacity, program_rank, iv_ptr, iv_order, msg_pick, sincere_u,
+              talk_u, informativeness, rate, c1, c2, c3):
+    """Post-interview message codes of all interview entries.
+
+    The sincere message follows the program's list: "ranked to match" (3)
+    within ``c1 * capacity`` and only to an applicant whose first choice the
+    program is (they told it so: the program then promises a match it knows
+    will happen), "ranked highly" (2) within ``c2 * capacity``, "interested"
+    (1) within ``c3 * capacity``. A noisy message (``sincere_u >=
+    informativeness``) is the sincere message of a random interviewee of the
+    same program, so message frequencies do not depend on informativeness.
+    Programs with ``talk_u >= rate`` say nothing.
+    """
+    n = a_list.size
+    tier = np.zeros(n, dtype=np.int8)
+    for a in range(a_ptr.size - 1):
+        for i in range(a_ptr[a], a_ptr[a + 1]):
+            r = program_rank[i]
+            if r == UNRANKED_BY_PROGRAM:
+                continue
+            c = capacity[a_list[i]]
+            if r < c1 * c and i == a_ptr[a]:
+                tier[i] = 3
+            elif r < c2 * c:
+                tier[i] = 2
+            elif r < c3 * c:
+                tier[i] = 1
+    msg = np.zeros(n, dtype=np.int8)
+    for i in range(n):
+        p = a_list[i]
+        if talk_u[p] >= rate:
+            continue
+        if sincere_u[i] < informativeness:
+            msg[i] = tier[i]
+        else:
+            s, e = iv_ptr[p], iv_ptr[p + 1]
+            j = s + int(msg_pick[i] * (e - s))
+            if j >= e:
+                j = e - 1
+            msg[i] = tier[iv_order[j]]
+    return msg
+
+
 def _messages_and_beliefs(params, market, program_rank, draws, ztil_entry, quality):
     """Post-interview messages and applicants' beliefs (see the module docstring)."""
-    a_list = market.applicant_list
-    cap = market.capacity.astype(np.float64)[a_list]
-    r = program_rank.astype(np.float64)
     c1, c2, c3 = params.message_cutoffs
-    # "ranked to match" only to those who told the program it is their first
-    # choice: the program can then promise a match it knows will happen
-    first = np.zeros(a_list.size, dtype=bool)
-    first[market.applicant_ptr[:-1][np.diff(market.applicant_ptr) > 0]] = True
-    tier = np.where((r < c1 * cap) & first, 3,
-                    np.where(r < c2 * cap, 2, np.where(r < c3 * cap, 1, 0)))
-    tier[program_rank == UNRANKED_BY_PROGRAM] = 0
-    tier = tier.astype(np.int8)
-    # A noisy message is the sincere message of a random interviewee of the
-    # same program, so message frequencies do not depend on informativeness.
-    iv_ptr = draws["iv_ptr"]
-    iv_len = np.diff(iv_ptr)[a_list]
-    other_pos = iv_ptr[a_list] + np.minimum((draws["msg_pick"] * iv_len).astype(np.int64),
-                                            iv_len - 1)
-    tier_other = tier[draws["iv_order"][other_pos]]
-    sincere = draws["msg_sincere_u"] < params.message_informativeness
-    msg = np.where(sincere, tier, tier_other).astype(np.int8)
-    talks = draws["prog_talk_u"] < params.message_rate
-    msg[~talks[a_list]] = NO_MESSAGE
+    msg = _messages(market.applicant_ptr, market.applicant_list, market.capacity, program_rank,
+                    draws["iv_ptr"], draws["iv_order"], draws["msg_pick"],
+                    draws["msg_sincere_u"], draws["prog_talk_u"],
+                    float(params.message_informativeness), float(params.message_rate),
+                    c1, c2, c3)
     z = (params.belief_intercept
-         + params.belief_slope * (ztil_entry - quality[a_list])
+         + params.belief_slope * (ztil_entry - quality[market.applicant_list])
          + params.belief_message_weight * msg
          + params.belief_noise_sd * draws["belief_noise"])
     belief = 1.0 / (1.0 + np.exp(-z))
