@@ -1,0 +1,66 @@
+"""Shared set-up for matchsim's benchmarks (pytest-benchmark).
+
+Run everything::
+
+    python -m pytest benchmarks/ --benchmark-only
+
+or as a quick smoke test (each benchmark runs once, big sizes skipped)::
+
+    python -m pytest benchmarks --benchmark-disable -q
+
+Files are named ``bench_*.py``; the hook below collects them, so they never
+run with the unit tests. Markets are built once per session from fixed seeds,
+outside the timing.
+
+Environment variables
+---------------------
+MATCHSIM_BENCH_FULL=1
+    In ``--benchmark-disable`` mode, run the NRMP-scale sizes, the scaling
+    sweep and the subprocess measurements (cold start, memory, CLI start-up)
+    too; they always run when benchmarking.
+MATCHSIM_BENCH_SLOW=1
+    Also run the peer package ``matching`` at 20,000 applicants (about a
+    minute).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from _markets import market_of_size  # noqa: F401  (re-exported for the bench files)
+
+
+def pytest_collect_file(file_path, parent):
+    # A file named on the command line is collected by pytest itself whatever
+    # its name; collect the others here.
+    if (
+        file_path.suffix == ".py"
+        and file_path.name.startswith("bench_")
+        and not parent.session.isinitpath(file_path)
+    ):
+        return pytest.Module.from_parent(parent, path=file_path)
+    return None
+
+
+def _benchmark_disabled(config) -> bool:
+    try:
+        return bool(config.getoption("benchmark_disable"))
+    except ValueError:
+        return True
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "big: NRMP-scale or subprocess benchmark, skipped in smoke mode (--benchmark-disable)"
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if not _benchmark_disabled(config) or os.environ.get("MATCHSIM_BENCH_FULL") == "1":
+        return
+    skip = pytest.mark.skip(reason="big benchmark: skipped with --benchmark-disable (set MATCHSIM_BENCH_FULL=1)")
+    for item in items:
+        if "big" in item.keywords:
+            item.add_marker(skip)
