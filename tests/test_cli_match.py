@@ -96,6 +96,17 @@ def test_proposing_side_matters_when_there_are_two_stable_matchings(tmp_path):
     assert [x["rank"] for x in p["applicants"]] == [2, 2]
 
 
+def test_names_are_printed_as_written(tmp_path):
+    """Square brackets in names are text, not terminal styling."""
+    m = Market.from_lists({"Lee [MD]": ["[/b] Unit"], "[bold]Kim": ["[/b] Unit"]},
+                          {"[/b] Unit": ["Lee [MD]"]}, {"[/b] Unit": 1})
+    write_market(m, tmp_path / "m.json")
+    r = run(tmp_path / "m.json")
+    assert r.exit_code == 0
+    assert "Lee [MD]" in r.stdout and "[/b] Unit" in r.stdout
+    assert "Unmatched applicants (1): [bold]Kim" in r.stdout
+
+
 def test_unknown_proposing_side_is_a_usage_error():
     r = CliRunner().invoke(cli, ["match", "--example", "nrmp", "--proposing", "hospital"])
     assert r.exit_code == 2 and "'applicant', 'program'" in r.output

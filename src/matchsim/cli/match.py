@@ -103,6 +103,7 @@ def match(path, example, proposing, out, as_json, quiet, show_all, limit):
 def _show(market, result, label, limit, written):
     """Print the result as rich tables (at most ``limit`` rows each, None = all)."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from matchsim.io import program_frame, program_members, result_frame, result_summary
@@ -111,7 +112,7 @@ def _show(market, result, label, limit, written):
     s = result_summary(market, result)
     side = ("applicant-proposing, the NRMP's algorithm" if result.proposing == "applicant"
             else "program-proposing")
-    console.print(f"[bold]Match of {label}[/bold] ({side})")
+    console.print(f"[bold]Match of {escape(label)}[/bold] ({side})")
 
     apps = result_frame(market, result)
     shown = apps if limit is None else apps.head(limit)
@@ -124,10 +125,10 @@ def _show(market, result, label, limit, written):
     p_index = {name: p for p, name in enumerate(market.program_labels())}
     for row in shown.itertuples(index=False):
         if row.program == "":
-            table.add_row(row.applicant, "[red]unmatched[/red]", f"- of {row.list_length}", "-")
+            table.add_row(escape(row.applicant), "[red]unmatched[/red]", f"- of {row.list_length}", "-")
         else:
             p = p_index[row.program]
-            table.add_row(row.applicant, row.program, f"{row.rank} of {row.list_length}",
+            table.add_row(escape(row.applicant), escape(row.program), f"{row.rank} of {row.list_length}",
                           f"{row.program_rank} of {p_lengths[p]}")
     console.print(table)
     _more(console, len(apps) - len(shown), "applicants")
@@ -145,7 +146,7 @@ def _show(market, result, label, limit, written):
         names = members[p]
         text = ", ".join(names[:8]) + (f", ... ({len(names) - 8} more)" if len(names) > 8 else "")
         unfilled = f"[yellow]{row.unfilled}[/yellow]" if row.unfilled else "0"
-        table.add_row(row.program, str(row.capacity), str(row.filled), unfilled, text)
+        table.add_row(escape(row.program), str(row.capacity), str(row.filled), unfilled, escape(text))
     console.print(table)
     _more(console, len(progs) - len(shown), "programs")
 
@@ -153,7 +154,7 @@ def _show(market, result, label, limit, written):
     if unmatched:
         listed = unmatched if limit is None else unmatched[:limit]
         tail = f", ... ({len(unmatched) - len(listed)} more)" if len(listed) < len(unmatched) else ""
-        console.print(f"[bold]Unmatched applicants ({len(unmatched)}):[/bold] {', '.join(listed)}{tail}")
+        console.print(f"[bold]Unmatched applicants ({len(unmatched)}):[/bold] {escape(', '.join(listed))}{tail}")
     else:
         console.print("[bold]Unmatched applicants:[/bold] none")
     console.print(
@@ -163,7 +164,7 @@ def _show(market, result, label, limit, written):
         f"in {s['rounds']:,} rounds."
     )
     for f in written:
-        console.print(f"Wrote {f}")
+        console.print(f"Wrote {escape(str(f))}")
 
 
 def _more(console, hidden, what):
