@@ -410,6 +410,8 @@ def _rank_every_program(n):
 # (id, builder(tmp_path) -> path, column, message pattern)
 BAD_JSON_CASES = [
     ("not-json", _raw_json('{"programs": {'), None, "not valid JSON at line 1"),
+    ("repeated-program", _raw_json('{"programs": {"City": {"capacity": 1}, "City": {"capacity": 2}}, '
+                                   '"applicants": {}}'), None, '"City" appears twice in the same object'),
     ("empty", _raw_json(""), None, "the file is empty"),
     ("wrong-format", _json_case(lambda d: d.update(format="something-else")), "format", "expected \"matchsim-market\""),
     ("newer-version", _json_case(lambda d: d.update(version=2)), "version", "not supported"),

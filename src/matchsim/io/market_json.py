@@ -158,6 +158,21 @@ def market_from_json(doc, path="market.json") -> Market:
                               source=Source(kind="json", path=path))
 
 
+class _RepeatedKey(ValueError):
+    pass
+
+
+def _no_repeated_keys(pairs):
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _RepeatedKey(key)
+            seen.add(key)
+    return out
+
+
 def read_market_json(path) -> Market:
     """Read a market from a JSON file (see the module docstring)."""
     path = Path(path)
@@ -168,7 +183,10 @@ def read_market_json(path) -> Market:
     if not raw.strip():
         raise InputError("the file is empty; see docs/file-formats.md for the JSON market format", file=path)
     try:
-        doc = json.loads(raw.decode("utf-8-sig"))
+        doc = json.loads(raw.decode("utf-8-sig"), object_pairs_hook=_no_repeated_keys)
+    except _RepeatedKey as exc:
+        raise InputError(f'"{exc.args[0]}" appears twice in the same object; a later entry would '
+                         "silently replace the earlier one, so keep one", file=path) from None
     except UnicodeDecodeError:
         raise InputError("the file is not UTF-8 text; save it as UTF-8", file=path) from None
     except json.JSONDecodeError as exc:
