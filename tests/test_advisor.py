@@ -359,3 +359,17 @@ def test_market_mode_verifies_only_the_first_markets_when_asked():
     none = simulate_list_outcomes([0.3, 0.6], [1, 2], {"x": [1, 0]}, n_applicants=50, n_markets=3,
                                   rng=3)
     assert none.menus is None and none.menu_violations is None and none.realised_chance is None
+
+
+@pytest.mark.parametrize("generator", ["simple", "pmr", "anesthesiology"])
+def test_market_mode_with_each_generator_obeys_the_menu_theorem(generator):
+    f = read_rank_file(EXAMPLE)
+    run = simulate_list_outcomes(f.chance, f.preference, f.lists, n_applicants=150, n_markets=6,
+                                 rng=11, verify=True, generator=generator)
+    assert run.menu_violations == 0 and run.generator == generator
+    assert np.array_equal(run.outcomes[:-1], first_on_menu(run.menus, list(f.lists.values())))
+
+
+def test_market_mode_rejects_unknown_generator():
+    with pytest.raises(ValueError, match="generator must be one of"):
+        simulate_list_outcomes([0.3], [1], {"x": [0]}, n_markets=1, generator="magic")

@@ -163,3 +163,11 @@ def test_bad_options_exit_2(args, fragment):
     assert r.exit_code == 2
     assert fragment in r.output
     assert "Traceback" not in r.output
+
+
+def test_market_mode_with_calibrated_preset():
+    r = run("--example", "--market", "--generator", "pmr", "--applicants", "120", "--markets", "4",
+            "--json")
+    assert r.exit_code == 0, r.output
+    rep = json.loads(r.output)
+    assert rep["market"]["generator"] == "pmr" and rep["market"]["menu_violations"] == 0

@@ -67,7 +67,7 @@ from matchsim.engine import deferred_acceptance
 from matchsim.market import UNMATCHED, Market
 
 __all__ = ["MarketRun", "simulate_list_outcomes", "specialty_market", "place_applicant",
-           "DEFAULT_APPLICANTS", "DEFAULT_MARKETS"]
+           "DEFAULT_APPLICANTS", "DEFAULT_MARKETS", "GENERATORS"]
 
 #: Default size of a simulated specialty (applicants, including her).
 DEFAULT_APPLICANTS = 500
@@ -98,6 +98,8 @@ class MarketRun:
         Verified markets in which some list's result differed from the first
         program on it that is on the algorithm's menu (0 by theory); None
         without ``verify``.
+    generator : str
+        The market generator used (see :data:`GENERATORS`).
     """
 
     comparison: ListComparison
@@ -105,6 +107,7 @@ class MarketRun:
     intended: np.ndarray
     menus: np.ndarray | None
     menu_violations: int | None
+    generator: str = "simple"
 
     @property
     def realised_chance(self):
@@ -245,6 +248,45 @@ def specialty_market(n_applicants, n_programs, rng=None, *, min_list=6, max_list
     return Market.from_arrays(a_ptr, a_idx, p_ptr, p_idx, cap)
 
 
+#: Market generators for ``--market``: the built-in one, or presets of :mod:`matchsim.markets`.
+GENERATORS = ("simple", "pmr", "anesthesiology")
+
+
+def _without_applicant_zero(market):
+    """The same market with applicant 0's list emptied and applicant 0 removed from program lists."""
+    a_ptr, a_idx = market.applicant_ptr, market.applicant_list
+    n0 = int(a_ptr[1] - a_ptr[0])
+    new_a_ptr = np.concatenate([[0, 0], a_ptr[2:] - n0])
+    new_a_idx = a_idx[a_ptr[1]:]
+    p_ptr, p_idx = market.program_ptr, market.program_list
+    keep = p_idx != 0
+    owner = np.repeat(np.arange(market.n_programs), np.diff(p_ptr))
+    new_p_ptr = np.zeros(market.n_programs + 1, dtype=np.int64)
+    np.cumsum(np.bincount(owner[keep], minlength=market.n_programs), out=new_p_ptr[1:])
+    return Market.from_arrays(new_a_ptr, new_a_idx, new_p_ptr, p_idx[keep], market.capacity)
+
+
+def _market_maker(generator, n_applicants, n_programs, k, market_kw):
+    """A function ``rng -> Market`` (applicant 0 ranks nobody and is on no list)."""
+    if generator == "simple":
+        n_p = int(n_programs) if n_programs is not None else max(k + 5, int(n_applicants) // 6)
+        if n_p < k:
+            raise ValueError(f"n_programs must be at least the {k} programs on her file, got {n_p}")
+        return lambda g: specialty_market(n_applicants, n_p, g, **market_kw)
+    if generator not in GENERATORS:
+        raise ValueError(f"generator must be one of {GENERATORS}, got {generator!r}")
+    from matchsim.markets import generate_market, preset
+
+    base = preset(generator)
+    scale = int(n_applicants) / base.n_applicants
+    n_p = int(n_programs) if n_programs is not None else max(k, round(base.n_programs * scale))
+    if n_p < k:
+        raise ValueError(f"n_programs must be at least the {k} programs on her file, got {n_p}")
+    params = preset(generator, n_applicants=int(n_applicants), n_programs=n_p,
+                    n_positions=max(n_p, round(base.n_positions * scale)), **market_kw)
+    return lambda g: _without_applicant_zero(generate_market(params, rng=g).market)
+
+
 def place_applicant(market, menu, rng=None, applicant=FOCAL):
     """Put ``applicant`` on the lists of programs ``0..k-1`` so that ``menu[j]`` says who takes her.
 
@@ -289,7 +331,8 @@ def place_applicant(market, menu, rng=None, applicant=FOCAL):
 
 def simulate_list_outcomes(chance, preference, lists, n_applicants=DEFAULT_APPLICANTS,
                            n_markets=DEFAULT_MARKETS, correlation=DEFAULT_CORRELATION, rng=None,
-                           verify=False, n_programs=None, **market_kw) -> MarketRun:
+                           verify=False, n_programs=None, generator="simple",
+                           **market_kw) -> MarketRun:
     """Run every candidate list through the full algorithm in simulated markets.
 
     Parameters
@@ -314,9 +357,15 @@ def simulate_list_outcomes(chance, preference, lists, n_applicants=DEFAULT_APPLI
         market (``True``), in the first ``verify`` markets (an int), or in
         none (``False`` / 0).
     n_programs : int, optional
-        Programs per market (default ``max(k + 5, n_applicants // 6)``).
+        Programs per market (default: ``max(k + 5, n_applicants // 6)`` for
+        ``"simple"``; the preset's, scaled to ``n_applicants``, otherwise).
+    generator : {"simple", "pmr", "anesthesiology"}
+        ``"simple"`` is :func:`specialty_market`; the others are the calibrated
+        presets of :mod:`matchsim.markets` (slower: a staged generator with
+        applications, signals and interviews), with positions and programs
+        scaled to ``n_applicants``. Her programs are programs ``0..k-1``.
     **market_kw
-        Passed to :func:`specialty_market`.
+        Passed to :func:`specialty_market`, or as overrides to the preset.
 
     Returns
     -------
@@ -333,9 +382,7 @@ def simulate_list_outcomes(chance, preference, lists, n_applicants=DEFAULT_APPLI
         raise ValueError(f"n_markets must be at least 1, got {n_markets}")
     if int(n_applicants) < 2:
         raise ValueError(f"n_applicants must be at least 2, got {n_applicants}")
-    n_p = int(n_programs) if n_programs is not None else max(k + 5, int(n_applicants) // 6)
-    if n_p < k:
-        raise ValueError(f"n_programs must be at least the {k} programs on her file, got {n_p}")
+    make = _market_maker(generator, n_applicants, n_programs, k, market_kw)
     acc = np.flatnonzero(pref > 0)
     truthful = acc[np.argsort(pref[acc], kind="stable")]
     all_lists = list(seqs) + [truthful]
@@ -356,7 +403,7 @@ def simulate_list_outcomes(chance, preference, lists, n_applicants=DEFAULT_APPLI
     violations = 0
     for t in range(n_markets):
         g = np.random.default_rng(seeds[t])
-        base = place_applicant(specialty_market(n_applicants, n_p, g, **market_kw), intended[t], g)
+        base = place_applicant(make(g), intended[t], g)
         for i, lst in enumerate(all_lists):
             outcomes[i, t] = deferred_acceptance(base.with_applicant_list(FOCAL, lst)).assignment[FOCAL]
         if t < n_verify:
@@ -370,4 +417,4 @@ def simulate_list_outcomes(chance, preference, lists, n_applicants=DEFAULT_APPLI
                     break
     joint = joint_from_outcomes(outcomes[:-1], outcomes[-1], k)
     comp = ListComparison(names, seqs, truthful, pref, joint, "market", n_markets, rho)
-    return MarketRun(comp, outcomes, intended, menus, violations if n_verify else None)
+    return MarketRun(comp, outcomes, intended, menus, violations if n_verify else None, generator)

@@ -123,6 +123,7 @@ def build_report(rank_file, comparison, *, check=None, seed=None, market=None):
     if market is not None:
         report["market"] = {
             "markets": r.n_samples,
+            "generator": market.generator,
             "verified_markets": 0 if market.menus is None else int(market.menus.shape[0]),
             "menu_violations": market.menu_violations,
             "realised_chance": (None if market.realised_chance is None else
@@ -192,7 +193,8 @@ def _render(report, console):
         console.print(f"  - {line}", highlight=False)
     if report["method"] == "market":
         mk = report["market"]
-        console.print(f"  - {mk['markets']:,} simulated specialty markets; in each, the full Match "
+        console.print(f"  - {mk['markets']:,} simulated specialty markets ({mk['generator']} "
+                      "generator); in each, the full Match "
                       "algorithm was run once per list against the same market.", highlight=False)
         if mk["menu_violations"] is not None:
             console.print(f"  - Menu check: in {mk['verified_markets'] - mk['menu_violations']:,} of "
@@ -248,14 +250,17 @@ def _write_csv(report, path):
               help="--market: applicants per simulated market.")
 @click.option("--markets", type=click.IntRange(1), default=1000, show_default=True,
               help="--market: number of simulated markets.")
+@click.option("--generator", type=click.Choice(["simple", "pmr", "anesthesiology"]), default="simple",
+              show_default=True,
+              help="--market: the built-in simple specialty, or a calibrated preset (slower).")
 @click.option("--verify-markets", "verify", type=click.IntRange(0), default=100, show_default=True,
               help="--market: in this many markets, also find your menu with the algorithm (one "
               "run per program) and check every list against it.")
 @json_option
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Also write one row per list to this CSV file.")
-def compare(path, example, correlation, samples, seed, method, market, applicants, markets, verify,
-            as_json, csv_path):
+def compare(path, example, correlation, samples, seed, method, market, applicants, markets, generator,
+            verify, as_json, csv_path):
     """Compare your candidate rank lists and explain which is best.
 
     PATH is a spreadsheet saved as CSV, one row per program, with the columns
@@ -286,7 +291,7 @@ def compare(path, example, correlation, samples, seed, method, market, applicant
 
             run = simulate_list_outcomes(f.chance, f.preference, f.lists, n_applicants=applicants,
                                          n_markets=markets, correlation=correlation, rng=seed,
-                                         verify=verify)
+                                         verify=verify, generator=generator)
             shown = run.comparison
         else:
             exact = compare_lists(f.chance, f.preference, f.lists, correlation)
