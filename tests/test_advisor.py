@@ -373,3 +373,10 @@ def test_market_mode_with_each_generator_obeys_the_menu_theorem(generator):
 def test_market_mode_rejects_unknown_generator():
     with pytest.raises(ValueError, match="generator must be one of"):
         simulate_list_outcomes([0.3], [1], {"x": [0]}, n_markets=1, generator="magic")
+
+
+def test_rank_limit_constant_matches_the_core():
+    from matchsim.advisor.checks import NRMP_MAX_RANKS as advisor_limit
+    from matchsim.market import NRMP_MAX_RANKS
+
+    assert advisor_limit == NRMP_MAX_RANKS == 300

@@ -29,9 +29,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matchsim.market import NRMP_MAX_RANKS
+__all__ = ["ListCheck", "check_lists", "NRMP_BASE_FEE_PROGRAMS", "NRMP_MAX_RANKS", "CHECK_KINDS"]
 
-__all__ = ["ListCheck", "check_lists", "NRMP_BASE_FEE_PROGRAMS", "CHECK_KINDS"]
+#: The NRMP's limit on ranks per list; equal to :data:`matchsim.market.NRMP_MAX_RANKS`
+#: (repeated so that the advisor's command path need not import the numba core).
+NRMP_MAX_RANKS = 300
 
 #: Programs on a primary rank list covered by the NRMP's base registration fee.
 NRMP_BASE_FEE_PROGRAMS = 20
