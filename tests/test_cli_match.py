@@ -236,3 +236,11 @@ def test_module_entry_point_runs_the_example():
 
 def test_nrmp_example_matches_builtin_market():
     assert read_market(EXAMPLES_NRMP).to_lists() == nrmp_example().to_lists()
+
+
+def test_docs_show_the_current_output():
+    """docs/match.md quotes the NRMP example's output; it must stay true."""
+    doc = (Path(__file__).parents[1] / "docs" / "match.md").read_text(encoding="utf-8")
+    quoted = doc.split("(`python -m matchsim match --example nrmp`):\n\n```\n", 1)[1].split("```", 1)[0]
+    r = CliRunner(env={"COLUMNS": "80"}).invoke(cli, ["match", "--example", "nrmp"])
+    assert r.stdout == quoted
