@@ -20,8 +20,9 @@ to do.
 
 Ids: programs are numbered in the order of the ``programs`` table; applicants
 in the order of the ``applicants`` table if given, then by first appearance in
-``applicant_lists``, then by first appearance in ``program_lists`` (applicants
-only programs ranked: they submitted no list, which is legal and never matches).
+``applicant_lists``, then by first appearance in ``program_lists`` (somebody
+named only on programs' lists submitted no list: that is legal, and they never
+match).
 """
 
 from __future__ import annotations
@@ -84,14 +85,18 @@ class Source:
             return f"row {int(idx) + 2}"
         if self.kind == "json":
             return f"item {frame.at[idx, 'rank']}"
-        return f"index {idx!r}"
+        return f"index {_plain(idx)!r}"
 
     def error(self, table, frame, idx, column, message) -> InputError:
         if self.kind == "csv":
             return InputError(message, file=self.file(table), row=int(idx) + 2, column=column)
         if self.kind == "json":
             return InputError(message, file=self.path, column=_json_place(table, frame, idx, column))
-        return InputError(f"index {idx!r}: {message}", file=self.file(table), column=column)
+        return InputError(f"index {_plain(idx)!r}: {message}", file=self.file(table), column=column)
+
+
+def _plain(value):
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _json_place(table, frame, idx, column):
