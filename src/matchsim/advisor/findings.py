@@ -32,21 +32,21 @@ def pct(x: float) -> str:
 
     Examples
     --------
-    >>> [pct(v) for v in (0.0, 0.0004, 0.004, 0.123, 0.9996, 1.0)]
-    ['0%', '<0.1%', '0.4%', '12%', '>99.9%', '100%']
+    >>> [pct(v) for v in (0.0, 0.0004, 0.004, 0.0999999, 0.123, 0.995, 0.9996, 1.0)]
+    ['0%', '<0.1%', '0.4%', '10%', '12%', '99.5%', '>99.9%', '100%']
     """
-    x = float(x)
-    if x <= 0:
+    v = 100 * float(x)
+    if v <= 0:
         return "0%"
-    if x >= 1:
+    if v >= 100:
         return "100%"
-    if x < 0.001:
+    if v < 0.1:
         return "<0.1%"
-    if x > 0.999:
+    if v > 99.9:
         return ">99.9%"
-    if x < 0.1 or x > 0.99:
-        return f"{100 * x:.1f}%"
-    return f"{100 * x:.0f}%"
+    if v < 9.95 or v >= 99.05:  # one decimal where whole percent would hide the difference
+        return f"{v:.1f}%"
+    return f"{v:.0f}%"
 
 
 def list_findings(programs, comparison, signal=None, chance=None, chance_given=None,
@@ -101,8 +101,10 @@ def list_findings(programs, comparison, signal=None, chance=None, chance_given=N
         elif dropped:
             names = _name_list([programs[p] for p in dropped])
             if extra:
-                out.append(f"Leaving {names} off while adding {_name_list([programs[p] for p in extra])} "
-                           f"changes your chance of matching from {pct(pm_t)} to {pct(pm)}.")
+                change = (f"leaves your chance of matching at {pct(pm)}" if pct(pm) == pct(pm_t) else
+                          f"changes your chance of matching from {pct(pm_t)} to {pct(pm)}")
+                out.append(f"Leaving {names} off while adding "
+                           f"{_name_list([programs[p] for p in extra])} {change}.")
             elif pct(pm) == pct(pm_t):
                 out.append(f"Leaving {names} off lowers your chance of matching only slightly, "
                            f"from {pm_t:.1%} to {pm:.1%}.")
