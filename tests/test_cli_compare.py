@@ -171,3 +171,11 @@ def test_market_mode_with_calibrated_preset():
     assert r.exit_code == 0, r.output
     rep = json.loads(r.output)
     assert rep["market"]["generator"] == "pmr" and rep["market"]["menu_violations"] == 0
+
+
+def test_names_with_brackets_are_printed_as_written(tmp_path):
+    f = tmp_path / "brackets.csv"
+    f.write_text("program,preference,chance,[my list]\nMercy [East],1,50%,1\nCity [/],2,40%,2\n")
+    r = run(f, "--samples", "0")
+    assert r.exit_code == 0, r.output
+    assert "Mercy [East]" in r.output and "City [/]" in r.output and "[my list]" in r.output

@@ -139,6 +139,7 @@ def _fmt(x):
 
 
 def _render(report, console):
+    from rich.markup import escape as esc
     from rich.table import Table
 
     progs = report["programs"]
@@ -152,7 +153,7 @@ def _render(report, console):
     for col in ("matched", "1st choice", "top 3", "mean rank if matched", "worse", "same", "better"):
         t.add_column(col, justify="right")
     for row in rows:
-        label = row["name"] + (" (reference)" if row is report["true_order"] else "")
+        label = esc(row["name"]) + (" (reference)" if row is report["true_order"] else "")
         mean = row["mean_rank_if_matched"]
         t.add_row(label, _fmt(row["p_match"]), _fmt(row["p_first_choice"]), _fmt(row["p_top3"]),
                   "-" if mean is None else f"{mean:.2f}", _fmt(row["worse"]), _fmt(row["same"]),
@@ -165,13 +166,13 @@ def _render(report, console):
     t.add_column("chance", justify="right")
     t.add_column("signal", no_wrap=True)
     for row in rows:
-        t.add_column(row["name"], justify="right")
+        t.add_column(esc(row["name"]), justify="right")
     order = sorted(range(len(progs)), key=lambda j: (progs[j]["preference"] is None,
                                                      progs[j]["preference"] or 0, j))
     for j in order:
         p = progs[j]
         ch = _fmt(p["chance"]) + ("*" if p["chance_assumed"] else "")
-        t.add_row(p["name"], str(p["preference"] or "-"), ch, p["signal"],
+        t.add_row(esc(p["name"]), str(p["preference"] or "-"), ch, p["signal"],
                   *[_fmt(row["p_program"][p["name"]]) if p["name"] in row["programs"] else ""
                     for row in rows])
     t.add_row("unmatched", "", "", "", *[_fmt(row["p_unmatched"]) for row in rows])
@@ -181,16 +182,16 @@ def _render(report, console):
 
     console.print("\n[bold]What this means[/bold]")
     for line in report["findings"]:
-        console.print(f"  - {line}", highlight=False)
+        console.print(f"  - {esc(line)}", highlight=False)
     console.print("\n[bold]List checks[/bold]")
     for c in report["checks"]:
         mark = "[green]ok[/green]" if c["ok"] else "[yellow]![/yellow]"
-        console.print(f"  {mark} {c['message']}", highlight=False)
+        console.print(f"  {mark} {esc(c['message'])}", highlight=False)
     if not report["checks"]:
         console.print("  nothing to flag")
     console.print("\n[bold]Assumptions and method[/bold]")
     for line in report["assumptions"]:
-        console.print(f"  - {line}", highlight=False)
+        console.print(f"  - {esc(line)}", highlight=False)
     if report["method"] == "market":
         mk = report["market"]
         console.print(f"  - {mk['markets']:,} simulated specialty markets ({mk['generator']} "
@@ -306,6 +307,8 @@ def compare(path, example, correlation, samples, seed, method, market, applicant
         return
     console = Console(width=max(100, Console().width), highlight=False)
     n_l = len(f.lists)
-    console.print(f"[bold]matchsim compare[/bold]: {f.source}, {n_l} candidate "
+    from rich.markup import escape
+
+    console.print(f"[bold]matchsim compare[/bold]: {escape(f.source)}, {n_l} candidate "
                   f"{'list' if n_l == 1 else 'lists'}, {f.n_programs} programs")
     _render(report, console)
