@@ -141,6 +141,10 @@ def read_rank_file(path) -> RankFile:
     """
     path = Path(path)
     raw = path.read_bytes()
+    if raw[:4] == b"PK\x03\x04" or raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise InputError("this is a spreadsheet workbook (Excel or similar), not a CSV file; "
+                         "save the sheet as CSV (File > Save As > CSV) and use that file",
+                         file=path.name)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
