@@ -230,6 +230,7 @@ def test_scaled_params():
     p = scaled_params(preset("pmr"), size=0.5, interviews=2.0)
     assert (p.n_applicants, p.n_programs, p.n_positions) == (250, 47, 206)
     assert p.max_interviews == 2 * preset("pmr").max_interviews
+    assert p.interview_slots_per_position == 2 * preset("pmr").interview_slots_per_position
 
 
 def test_signals_off_in_both_markets_changes_nothing():

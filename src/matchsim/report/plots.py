@@ -53,10 +53,25 @@ def _outcome_bars(ax, labels, table):
     ax.xaxis.set_major_formatter(_percent())
 
 
-def _percent():
+def _percent(decimals=0):
     from matplotlib.ticker import PercentFormatter
 
-    return PercentFormatter(1.0, decimals=0)
+    return PercentFormatter(1.0, decimals=decimals)
+
+
+def _title(fig_or_ax, text, default):
+    import textwrap
+
+    text = textwrap.fill(text or default, 70)
+    if hasattr(fig_or_ax, "suptitle"):
+        fig_or_ax.suptitle(text, fontsize=11)
+    else:
+        fig_or_ax.set_title(text, fontsize=11)
+
+
+def _legend_below(fig, ax):
+    handles, labels = ax.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=2, frameon=False, fontsize=8)
 
 
 def plot_strategies(summary, title=""):
@@ -64,10 +79,10 @@ def plot_strategies(summary, title=""):
     table = summary[summary["strategy"] != "truthful"]
     if "deviates" in table:
         table = table[table["deviates"].astype(bool)]
-    fig, ax = plt.subplots(figsize=(7.5, 0.55 * len(table) + 1.8), layout="constrained")
+    fig, ax = plt.subplots(figsize=(7.5, 0.55 * len(table) + 2.0), layout="constrained")
     _outcome_bars(ax, list(table["strategy"]), table)
-    ax.set_title(title or "Each strategy against ranking in true order (same market, same applicant)")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2, frameon=False, fontsize=8)
+    _title(ax, title, "Each strategy against ranking in true order (same market, same applicant)")
+    _legend_below(fig, ax)
     return fig
 
 
@@ -77,10 +92,10 @@ def plot_messages(summary, title=""):
     names = {"check": "messages, truthful lists", "alone": "reorders alone", "together": "reorders with others"}
     labels = [names.get(m, m) + ("" if m == "check" else f"\n({s})")
               for m, s in zip(table["mode"], table["strategy"])]
-    fig, ax = plt.subplots(figsize=(7.5, 0.6 * len(table) + 1.8), layout="constrained")
+    fig, ax = plt.subplots(figsize=(7.5, 0.6 * len(table) + 2.0), layout="constrained")
     _outcome_bars(ax, labels, table)
-    ax.set_title(title or "Post-interview messages: outcome against the same market without them")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2, frameon=False, fontsize=8)
+    _title(ax, title, "Post-interview messages: outcome against the same market without them")
+    _legend_below(fig, ax)
     return fig
 
 
@@ -96,7 +111,7 @@ def plot_list_length(summary, title=""):
     ax.set_ylim(0, 1)
     ax.grid(alpha=0.3)
     ax.legend(title="applicant type", fontsize=8)
-    ax.set_title(title or "Probability of matching against the number of programs ranked")
+    _title(ax, title, "Probability of matching against the number of programs ranked")
     return fig
 
 
@@ -104,18 +119,24 @@ def plot_core(summary, title=""):
     plt = _plt()
     fig, axes = plt.subplots(1, 2, figsize=(9, 4), layout="constrained", sharey=True)
     for ax, sweep, x, label in (
-        (axes[0], "size", "n_applicants", "applicants in the market"),
+        (axes[0], "size", "n_applicants", "applicants in the market (log scale)"),
         (axes[1], "interviews", "mean_list_length", "mean rank-list length"),
     ):
         g = summary[summary["sweep"] == sweep]
-        ax.plot(g[x], g["share_differ"], marker="o")
+        err = g["se_share_differ"] * 1.96 if "se_share_differ" in g else None
+        ax.errorbar(g[x], g["share_differ"], yerr=err, marker="o", capsize=3)
         ax.set_xlabel(label)
         ax.grid(alpha=0.3)
-        ax.yaxis.set_major_formatter(_percent())
+        ax.yaxis.set_major_formatter(_percent(decimals=1))
+        ax.set_ylim(bottom=0)
+    axes[0].set_xscale("log")
+    sizes = summary.loc[summary["sweep"] == "size", "n_applicants"].to_numpy()
+    axes[0].set_xticks(sizes, [f"{int(round(v)):,}" for v in sizes])
+    axes[0].minorticks_off()
     axes[0].set_ylabel("applicants whose match differs\n(applicant- vs program-proposing)")
     axes[0].set_title("as the market grows", fontsize=10)
     axes[1].set_title("as lists get longer", fontsize=10)
-    fig.suptitle(title or "Size of the core: how much the choice of proposing side matters")
+    _title(fig, title, "Size of the core: how much the choice of proposing side matters")
     return fig
 
 
@@ -124,15 +145,25 @@ def plot_signals(summary, title=""):
 
     plt = _plt()
     x = np.arange(len(summary))
-    fig, ax = plt.subplots(figsize=(7.5, 4.2), layout="constrained")
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(10, 4.2), layout="constrained")
     ax.bar(x - 0.2, summary["match_rate_without"], 0.4, label="without signals", color="#bdbdbd")
     ax.bar(x + 0.2, summary["match_rate_with"], 0.4, label="with signals", color="#1b9e77")
-    ax.set_xticks(x, summary["applicant_type"], fontsize=8)
+    ax.set_xticks(x, summary["applicant_type"], fontsize=8, rotation=20)
     ax.set_ylabel("match rate")
     ax.yaxis.set_major_formatter(_percent())
     ax.set_ylim(0, 1)
-    ax.legend()
-    ax.set_title(title or "Preference signals before interviews: match rate by applicant type")
+    ax.legend(fontsize=8)
+    ax.set_title("who matches", fontsize=10)
+    if "interviews_gained" in summary:
+        ax2.bar(x - 0.2, summary["interviews_gained"], 0.4, label="interviews only with signals",
+                color="#1b9e77")
+        ax2.bar(x + 0.2, summary["interviews_lost"], 0.4, label="interviews only without signals",
+                color="#d95f02")
+        ax2.set_xticks(x, summary["applicant_type"], fontsize=8, rotation=20)
+        ax2.set_ylabel("interviews per applicant")
+        ax2.legend(fontsize=8)
+        ax2.set_title("who interviews whom", fontsize=10)
+    _title(fig, title, "Preference signals before interviews")
     return fig
 
 

@@ -13,8 +13,8 @@ Examples
 >>> s = parse_scenario('[study]\\nkind = "core"\\ntrials = 2\\n[market]\\npreset = "small"\\n'
 ...                    '[core]\\nscales = [1.0]\\ninterviews = [1.0]\\n')
 >>> run = run_study(s)
->>> run.results["trial"].tolist()
-[0, 1]
+>>> run.results["trial"].tolist()  # one row per trial and setting
+[0, 0, 1, 1]
 >>> list(summarize(s.kind, run.results)["sweep"])
 ['size', 'interviews']
 """

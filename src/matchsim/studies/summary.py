@@ -13,6 +13,15 @@ import pandas as pd
 __all__ = ["summarize", "SUMMARIES"]
 
 
+def _type_order(df, column="applicant_type"):
+    """Sort rows by applicant type in the order of APPLICANT_TYPES, "all" last."""
+    from matchsim.markets import APPLICANT_TYPES
+
+    order = {t: i for i, t in enumerate((*APPLICANT_TYPES, "all"))}
+    key = df[column].map(lambda t: order.get(t, len(order)))
+    return df.assign(_order=key).sort_values(["_order"], kind="stable").drop(columns="_order")
+
+
 def _shares(g):
     n = len(g)
     out = {"rows": n}
@@ -67,7 +76,7 @@ def _list_length(df):
         rows.append({"applicant_type": "all", "k": int(k), "rows": len(g),
                      "mean_ranked": float(g["list_length"].mean()),
                      "p_match": float(g["matched"].mean())})
-    return pd.DataFrame(rows)
+    return _type_order(pd.DataFrame(rows)).reset_index(drop=True)
 
 
 def _core(df):
@@ -79,6 +88,8 @@ def _core(df):
         mean_differ=("n_differ", "mean"),
         max_differ=("n_differ", "max"),
         share_differ=("share_differ", "mean"),
+        se_share_differ=("share_differ", lambda x: float(x.std(ddof=1) / np.sqrt(len(x))) if len(x) > 1
+                         else float("nan")),
         trials_with_difference=("n_differ", lambda x: float((x > 0).mean())),
     ).reset_index()
     return out
@@ -91,11 +102,13 @@ def _signals(df):
             "rows": len(g),
             "interviews_with": g["interviews_with"].mean(),
             "interviews_without": g["interviews_without"].mean(),
+            "interviews_gained": g["interviews_gained"].mean(),
+            "interviews_lost": g["interviews_lost"].mean(),
             "match_rate_with": g["matched_with"].mean(),
             "match_rate_without": g["matched_without"].mean(),
             "match_changed": g["match_changed"].mean(),
         })
-    by_type = df.groupby("applicant_type", sort=True)[list(df.columns)].apply(agg).reset_index()
+    by_type = _type_order(df.groupby("applicant_type", sort=True)[list(df.columns)].apply(agg).reset_index())
     overall = agg(df).to_frame().T
     overall.insert(0, "applicant_type", "all")
     return pd.concat([by_type, overall], ignore_index=True).astype({"rows": int})

@@ -90,6 +90,21 @@ def _rows_differ(ptr_a, idx_a, ptr_b, idx_b):
     return out
 
 
+@njit(cache=True)
+def _rows_not_in(ptr_a, idx_a, ptr_b, idx_b, n_ids):
+    """For each row, how many ids on list A are not on list B."""
+    n = ptr_a.size - 1
+    out = np.zeros(n, dtype=np.int32)
+    mark = np.full(n_ids, -1, dtype=np.int64)
+    for r in range(n):
+        for e in range(ptr_b[r], ptr_b[r + 1]):
+            mark[idx_b[e]] = r
+        for e in range(ptr_a[r], ptr_a[r + 1]):
+            if mark[idx_a[e]] != r:
+                out[r] += 1
+    return out
+
+
 def _row_sums(ptr, values):
     """Sum of ``values`` over each CSR row (empty rows give 0)."""
     cs = np.zeros(len(values) + 1, dtype=np.int64)
@@ -129,18 +144,19 @@ def _type_names(sm, who):
     return names[np.asarray(sm.applicant_type)[who]]
 
 
-def _outcome_rows(trial, sm, who, assignment, truthful, strategy, submitted_len, **extra):
+def _outcome_rows(trial, sm, who, program, baseline, strategy, submitted_len, **extra):
+    """Rows for applicants ``who``: matched ``program`` against ``baseline`` (both aligned with ``who``)."""
     t = sm.market
     who = np.asarray(who, dtype=np.int64)
-    program = np.asarray(assignment, dtype=np.int32)[who]
+    program = np.asarray(program, dtype=np.int32)
     rank = _true_rank(t.applicant_ptr, t.applicant_list, who, program)
-    rank0 = _true_rank(t.applicant_ptr, t.applicant_list, who, np.asarray(truthful, dtype=np.int32)[who])
+    rank0 = _true_rank(t.applicant_ptr, t.applicant_list, who, np.asarray(baseline, dtype=np.int32))
     n = who.size
     rows = {
         "trial": np.full(n, trial, dtype=np.int32),
         "applicant": who.astype(np.int32),
         "applicant_type": _type_names(sm, who),
-        "strategy": np.full(n, strategy, dtype=object).astype(str),
+        "strategy": np.full(n, strategy),
         "interviews": t.applicant_list_lengths[who].astype(np.int16),
         "list_length": np.asarray(submitted_len, dtype=np.int16),
         "matched": program != UNMATCHED,
@@ -155,11 +171,38 @@ def _outcome_rows(trial, sm, who, assignment, truthful, strategy, submitted_len,
     return rows
 
 
-def _concat(parts, empty):
+def _concat(parts):
     parts = [p for p in parts if p is not None]
-    if not parts:
-        return empty
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+
+
+def _alone(m0, lists, who, baseline=None):
+    """Each applicant in ``who`` submits their list from ``lists`` alone; their matched programs.
+
+    With ``baseline`` (the assignment of ``m0``), also return how many
+    applicants' matches changed in each of these runs.
+
+    ``lists`` is a market in which (at least) these applicants submit the
+    alternative list; everybody else keeps their list from ``m0``. A strategy
+    builds an applicant's list from that applicant's own preferences,
+    beliefs, messages and signals only, so the list is the same whether one
+    applicant or many apply it.
+    """
+    out = np.empty(len(who), dtype=np.int32)
+    changed = np.zeros(len(who), dtype=np.int32)
+    for i, a in enumerate(who):
+        a = int(a)
+        r = deferred_acceptance(m0.with_applicant_list(a, lists.applicant_prefs(a))).assignment
+        out[i] = r[a]
+        if baseline is not None:
+            changed[i] = np.count_nonzero(r != baseline)
+    return out if baseline is None else (out, changed)
+
+
+def _mask(n, who):
+    mask = np.zeros(n, dtype=bool)
+    mask[who] = True
+    return mask
 
 
 # ------------------------------------------------------------- strategies
@@ -175,16 +218,14 @@ def _trial_strategies(scenario, trial):
     parts = []
     if scenario.who == "focal":
         focal = np.sort(pick.choice(n, size=min(scenario.focal, n), replace=False))
-        parts.append(_outcome_rows(trial, sm, focal, truthful, truthful, "truthful", lengths0[focal],
-                                   deviates=True))
+        parts.append(_outcome_rows(trial, sm, focal, truthful[focal], truthful[focal], "truthful",
+                                   lengths0[focal], deviates=True))
         for j, s in enumerate(scenario.compare):
             srng = np.random.default_rng(trial_seed(scenario.seed, trial, _STRATEGY + j))
-            params = scenario.strategy_params.get(s, {})
-            for a in focal:
-                m = apply_strategy(sm, s, np.array([a]), rng=srng, **params)
-                r = deferred_acceptance(m).assignment
-                parts.append(_outcome_rows(trial, sm, [a], r, truthful, s,
-                                           [m.applicant_list_lengths[a]], deviates=True))
+            lists = apply_strategy(sm, s, _mask(n, focal), rng=srng, **scenario.strategy_params.get(s, {}))
+            program = _alone(m0, lists, focal)
+            parts.append(_outcome_rows(trial, sm, focal, program, truthful[focal], s,
+                                       lists.applicant_list_lengths[focal], deviates=True))
     else:
         if scenario.who == "everybody":
             mask = np.ones(n, dtype=bool)
@@ -196,15 +237,15 @@ def _trial_strategies(scenario, trial):
         rec_stay = np.sort(pick.choice(stay, size=min(k, stay.size), replace=False))
         rec = np.concatenate([rec_dev, rec_stay])
         deviates = np.concatenate([np.ones(rec_dev.size, bool), np.zeros(rec_stay.size, bool)])
-        parts.append(_outcome_rows(trial, sm, rec, truthful, truthful, "truthful", lengths0[rec],
+        parts.append(_outcome_rows(trial, sm, rec, truthful[rec], truthful[rec], "truthful", lengths0[rec],
                                    deviates=deviates))
         for j, s in enumerate(scenario.compare):
             srng = np.random.default_rng(trial_seed(scenario.seed, trial, _STRATEGY + j))
             m = apply_strategy(sm, s, mask, rng=srng, **scenario.strategy_params.get(s, {}))
             r = deferred_acceptance(m).assignment
-            parts.append(_outcome_rows(trial, sm, rec, r, truthful, s, m.applicant_list_lengths[rec],
+            parts.append(_outcome_rows(trial, sm, rec, r[rec], truthful[rec], s, m.applicant_list_lengths[rec],
                                        deviates=deviates))
-    return _concat(parts, None)
+    return _concat(parts)
 
 
 # --------------------------------------------------------------- messages
@@ -220,9 +261,10 @@ def _trial_messages(scenario, trial):
       in the two markets, ``n_differ`` counts applicants, in the whole market,
       whose match differs (0 whenever the lists are identical: the algorithm
       reads only lists).
-    * ``"alone"``: a focal applicant who received messages reorders in
-      response (strategy in ``messages.respond``) while everybody else ranks
-      truthfully; compared with their truthful outcome (never ``"better"``).
+    * ``"alone"``: a focal applicant whose list changes when they respond to
+      their messages (strategy in ``messages.respond``) reorders while
+      everybody else ranks truthfully; compared with their truthful outcome
+      (never ``"better"``).
     * ``"together"``: a share of applicants respond at once; rows for every
       applicant whose list or match changed, ``deviates`` telling whether
       they reordered themselves.
@@ -243,31 +285,30 @@ def _trial_messages(scenario, trial):
     got = _row_sums(m0.applicant_ptr, np.asarray(sm.message) != 0)
     recipients = np.flatnonzero(got > 0)
     rec = np.sort(pick.choice(recipients, size=min(opts["focal"], recipients.size), replace=False))
-    parts = [_outcome_rows(trial, sm, rec, truthful, truthful_quiet, "truthful", m0.applicant_list_lengths[rec],
-                           mode="check", deviates=False, lists_identical=lists_same, n_differ=n_differ)]
+    parts = [_outcome_rows(trial, sm, rec, truthful[rec], truthful_quiet[rec], "truthful",
+                           m0.applicant_list_lengths[rec], mode="check", deviates=False,
+                           lists_identical=lists_same, n_differ=n_differ)]
     for j, s in enumerate(opts["respond"]):
         srng = np.random.default_rng(trial_seed(scenario.seed, trial, _STRATEGY + j))
-        everybody = apply_strategy(sm, s, np.ones(n, dtype=bool), rng=srng)
-        changed = _rows_differ(m0.applicant_ptr, m0.applicant_list,
-                               everybody.applicant_ptr, everybody.applicant_list)
-        movers = np.flatnonzero(changed)
+        params = scenario.strategy_params.get(s, {})
+        everybody = apply_strategy(sm, s, np.ones(n, dtype=bool), rng=srng, **params)
+        movers = np.flatnonzero(_rows_differ(m0.applicant_ptr, m0.applicant_list,
+                                             everybody.applicant_ptr, everybody.applicant_list))
         focal = np.sort(pick.choice(movers, size=min(opts["focal"], movers.size), replace=False))
-        for a in focal:
-            m = m0.with_applicant_list(int(a), everybody.applicant_prefs(int(a)))
-            r = deferred_acceptance(m).assignment
-            parts.append(_outcome_rows(trial, sm, [a], r, truthful, s, [m.applicant_list_lengths[a]],
-                                       mode="alone", deviates=True, lists_identical=False,
-                                       n_differ=np.int32(np.count_nonzero(r != truthful))))
+        program, changed = _alone(m0, everybody, focal, truthful)
+        parts.append(_outcome_rows(trial, sm, focal, program, truthful[focal], s,
+                                   everybody.applicant_list_lengths[focal], mode="alone", deviates=True,
+                                   lists_identical=False, n_differ=changed))
         mask = pick.random(n) < opts["share"]
         m = apply_strategy(sm, s, mask, rng=np.random.default_rng(
-            trial_seed(scenario.seed, trial, _STRATEGY + j)))
+            trial_seed(scenario.seed, trial, _STRATEGY + j)), **params)
         r = deferred_acceptance(m).assignment
         reordered = _rows_differ(m0.applicant_ptr, m0.applicant_list, m.applicant_ptr, m.applicant_list)
         rec = np.flatnonzero(reordered | (r != truthful))
-        parts.append(_outcome_rows(trial, sm, rec, r, truthful, s, m.applicant_list_lengths[rec],
+        parts.append(_outcome_rows(trial, sm, rec, r[rec], truthful[rec], s, m.applicant_list_lengths[rec],
                                    mode="together", deviates=reordered[rec], lists_identical=False,
                                    n_differ=np.int32(np.count_nonzero(r != truthful))))
-    return _concat(parts, None)
+    return _concat(parts)
 
 
 # ------------------------------------------------------------ list length
@@ -294,15 +335,14 @@ def _trial_list_length(scenario, trial):
     lengths = m0.applicant_list_lengths
     parts = []
     for k in opts["lengths"]:
-        for a in sample:
-            full = m0.applicant_prefs(int(a))
-            if k >= full.size:
-                r = truthful  # the whole list: nothing cut
-            else:
-                r = deferred_acceptance(m0.with_applicant_list(int(a), full[:k])).assignment
-            parts.append(_outcome_rows(trial, sm, [a], r, truthful, "truncate",
-                                       [min(k, int(lengths[a]))], k=np.int16(k)))
-    return _concat(parts, None)
+        program = truthful[sample].copy()
+        for i, a in enumerate(sample):
+            if lengths[a] > k:
+                m = m0.with_applicant_list(int(a), m0.applicant_prefs(int(a))[:k])
+                program[i] = deferred_acceptance(m).assignment[a]
+        parts.append(_outcome_rows(trial, sm, sample, program, truthful[sample], "truncate",
+                                   np.minimum(lengths[sample], k), k=np.int16(k)))
+    return _concat(parts)
 
 
 # ------------------------------------------------------------------- core
@@ -318,9 +358,12 @@ def scaled_params(params, size: float = 1.0, interviews: float = 1.0):
     Examples
     --------
     >>> from matchsim.markets import preset
-    >>> p = scaled_params(preset("pmr"), size=2.0, interviews=0.5)
-    >>> p.n_applicants, p.n_programs, p.n_positions, p.max_interviews
-    (1000, 188, 826, 10)
+    >>> base = preset("pmr")
+    >>> p = scaled_params(base, size=2.0, interviews=0.5)
+    >>> p.n_applicants, p.n_programs, p.n_positions
+    (1000, 188, 826)
+    >>> p.max_interviews == round(base.max_interviews / 2)
+    True
     """
     n_programs = max(1, int(round(params.n_programs * size)))
     return dataclasses.replace(
@@ -373,7 +416,9 @@ def _trial_signals(scenario, trial):
 
     Both draws use the same seed, so applicants, programs and tastes are the
     same; only who interviews whom can differ. One row per (sampled)
-    applicant: interviews and outcome with signals and without.
+    applicant: interviews and outcome with signals and without;
+    ``interviews_gained`` counts programs that interviewed the applicant only
+    with signals, ``interviews_lost`` only without.
     """
     params = scenario.market_params()
     on = _generate(scenario, trial, params)
@@ -389,6 +434,10 @@ def _trial_signals(scenario, trial):
     else:
         who = np.arange(n)
     n_signals = _row_sums(mon.applicant_ptr, np.asarray(on.signal))
+    gained = _rows_not_in(mon.applicant_ptr, mon.applicant_list, moff.applicant_ptr, moff.applicant_list,
+                          mon.n_programs)
+    lost = _rows_not_in(moff.applicant_ptr, moff.applicant_list, mon.applicant_ptr, mon.applicant_list,
+                        mon.n_programs)
     return {
         "trial": np.full(who.size, trial, dtype=np.int32),
         "applicant": who.astype(np.int32),
@@ -396,6 +445,8 @@ def _trial_signals(scenario, trial):
         "signals_interviewed": n_signals[who].astype(np.int16),
         "interviews_with": mon.applicant_list_lengths[who].astype(np.int16),
         "interviews_without": moff.applicant_list_lengths[who].astype(np.int16),
+        "interviews_gained": gained[who].astype(np.int16),
+        "interviews_lost": lost[who].astype(np.int16),
         "matched_with": ron[who] != UNMATCHED,
         "matched_without": roff[who] != UNMATCHED,
         "program_with": ron[who].astype(np.int32),
