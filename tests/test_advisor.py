@@ -367,6 +367,7 @@ def test_market_mode_with_each_generator_obeys_the_menu_theorem(generator):
     run = simulate_list_outcomes(f.chance, f.preference, f.lists, n_applicants=150, n_markets=6,
                                  rng=11, verify=True, generator=generator)
     assert run.menu_violations == 0 and run.generator == generator
+    assert 0.9 <= run.placement_agreement <= 1.0
     assert np.array_equal(run.outcomes[:-1], first_on_menu(run.menus, list(f.lists.values())))
 
 

@@ -110,6 +110,13 @@ class MarketRun:
     generator: str = "simple"
 
     @property
+    def placement_agreement(self):
+        """Share of (verified market, program) pairs where the algorithm's menu equals the intended one."""
+        if self.menus is None:
+            return None
+        return float(np.mean(self.menus == self.intended[: self.menus.shape[0]]))
+
+    @property
     def realised_chance(self):
         """Share of verified markets in which each program would take her (needs ``verify``)."""
         return None if self.menus is None else self.menus.mean(axis=0)

@@ -126,6 +126,7 @@ def build_report(rank_file, comparison, *, check=None, seed=None, market=None):
             "generator": market.generator,
             "verified_markets": 0 if market.menus is None else int(market.menus.shape[0]),
             "menu_violations": market.menu_violations,
+            "placement_agreement": market.placement_agreement,
             "realised_chance": (None if market.realised_chance is None else
                                 {names[j]: float(v) for j, v in enumerate(market.realised_chance)}),
         }
@@ -202,13 +203,10 @@ def _render(report, console):
                           f"{mk['verified_markets']:,} checked markets every list got exactly the first program on it "
                           "that would take you (found by running the algorithm with each program "
                           "alone).", highlight=False)
-        if mk["realised_chance"]:
-            stated = {p["name"]: p["chance"] for p in progs}
-            dev = max(abs(v - stated[k]) for k, v in mk["realised_chance"].items())
-            console.print(f"  - In those markets, the share in which each program would take you was "
-                          f"within {100 * dev:.1f} percentage points of the chance used (the "
-                          "placement aims at the stated chance; a few hundred markets measure it to "
-                          "a few points).", highlight=False)
+        if mk["placement_agreement"] is not None:
+            console.print(f"  - In those markets, each program took you or not exactly as its ranking of "
+                          f"you was meant to in {100 * mk['placement_agreement']:.1f}% of cases (your "
+                          "entering a market can shift a program's cutoff a little).", highlight=False)
     else:
         console.print(f"  - Menu model: each program takes you with the chance shown; programs' "
                       f"decisions are correlated (correlation {report['correlation']:g}, "
