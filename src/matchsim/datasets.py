@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from matchsim.market import Market
 
-__all__ = ["nrmp_example", "nrmp_small_example", "NRMP_EXAMPLE_FULL_ANDERSON"]
+__all__ = ["nrmp_example", "nrmp_small_example", "example", "EXAMPLES", "NRMP_EXAMPLE_FULL_ANDERSON"]
 
 _NRMP_APPLICANTS = {
     "Anderson": ["City"],
@@ -79,3 +79,24 @@ def nrmp_small_example() -> Market:
         "General": ["Eastman", "Anderson", "Ford", "Davis"],
     }
     return Market.from_lists(apps, progs, {p: 2 for p in progs})
+
+
+#: Built-in example markets by name (the choices of the commands' ``--example``).
+EXAMPLES = {
+    "nrmp": nrmp_example,
+    "nrmp-small": nrmp_small_example,
+}
+
+
+def example(name: str) -> Market:
+    """The built-in example market called ``name`` (one of :data:`EXAMPLES`).
+
+    Examples
+    --------
+    >>> example("nrmp-small").n_programs
+    3
+    """
+    try:
+        return EXAMPLES[name]()
+    except KeyError:
+        raise ValueError(f"no example named {name!r}; choose one of {', '.join(EXAMPLES)}") from None

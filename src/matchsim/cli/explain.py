@@ -6,9 +6,10 @@ import json
 
 import click
 
+from matchsim import datasets
 from matchsim.cli.options import UserError, json_option, reports_user_errors
 
-EXAMPLES = ("nrmp", "nrmp-small")
+EXAMPLES = tuple(datasets.EXAMPLES)
 
 
 def _ordinal(n: int) -> str:
@@ -20,13 +21,11 @@ def _ordinal(n: int) -> str:
 
 
 def _load(path, example):
-    from matchsim import datasets
-
     if path is not None and example is not None:
         raise UserError("give either a market PATH or --example, not both")
     if path is None:
         example = example or "nrmp"
-        return datasets.nrmp_example() if example == "nrmp" else datasets.nrmp_small_example()
+        return datasets.example(example)
     from matchsim.io import read_market
 
     return read_market(path)

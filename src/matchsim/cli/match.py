@@ -21,13 +21,12 @@ from matchsim.cli.options import (
     user_errors,
 )
 
+from matchsim import datasets as _datasets
+
 __all__ = ["match", "EXAMPLES", "DEFAULT_LIMIT"]
 
-#: ``--example`` name -> function in :mod:`matchsim.datasets` that builds it.
-EXAMPLES = {
-    "nrmp": "nrmp_example",
-    "nrmp-small": "nrmp_small_example",
-}
+#: ``--example`` names, from the library's registry.
+EXAMPLES = tuple(_datasets.EXAMPLES)
 
 #: Rows shown per table unless ``--all`` or ``--limit`` says otherwise.
 DEFAULT_LIMIT = 30
@@ -35,9 +34,7 @@ DEFAULT_LIMIT = 30
 
 def _load(path, example):
     if example is not None:
-        import matchsim.datasets
-
-        return getattr(matchsim.datasets, EXAMPLES[example])(), f"the built-in example {example!r}"
+        return _datasets.example(example), f"the built-in example {example!r}"
     from matchsim.io import read_market
 
     return read_market(path), str(path)
@@ -45,7 +42,7 @@ def _load(path, example):
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("path", required=False, type=click.Path())
-@click.option("--example", type=click.Choice(list(EXAMPLES)), default=None,
+@click.option("--example", type=click.Choice(EXAMPLES), default=None,
               help="Run a built-in example instead of a file: 'nrmp' is the NRMP's own worked "
                    "example (8 applicants, 4 programs), 'nrmp-small' its smaller teaching version.")
 @proposing_option
