@@ -381,3 +381,9 @@ def test_rank_limit_constant_matches_the_core():
     from matchsim.market import NRMP_MAX_RANKS
 
     assert advisor_limit == NRMP_MAX_RANKS == 300
+
+
+def test_ordinal_ranks_are_understood():
+    f = parse_rank_text("program,preference,L\nA,2nd,1st\nB,1st,3rd\n")
+    assert f.preference.tolist() == [2, 1]
+    assert f.lists["L"].tolist() == [0, 1]

@@ -28,7 +28,7 @@ every other column
 
 What spreadsheets produce is tolerated: a byte-order mark, ``;`` or tab
 separators (with decimal commas in ``;`` files), Windows line ends, empty rows,
-trailing empty columns, ``%`` signs, ranks written ``3.0``. Real mistakes stop
+trailing empty columns, ``%`` signs, ranks written ``3.0`` or ``3rd``. Real mistakes stop
 the reading with one :class:`~matchsim.errors.InputError` naming the file,
 row, column and what to do.
 
@@ -165,6 +165,20 @@ def _header_key(cell: str) -> str:
     return _clean(cell).lower()
 
 
+def _strip_ordinal(text: str) -> str:
+    """``"3rd"`` -> ``"3"`` (people write ranks as ordinals); anything else unchanged.
+
+    Examples
+    --------
+    >>> _strip_ordinal("3rd"), _strip_ordinal("21ST"), _strip_ordinal("first")
+    ('3', '21', 'first')
+    """
+    t = text.strip()
+    if len(t) > 2 and t[:-2].isdigit() and t[-2:].lower() in ("st", "nd", "rd", "th"):
+        return t[:-2]
+    return t
+
+
 def _number(text: str, decimal_comma: bool):
     t = text.strip().replace(" ", "")
     if decimal_comma and "," in t and "." not in t:
@@ -289,7 +303,7 @@ def parse_rank_text(text: str, source: str = "<input>") -> RankFile:
         cell = cells[col["preference"]]
         if not cell:
             continue
-        v = _number(cell, decimal_comma)
+        v = _number(_strip_ordinal(cell), decimal_comma)
         if v is None or v < 1 or v != int(v):
             raise InputError(
                 f'"{cell}" is not a preference; write a whole number (1 = the program you want most), '
@@ -366,7 +380,7 @@ def parse_rank_text(text: str, source: str = "<input>") -> RankFile:
             cell = cells[c]
             if not cell:
                 continue
-            v = _number(cell, decimal_comma)
+            v = _number(_strip_ordinal(cell), decimal_comma)
             if v is None or v < 1 or v != int(v):
                 raise InputError(
                     f'"{cell}" is not a rank; write a whole number from 1 (ranked first), '
