@@ -45,6 +45,9 @@ def _outcome_bars(ax, labels, table):
         (lost, "worse: unmatched instead of matched", _COLORS["lost"]),
     ):
         ax.barh(y, values, left=left, color=color, label=name, edgecolor="white", height=0.7)
+        for yi, v, x0 in zip(y, values, left):
+            if v >= 0.05:  # label the segments wide enough to hold a number
+                ax.text(x0 + v / 2, yi, f"{100 * v:.0f}%", ha="center", va="center", fontsize=8)
         left += values
     ax.set_yticks(y, labels)
     ax.invert_yaxis()
