@@ -8,6 +8,8 @@ beliefs, messages and signals, which :mod:`matchsim.strategies` turns into
 other submitted lists. :data:`PRESETS` holds the calibrated settings
 (``"nrmp2025"``, ``"pmr"``, ``"anesthesiology"``, ``"small"``) and
 :data:`TARGETS` the published figures they reproduce.
+:func:`nrmp_shaped_market` is a simpler, faster generator of NRMP-shaped
+markets (no types, signals or messages) for benchmarks.
 
 Examples
 --------
@@ -26,6 +28,7 @@ from matchsim.markets.generator import (
     generate_market,
 )
 from matchsim.markets.presets import PRESETS, TARGETS, Target, preset
+from matchsim.markets.simple import nrmp_shaped_market
 
 __all__ = [
     "APPLICANT_TYPES",
@@ -37,12 +40,7 @@ __all__ = [
     "TARGETS",
     "Target",
     "generate_market",
+    "nrmp_shaped_market",
     "preset",
 ]
 
-try:  # the fast benchmark generator lives beside this package
-    from matchsim.markets.simple import nrmp_shaped_market  # noqa: F401
-except ImportError:  # pragma: no cover - not there yet
-    pass
-else:
-    __all__.append("nrmp_shaped_market")
