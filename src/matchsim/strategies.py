@@ -156,8 +156,7 @@ def safety_first(sm: SyntheticMarket, who, rng=None, threshold: float = 0.5) -> 
     a list that was not their true preference order, 5% for strategic reasons
     (Rees-Jones 2018, Games and Economic Behavior 108:317-330), and 23% of
     1,714 students misrepresented preferences in an incentivised matching task
-    (Rees-Jones & Skowronek 2018, PNAS 115(45):11471-11476), most often by
-    ranking a likely program higher.
+    (Rees-Jones & Skowronek 2018, PNAS 115(45):11471-11476).
 
     Examples
     --------
@@ -202,9 +201,9 @@ def truncate(sm: SyntheticMarket, who, rng=None, k: int = 5) -> Market:
 
     Models short lists: unmatched applicants' lists are much shorter than
     matched applicants' (about 4 versus 10 programs in 2015; Newsome et al.,
-    Am Surg 2023), and truncation is the textbook manipulation (Roth &
-    Peranson 1999). Under applicant-proposing DA it never helps and risks
-    going unmatched.
+    Am Surg 2023); truncation is also the manipulation whose scope Roth &
+    Peranson (1999) measured in NRMP data. Under applicant-proposing DA it
+    never helps and risks going unmatched.
 
     Examples
     --------
