@@ -4,33 +4,46 @@ The package is layered; each folder is one layer and the inner layers never
 import the outer ones:
 
 ``market``      the validated array container (rank order lists as CSR arrays)
-``engine``      deferred acceptance kernels, stability checks, brute-force oracle
+``engine``      deferred acceptance kernels, stability checks, menus, oracles
+``markets``     synthetic NRMP-like markets calibrated to published figures
+``strategies``  ways an applicant may build a rank list
+``advisor``     compare one applicant's candidate rank lists
+``studies``     Monte Carlo scenarios, executors (serial, processes, Dask)
 ``io``          CSV / JSON / Parquet readers and writers with user-facing errors
+``report``      tables and plots
 ``cli``         the ``matchsim`` command line (click), one module per command
 
-The core (``market``, ``engine``) needs only NumPy and numba.
+The core (``market``, ``engine``, ``markets``, ``strategies``) needs only NumPy
+and numba. Names below are imported on first use, so ``import matchsim`` is
+cheap and a command loads only what it needs.
 """
+
+import importlib
 
 __version__ = "0.1.0"
 
-from matchsim.market import UNMATCHED, Market
-from matchsim.engine import (
-    MatchResult,
-    blocking_pairs,
-    deferred_acceptance,
-    is_individually_rational,
-    is_stable,
-    stable_matchings_brute,
-)
+_LAZY = {
+    "UNMATCHED": "matchsim.market",
+    "Market": "matchsim.market",
+    "MatchResult": "matchsim.engine",
+    "deferred_acceptance": "matchsim.engine",
+    "blocking_pairs": "matchsim.engine",
+    "is_stable": "matchsim.engine",
+    "is_individually_rational": "matchsim.engine",
+    "stable_matchings_brute": "matchsim.engine",
+    "applicant_menu": "matchsim.engine",
+}
 
-__all__ = [
-    "__version__",
-    "UNMATCHED",
-    "Market",
-    "MatchResult",
-    "deferred_acceptance",
-    "blocking_pairs",
-    "is_stable",
-    "is_individually_rational",
-    "stable_matchings_brute",
-]
+__all__ = ["__version__", *_LAZY]
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'matchsim' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
