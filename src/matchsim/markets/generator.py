@@ -58,7 +58,7 @@ and home region ``h_a``; program ``p`` has quality ``q_p ~ N(0, 1)``, region
 
 All the ``e, f, g, k, n`` are independent standard normal draws from
 ``rng``; the same seed gives the same market. In the stages with millions of
-draws (``e, k``) they are made from NumPy uniforms by the inverse normal
+draws (``e, g, k``) they are made from NumPy uniforms by the inverse normal
 CDF (Acklam's approximation, relative error below 1.2e-9), which is several
 times cheaper than ``standard_normal``.
 
@@ -549,15 +549,43 @@ def _group_sort(group, n_groups, key):
 
 
 @njit(cache=True)
-def _top_per_group(ptr, order, quota):
-    """Mark the first ``quota[g]`` entries of each group of a ``_group_sort``."""
-    keep = np.zeros(order.size, dtype=np.bool_)
-    for g in range(ptr.size - 1):
-        s, e = ptr[g], ptr[g + 1]
-        m = min(e - s, quota[g])
-        for i in range(s, s + m):
-            keep[order[i]] = True
-    return keep
+def _attend(app_ptr, invited, util, cap):
+    """Each applicant's invitations, best ``cap`` by utility, highest first.
+
+    Returns ``(ptr, idx)``: applicant ``a``'s interviews are the applications
+    ``idx[ptr[a]:ptr[a+1]]``, in decreasing utility.
+    """
+    n_a = app_ptr.size - 1
+    ptr = np.zeros(n_a + 1, dtype=np.int64)
+    idx = np.empty(int(invited.sum()), dtype=np.int64)
+    k = 0
+    for a in range(n_a):
+        s, e = app_ptr[a], app_ptr[a + 1]
+        m = 0
+        for i in range(s, e):
+            if invited[i]:
+                idx[k + m] = i
+                m += 1
+        if m > 1:
+            seg = idx[k : k + m].copy()
+            vals = np.empty(m, dtype=np.float64)
+            for j in range(m):
+                vals[j] = -util[seg[j]]
+            o = np.argsort(vals, kind="mergesort")
+            for j in range(m):
+                idx[k + j] = seg[o[j]]
+        k += min(m, cap)
+        ptr[a + 1] = k
+    return ptr, idx[:k]
+
+
+@njit(cache=True)
+def _ndtri_array(u):
+    """``_ndtri`` over an array (a separate pass keeps it off dependent chains)."""
+    out = np.empty(u.size, dtype=np.float64)
+    for i in range(u.size):
+        out[i] = _ndtri(u[i])
+    return out
 
 
 @njit(cache=True)
@@ -806,7 +834,7 @@ def generate_market(params: MarketParams | str, rng=None) -> SyntheticMarket:
     r_ptr, r_prog, r_cut, r_lut = _region_index(p_region, quality, capacity, P.n_regions)
     app_ptr, app_prog, util, score = _applications(
         n_app, cand_ptr, rng.random(n_c), ztil + P.application_shift,
-        float(P.application_spread), rng.standard_normal(n_c), a_region,
+        float(P.application_spread), _ndtri_array(rng.random(n_c)), a_region,
         float(P.home_application_share), P.n_regions, r_ptr, r_prog, r_cut, r_lut, _LUT_LO,
         _LUT_BINS / (_LUT_HI - _LUT_LO), quality, p_region, strength, rng.random(n_max),
         rng.random(n_max), math.sqrt(P.applicant_correlation),
@@ -820,17 +848,11 @@ def generate_market(params: MarketParams | str, rng=None) -> SyntheticMarket:
     score += P.signal_boost * signal
     slots = np.ceil(P.interview_slots_per_position * capacity).astype(np.int64)
     invited = _select_top(app_prog, n_p, score, slots)
-    # ... and applicants attend the ones they like best, up to max_interviews
+    # ... and applicants attend the ones they like best, up to max_interviews;
+    # what they attend, in true order, is their list
     cap_iv = min(P.max_interviews, NRMP_MAX_RANKS)
-    inv = np.flatnonzero(invited)
-    a_ptr, a_order = _group_sort(app_a[inv], n_a, util[inv])
-    attend = _top_per_group(a_ptr, a_order, np.full(n_a, cap_iv, dtype=np.int64))
-    # keep attended interviews, in the applicant's true order
-    kept = inv[a_order[attend[a_order]]]
-    a_len = np.bincount(app_a[kept], minlength=n_a)
-    applicant_ptr = np.zeros(n_a + 1, dtype=np.int64)
-    np.cumsum(a_len, out=applicant_ptr[1:])
-    applicant_list = app_prog[kept].astype(np.int32)
+    applicant_ptr, kept = _attend(app_ptr, invited, util, cap_iv)
+    applicant_list = app_prog[kept]
     e_app = app_a[kept]
 
     # 3. programs rank their interviewees by their own evaluation
