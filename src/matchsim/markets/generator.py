@@ -104,10 +104,6 @@ NO_MESSAGE = 0
 UNRANKED_BY_PROGRAM = -1
 
 
-def _tuple_of(n, value):
-    return tuple([value] * n)
-
-
 @dataclass(frozen=True)
 class MarketParams:
     """Every knob of the synthetic market, with defaults.
