@@ -139,6 +139,17 @@ def test_signals_raise_interview_chances():
     assert big.signal.mean() > none.signal.mean() + 0.05
 
 
+def test_signal_settings_share_random_numbers():
+    """Signals use no random numbers of their own: with the same seed, markets
+    with and without signals have the same applicants, applications and tastes,
+    and differ only in who is interviewed (common random numbers)."""
+    off = generate_market(_small(n_signals=0), rng=12)
+    on = generate_market(_small(n_signals=3, signal_boost=2.0), rng=12)
+    np.testing.assert_array_equal(off.strength, on.strength)
+    np.testing.assert_array_equal(off.n_applied, on.n_applied)
+    assert not np.array_equal(off.market.applicant_list, on.market.applicant_list)
+
+
 def test_sincere_messages_follow_program_lists():
     sm = generate_market(_small(message_informativeness=1.0, message_rate=1.0), rng=8)
     m = sm.market

@@ -57,7 +57,11 @@ and home region ``h_a``; program ``p`` has quality ``q_p ~ N(0, 1)``, region
   is the message code.
 
 All the ``e, f, g, k, n`` are independent standard normal draws from
-``rng``; the same seed gives the same market. In the stages with millions of
+``rng``; the same seed gives the same market. Signals, messages and beliefs
+use no random numbers that other stages need, so two parameter settings that
+differ only in ``n_signals``, ``signal_boost``, the message or belief
+parameters draw the same applicants, programs and applications from the same
+seed (common random numbers). In the stages with millions of
 draws (``e, g, k``) they are made from NumPy uniforms by the inverse normal
 CDF (Acklam's approximation, relative error below 1.2e-9), which is several
 times cheaper than ``standard_normal``.
