@@ -176,27 +176,30 @@ def _concat(parts):
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
 
-def _alone(m0, lists, who, baseline=None):
-    """Each applicant in ``who`` submits their list from ``lists`` alone; their matched programs.
-
-    With ``baseline`` (the assignment of ``m0``), also return how many
-    applicants' matches changed in each of these runs.
+def _alone(m0, lists, who, baseline):
+    """Each applicant in ``who`` submits their list from ``lists`` alone.
 
     ``lists`` is a market in which (at least) these applicants submit the
-    alternative list; everybody else keeps their list from ``m0``. A strategy
-    builds an applicant's list from that applicant's own preferences,
-    beliefs, messages and signals only, so the list is the same whether one
-    applicant or many apply it.
+    alternative list; everybody else keeps their list from ``m0``, whose
+    assignment is ``baseline``. A strategy builds an applicant's list from
+    that applicant's own preferences, beliefs, messages and signals only, so
+    the list is the same whether one applicant or many apply it.
+
+    Returns the program each one matched and how many applicants' matches
+    changed in their run. An applicant whose list did not change keeps the
+    baseline outcome without a new run: the match depends on the lists only.
     """
-    out = np.empty(len(who), dtype=np.int32)
+    out = np.asarray(baseline, dtype=np.int32)[who].copy()
     changed = np.zeros(len(who), dtype=np.int32)
+    differs = _rows_differ(m0.applicant_ptr, m0.applicant_list, lists.applicant_ptr, lists.applicant_list)
     for i, a in enumerate(who):
         a = int(a)
+        if not differs[a]:
+            continue
         r = deferred_acceptance(m0.with_applicant_list(a, lists.applicant_prefs(a))).assignment
         out[i] = r[a]
-        if baseline is not None:
-            changed[i] = np.count_nonzero(r != baseline)
-    return out if baseline is None else (out, changed)
+        changed[i] = np.count_nonzero(r != baseline)
+    return out, changed
 
 
 def _mask(n, who):
@@ -223,7 +226,7 @@ def _trial_strategies(scenario, trial):
         for j, s in enumerate(scenario.compare):
             srng = np.random.default_rng(trial_seed(scenario.seed, trial, _STRATEGY + j))
             lists = apply_strategy(sm, s, _mask(n, focal), rng=srng, **scenario.strategy_params.get(s, {}))
-            program = _alone(m0, lists, focal)
+            program, _ = _alone(m0, lists, focal, truthful)
             parts.append(_outcome_rows(trial, sm, focal, program, truthful[focal], s,
                                        lists.applicant_list_lengths[focal], deviates=True))
     else:
