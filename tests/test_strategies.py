@@ -171,6 +171,18 @@ def test_truthful_best_when_others_manipulate(seed, focal, others, share):
         assert true_utility(sm, res.assignment)[focal] <= u, (strategy, params)
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_truthful_best_in_a_specialty_sized_market(seed):
+    """The same theorem on a calibrated PM&R-sized market (500 applicants)."""
+    sm = generate_market("pmr", rng=seed)
+    u = true_utility(sm, deferred_acceptance(sm.market, "applicant").assignment)
+    for focal in range(0, 500, 50):
+        for strategy, params in SETTINGS:
+            m = apply_strategy(sm, strategy, [focal], **params)
+            u_s = true_utility(sm, deferred_acceptance(m, "applicant").assignment)
+            assert u_s[focal] <= u[focal], (strategy, params, focal)
+
+
 def test_strategies_do_cost_somebody_something():
     """The theorem test is not vacuous: every non-truthful strategy makes some
     applicant strictly worse off in these markets (dropping only the most
