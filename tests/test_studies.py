@@ -3,6 +3,8 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from matchsim.errors import InputError
 from matchsim.studies import parse_scenario, run_study, run_trial, summarize, trial_seed
@@ -55,6 +57,22 @@ def test_trial_number_out_of_range():
 
 
 # --------------------------------------------------------------- chunking
+@given(st.sets(st.integers(0, 300), max_size=120), st.integers(1, 40))
+def test_plan_chunks_property(trials, chunk):
+    plan = plan_chunks(trials, chunk)
+    covered = [t for first, stop in plan for t in range(first, stop)]
+    assert covered == sorted(trials)  # every trial once, in order
+    assert all(0 < stop - first <= chunk for first, stop in plan)
+
+
+@given(st.lists(st.tuples(st.integers(-1, 9), st.integers(-1, 9)), max_size=30))
+def test_compare_outcomes_is_antisymmetric(pairs):
+    a = [p[0] for p in pairs]
+    b = [p[1] for p in pairs]
+    flip = {"better": "worse", "worse": "better", "same": "same"}
+    assert [flip[o] for o in compare_outcomes(a, b)] == list(compare_outcomes(b, a))
+
+
 def test_plan_chunks_covers_every_trial_once():
     plan = plan_chunks([0, 1, 2, 5, 6, 9], 2)
     assert plan == [(0, 2), (2, 3), (5, 7), (9, 10)]
