@@ -20,9 +20,9 @@ A season runs in four stages, as the real one does:
    slots are scarce, rank lists are short (about a dozen programs).
 3. **Rank lists.** Each applicant ranks every program that interviewed them,
    in order of true preference; each program ranks the applicants it
-   interviewed, in its own order, leaving off those below its bar. Nobody ranks a program or an applicant
-   without an interview. These are the *truthful* lists in
-   :attr:`SyntheticMarket.market`.
+   interviewed, in its own order, leaving off those below its bar. Nobody
+   ranks a program or an applicant without an interview. These are the
+   *truthful* lists in :attr:`SyntheticMarket.market`.
 4. **Post-interview messages.** Some programs tell interviewees "we are
    interested", "we will rank you highly" or "we will rank you to match". A
    sincere message follows the program's real list ("ranked to match" goes
@@ -49,29 +49,34 @@ and home region ``h_a``; program ``p`` has quality ``q_p ~ N(0, 1)``, region
   distribution of the chosen region (home with probability
   ``home_application_share``), where ``z~_a`` is ``z_a`` standardised over the
   applicant pool;
+* signals go to the ``n_signals`` applications with the highest ``u_ap``;
 * interview score ``s_pa = z_a + interview_noise_sd k_pa + signal_boost [a
   signalled p]``; program ``p`` invites its ``ceil(interview_slots_per_position
-  * capacity_p)`` best-scoring applicants;
+  * capacity_p)`` best-scoring applicants, and each applicant attends the
+  ``max_interviews`` invitations with the highest ``u_ap``;
+* lists: applicants rank their interviews by ``u_ap``; programs rank the
+  interviewees with ``v_pa >= rank_floor + rank_floor_slope q_p`` by ``v_pa``;
 * belief ``b_ap = logistic(belief_intercept + belief_slope (z~_a - q_p) +
   belief_message_weight m_ap + belief_noise_sd n_ap)``, where ``m_ap`` in 0..3
   is the message code.
 
 All the ``e, f, g, k, n`` are independent standard normal draws from
-``rng``; the same seed gives the same market. Signals, messages and beliefs
-use no random numbers that other stages need, so two parameter settings that
-differ only in ``n_signals``, ``signal_boost``, the message or belief
-parameters draw the same applicants, programs and applications from the same
-seed (common random numbers). In the stages with millions of
-draws (``e, g, k``) they are made from NumPy uniforms by the inverse normal
-CDF (Acklam's approximation, relative error below 1.2e-9), which is several
-times cheaper than ``standard_normal``.
+``rng``; the same seed gives the same market. The millions of ``e, g, k``
+draws are made from NumPy uniforms by the inverse normal CDF (Acklam's
+approximation, relative error below 1.2e-9), several times cheaper than
+``standard_normal``. Signals, messages and beliefs use no random numbers that
+earlier stages need, so two settings that differ only in ``n_signals``,
+``signal_boost`` or the message and belief parameters draw the same
+applicants, programs and applications from the same seed (common random
+numbers).
 
 Implementation notes
 --------------------
-Everything is vectorised over flat arrays; the three steps that need a loop
-(applicant-wise sampling without duplicates, program-wise selection of the top
-interview scores, group-wise sorting) are private ``@njit(cache=True)``
-kernels that take the random draws as arrays.
+Everything is vectorised over flat arrays; the steps that need a loop
+(sampling applications without repeats, choosing signals, each program's top
+interview scores, each applicant's attended interviews, sorting programs'
+lists, messages) are private ``@njit(cache=True)`` kernels that take the
+random draws as arrays.
 """
 
 from __future__ import annotations
@@ -87,15 +92,17 @@ from matchsim.market import NRMP_MAX_RANKS, Market
 __all__ = [
     "APPLICANT_TYPES",
     "MESSAGES",
+    "NO_MESSAGE",
+    "UNRANKED_BY_PROGRAM",
     "MarketParams",
     "SyntheticMarket",
     "generate_market",
 ]
 
 #: Applicant types, in the order of the int8 codes in ``applicant_type``.
-#: The first four are the NRMP's reporting groups; "other" collects the
-#: remaining active applicants (prior-year US graduates, Canadian and Fifth
-#: Pathway applicants), whom the NRMP counts but reports apart.
+#: The first four are the NRMP's main reporting groups; "other" collects the
+#: remaining active applicants (for example prior-year graduates of US
+#: schools), whom the NRMP reports in further, smaller groups.
 APPLICANT_TYPES = ("US MD", "US DO", "US-citizen IMG", "non-US IMG", "other")
 
 #: Post-interview messages, in the order of the int8 codes in ``message``.
