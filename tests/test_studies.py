@@ -96,6 +96,19 @@ def test_more_trials_extend_fewer():
     assert_same_frames(short, long[long["trial"] < 3])
 
 
+@pytest.mark.parametrize("kind, key, one, two", [
+    ("strategies", "compare", '["truncate"]', '["safety_first", "truncate"]'),
+    ("messages", "respond", '["signal_chasing"]', '["promise_keeper", "signal_chasing"]'),
+])
+def test_adding_a_strategy_leaves_the_others_rows_unchanged(kind, key, one, two):
+    def rows(value):
+        s = scenario(kind, trials=3, extra=f"[{kind}]\n{key} = {value}\nfocal = 4\n")
+        df = run_study(s).results
+        return df[df["strategy"].isin(["truthful", "truncate", "signal_chasing"])]
+
+    assert_same_frames(rows(one), rows(two))
+
+
 def test_bad_jobs():
     with pytest.raises(ValueError, match="jobs must be"):
         run_study(scenario("core", extra=SMALL["core"]), jobs=0)

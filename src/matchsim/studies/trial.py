@@ -22,6 +22,7 @@ unmatched is worse than any match.
 from __future__ import annotations
 
 import dataclasses
+import zlib
 
 import numpy as np
 from numba import njit
@@ -52,9 +53,16 @@ def trial_seed(seed: int, trial: int, stream: int | None = None) -> np.random.Se
     return np.random.SeedSequence(seed, spawn_key=key)
 
 
-# stream numbers inside a trial, so that adding a strategy never shifts the
-# random numbers of the market or of the other strategies
-_MARKET, _PICK, _STRATEGY = 0, 1, 2
+# stream numbers inside a trial: the market, the choice of applicants, and one
+# stream per strategy keyed by its name, so that adding or reordering
+# strategies never shifts the random numbers of the market or of the others
+_MARKET, _PICK = 0, 1
+
+
+def _strategy_rng(scenario, trial, name, purpose=0):
+    """Generator of strategy ``name`` in a trial (purpose 0: the strategy itself; 1: choosing applicants)."""
+    key = (trial, 2 + zlib.crc32(name.encode()), purpose)
+    return np.random.default_rng(np.random.SeedSequence(scenario.seed, spawn_key=key))
 
 
 @njit(cache=True)
@@ -223,9 +231,8 @@ def _trial_strategies(scenario, trial):
         focal = np.sort(pick.choice(n, size=min(scenario.focal, n), replace=False))
         parts.append(_outcome_rows(trial, sm, focal, truthful[focal], truthful[focal], "truthful",
                                    lengths0[focal], deviates=True))
-        for j, s in enumerate(scenario.compare):
-            srng = np.random.default_rng(trial_seed(scenario.seed, trial, _STRATEGY + j))
-            lists = apply_strategy(sm, s, _mask(n, focal), rng=srng, **scenario.strategy_params.get(s, {}))
+        for s in scenario.compare:
+            lists = apply_strategy(sm, s, _mask(n, focal), rng=_strategy_rng(scenario, trial, s), **scenario.strategy_params.get(s, {}))
             program, _ = _alone(m0, lists, focal, truthful)
             parts.append(_outcome_rows(trial, sm, focal, program, truthful[focal], s,
                                        lists.applicant_list_lengths[focal], deviates=True))
@@ -242,9 +249,8 @@ def _trial_strategies(scenario, trial):
         deviates = np.concatenate([np.ones(rec_dev.size, bool), np.zeros(rec_stay.size, bool)])
         parts.append(_outcome_rows(trial, sm, rec, truthful[rec], truthful[rec], "truthful", lengths0[rec],
                                    deviates=deviates))
-        for j, s in enumerate(scenario.compare):
-            srng = np.random.default_rng(trial_seed(scenario.seed, trial, _STRATEGY + j))
-            m = apply_strategy(sm, s, mask, rng=srng, **scenario.strategy_params.get(s, {}))
+        for s in scenario.compare:
+            m = apply_strategy(sm, s, mask, rng=_strategy_rng(scenario, trial, s), **scenario.strategy_params.get(s, {}))
             r = deferred_acceptance(m).assignment
             parts.append(_outcome_rows(trial, sm, rec, r[rec], truthful[rec], s, m.applicant_list_lengths[rec],
                                        deviates=deviates))
@@ -291,20 +297,20 @@ def _trial_messages(scenario, trial):
     parts = [_outcome_rows(trial, sm, rec, truthful[rec], truthful_quiet[rec], "truthful",
                            m0.applicant_list_lengths[rec], mode="check", deviates=False,
                            lists_identical=lists_same, n_differ=n_differ)]
-    for j, s in enumerate(opts["respond"]):
-        srng = np.random.default_rng(trial_seed(scenario.seed, trial, _STRATEGY + j))
+    together = pick.random(n) < opts["share"]  # the same responders under every strategy
+    for s in opts["respond"]:
         params = scenario.strategy_params.get(s, {})
-        everybody = apply_strategy(sm, s, np.ones(n, dtype=bool), rng=srng, **params)
+        everybody = apply_strategy(sm, s, np.ones(n, dtype=bool), rng=_strategy_rng(scenario, trial, s),
+                                   **params)
         movers = np.flatnonzero(_rows_differ(m0.applicant_ptr, m0.applicant_list,
                                              everybody.applicant_ptr, everybody.applicant_list))
-        focal = np.sort(pick.choice(movers, size=min(opts["focal"], movers.size), replace=False))
+        choose = _strategy_rng(scenario, trial, s, purpose=1)
+        focal = np.sort(choose.choice(movers, size=min(opts["focal"], movers.size), replace=False))
         program, changed = _alone(m0, everybody, focal, truthful)
         parts.append(_outcome_rows(trial, sm, focal, program, truthful[focal], s,
                                    everybody.applicant_list_lengths[focal], mode="alone", deviates=True,
                                    lists_identical=False, n_differ=changed))
-        mask = pick.random(n) < opts["share"]
-        m = apply_strategy(sm, s, mask, rng=np.random.default_rng(
-            trial_seed(scenario.seed, trial, _STRATEGY + j)), **params)
+        m = apply_strategy(sm, s, together, rng=_strategy_rng(scenario, trial, s), **params)
         r = deferred_acceptance(m).assignment
         reordered = _rows_differ(m0.applicant_ptr, m0.applicant_list, m.applicant_ptr, m.applicant_list)
         rec = np.flatnonzero(reordered | (r != truthful))
