@@ -227,6 +227,10 @@ def test_messages_never_enter_the_algorithm(seed):
     check = df[df["mode"] == "check"]
     assert check["lists_identical"].all() and (check["n_differ"] == 0).all()
     assert (check["outcome"] == "same").all()
+    quiet = df[df["mode"] == "no messages"]
+    assert len(quiet) > 0
+    assert (quiet.loc[quiet["lists_identical"], "n_differ"] == 0).all()  # nobody reordered: nothing moved
+    assert quiet.loc[quiet["strategy"] == "signal_chasing", "lists_identical"].all()  # nothing to chase
     alone = df[df["mode"] == "alone"]
     assert len(alone) > 0 and (alone["outcome"] != "better").all()
     assert (df.loc[df["mode"] == "together", "n_differ"] > 0).any()

@@ -245,12 +245,19 @@ def run(scenario_file, out, trials, jobs, use_dask, scheduler, resume, force, ch
         }, indent=2))
     elif not quiet:
         from rich.console import Console
+        from rich.measure import Measurement
 
         from matchsim.report import summary_table
 
-        console = Console(width=max(shutil.get_terminal_size((120, 24)).columns, 100))
         title = f"{scenario.name}: {scenario.trials} trials, seed {scenario.seed}"
-        console.print(summary_table(summary, title))
+        # summary.csv has every column; the terminal gets the ones that matter most
+        drop = {"messages": ("matched", "trials"), "core": ("se_share_differ",)}.get(scenario.kind, ())
+        table = summary_table(summary, title, drop=drop)
+        console = Console()
+        need = Measurement.get(console, console.options.update_width(1000), table).maximum
+        if need > console.width:  # a wide table wraps rather than losing columns
+            console = Console(width=min(need, 250))
+        console.print(table)
         console.print(f"Wrote {', '.join(files)} to {out_dir}/ in {result.seconds:.1f} s "
                       f"({result.executor}, {result.workers} worker{'s' if result.workers != 1 else ''}).")
 

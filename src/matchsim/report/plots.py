@@ -91,8 +91,9 @@ def plot_strategies(summary, title=""):
 
 def plot_messages(summary, title=""):
     plt = _plt()
-    table = summary[summary["deviates"].astype(bool) | (summary["mode"] == "check")]
-    names = {"check": "messages, truthful lists", "alone": "reorders alone", "together": "reorders with others"}
+    table = summary[summary["deviates"].astype(bool) | summary["mode"].isin(["check", "no messages"])]
+    names = {"check": "messages, truthful lists", "alone": "reorders alone", "together": "reorders with others",
+             "no messages": "would respond, no messages"}
     labels = [names.get(m, m) + ("" if m == "check" else f"\n({s})")
               for m, s in zip(table["mode"], table["strategy"])]
     fig, ax = plt.subplots(figsize=(7.5, 0.6 * len(table) + 2.0), layout="constrained")

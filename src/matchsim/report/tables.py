@@ -8,13 +8,28 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["SHARE_COLUMNS", "format_value", "summary_table", "summary_records"]
+__all__ = ["HEADERS", "SHARE_COLUMNS", "format_value", "summary_table", "summary_records"]
 
 #: Summary columns that hold a share in [0, 1], shown as percentages.
 SHARE_COLUMNS = frozenset({
     "better", "same", "worse", "lost_match", "matched", "p_match", "share_differ",
     "trials_with_difference", "match_rate_with", "match_rate_without", "match_changed",
 })
+
+
+#: Shorter headers for the terminal (summary.csv keeps the full names).
+HEADERS = {
+    "mean_ranks_lost": "ranks lost",
+    "lost_match": "lost match",
+    "lists_identical": "same lists",
+    "max_n_differ": "max moved",
+    "trials_with_difference": "trials differing",
+    "mean_list_length": "list length",
+    "interviews_without": "interviews w/o",
+    "interviews_with": "interviews with",
+    "match_rate_without": "match w/o",
+    "match_rate_with": "match with",
+}
 
 
 def format_value(column: str, value) -> str:
@@ -44,14 +59,18 @@ def format_value(column: str, value) -> str:
     return f"{f:.2f}"
 
 
-def summary_table(summary, title: str = ""):
-    """A :class:`rich.table.Table` of a summary DataFrame."""
+def summary_table(summary, title: str = "", drop=()):
+    """A :class:`rich.table.Table` of a summary DataFrame, without the columns in ``drop``."""
+    from rich import box
     from rich.table import Table
 
-    table = Table(title=title or None, title_justify="left")
+    summary = summary.drop(columns=[c for c in drop if c in summary.columns])
+    table = Table(title=title or None, title_justify="left", box=box.SIMPLE_HEAD)
     for col in summary.columns:
         numeric = summary[col].dtype.kind in "fiu"
-        table.add_column(col.replace("_", " "), justify="right" if numeric else "left")
+        # names (strategies, types) are kept whole; numbers give way when the terminal is narrow
+        width = None if numeric else min(max(summary[col].astype(str).str.len().max(), 4), 16)
+        table.add_column(HEADERS.get(col, col.replace("_", " ")), justify="right" if numeric else "left", min_width=width)
     for row in summary.itertuples(index=False):
         table.add_row(*(format_value(c, v) for c, v in zip(summary.columns, row)))
     return table

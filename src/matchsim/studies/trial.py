@@ -274,6 +274,10 @@ def _trial_messages(scenario, trial):
       their messages (strategy in ``messages.respond``) reorders while
       everybody else ranks truthfully; compared with their truthful outcome
       (never ``"better"``).
+    * ``"no messages"``: the same responders in the same market without
+      messages have nothing to respond to; their lists stay truthful
+      (``lists_identical``) and no match in the market changes
+      (``n_differ`` is 0). Rows for up to ``focal`` of them.
     * ``"together"``: a share of applicants respond at once; rows for every
       applicant whose list or match changed, ``deviates`` telling whether
       they reordered themselves.
@@ -310,6 +314,17 @@ def _trial_messages(scenario, trial):
         parts.append(_outcome_rows(trial, sm, focal, program, truthful[focal], s,
                                    everybody.applicant_list_lengths[focal], mode="alone", deviates=True,
                                    lists_identical=False, n_differ=changed))
+        # the same responders in the same market without messages: nothing to respond to
+        mq = apply_strategy(quiet, s, together, rng=_strategy_rng(scenario, trial, s), **params)
+        rq = deferred_acceptance(mq).assignment
+        quiet_same = not _rows_differ(q0.applicant_ptr, q0.applicant_list, mq.applicant_ptr,
+                                      mq.applicant_list).any()
+        responders = np.flatnonzero(together)
+        rec_q = np.sort(choose.choice(responders, size=min(opts["focal"], responders.size), replace=False))
+        parts.append(_outcome_rows(trial, sm, rec_q, rq[rec_q], truthful[rec_q], s,
+                                   mq.applicant_list_lengths[rec_q], mode="no messages", deviates=False,
+                                   lists_identical=quiet_same,
+                                   n_differ=np.int32(np.count_nonzero(rq != truthful))))
         m = apply_strategy(sm, s, together, rng=_strategy_rng(scenario, trial, s), **params)
         r = deferred_acceptance(m).assignment
         reordered = _rows_differ(m0.applicant_ptr, m0.applicant_list, m.applicant_ptr, m.applicant_list)
