@@ -110,3 +110,14 @@ def test_empty_and_degenerate_markets():
     m = Market.from_lists([[0], [0]], [[0, 1]], [0])  # a program with no positions
     for side in PROPOSING_SIDES:
         assert deferred_acceptance(m, side).assignment.tolist() == [-1, -1]
+
+
+def test_rounds_count_only_rounds_with_proposals():
+    from matchsim import Market
+
+    m = Market.from_lists([[0]], [[]], [0])  # one proposal, rejected; then nothing to do
+    for side in PROPOSING_SIDES:
+        r = deferred_acceptance(m, side)
+        assert r.rounds == (1 if side == "applicant" else 0)
+    r = deferred_acceptance(nrmp_example())
+    assert (r.proposals, r.rounds) == (15, 4)

@@ -22,6 +22,7 @@ def test_trace_ends_in_the_engine_matching(m):
     np.testing.assert_array_equal(assignment, r.assignment)
     assert len(steps) == r.proposals
     assert all(s.outcome in OUTCOMES for s in steps)
+    assert max((s.round for s in steps), default=0) == r.rounds
 
 
 def test_nrmp_trace_first_round():

@@ -1,8 +1,8 @@
 """Deferred acceptance for many-to-one markets with capacities.
 
-Applicant-proposing deferred acceptance (Gale & Shapley 1962, pp. 12-14; the
+Applicant-proposing deferred acceptance (Gale & Shapley 1962; the
 many-to-one "college admissions" form) is the core of the NRMP algorithm
-(Roth & Peranson 1999, section II). Every applicant applies to the first
+(Roth & Peranson 1999). Every applicant applies to the first
 program on their list; each program tentatively *holds* the applicants it
 ranks best, up to its capacity, and rejects the rest; rejected applicants apply
 to the next program on their list. When nobody is rejected, the held
@@ -169,7 +169,7 @@ def _applicant_proposing(a_ptr, a_idx, p_ptr, p_idx, cap):
     proposals = 0
     rounds = 0
     while nq > 0:
-        rounds += 1
+        before = proposals
         ns = 0
         for qi in range(nq):
             a = queue[qi]
@@ -218,6 +218,8 @@ def _applicant_proposing(a_ptr, a_idx, p_ptr, p_idx, cap):
             heap[off + i] = key
             spill[ns] = np.int32(worst & 0xFFFFFFFF)
             ns += 1
+        if proposals > before:  # a pass in which nobody could propose is not a round
+            rounds += 1
         queue, spill = spill, queue
         nq = ns
 
@@ -257,7 +259,7 @@ def _program_proposing(a_ptr, a_idx, p_ptr, p_idx, cap):
     proposals = 0
     rounds = 0
     while nq > 0:
-        rounds += 1
+        before = proposals
         ns = 0
         for qi in range(nq):
             p = queue[qi]
@@ -287,6 +289,8 @@ def _program_proposing(a_ptr, a_idx, p_ptr, p_idx, cap):
                 queued[p] = True
                 spill[ns] = p
                 ns += 1
+        if proposals > before:  # a pass in which nobody could propose is not a round
+            rounds += 1
         queue, spill = spill, queue
         nq = ns
 
