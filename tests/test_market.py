@@ -84,3 +84,21 @@ def test_permuted_keeps_lists_by_name():
 
 def test_repr():
     assert "8 applicants" in repr(nrmp_example())
+
+
+def test_callers_arrays_stay_writable():
+    ptr = np.array([0, 1], dtype=np.int64)
+    idx = np.array([0], dtype=np.int32)
+    m = Market.from_arrays(ptr, idx, np.array([0, 1], dtype=np.int64), np.array([0], dtype=np.int32),
+                           np.array([1], dtype=np.int32))
+    assert ptr.flags.writeable and idx.flags.writeable
+    assert not m.applicant_ptr.flags.writeable
+
+
+def test_with_applicant_list_checks_the_new_row():
+    m = nrmp_example()
+    with pytest.raises(ValueError, match="outside 0..3"):
+        m.with_applicant_list(0, [4])
+    with pytest.raises(ValueError, match="outside 0..7"):
+        m.with_applicant_list(8, [0])
+    assert m.with_applicant_list(0, []).applicant_prefs(0).size == 0

@@ -48,7 +48,8 @@ __all__ = ["Market", "UNMATCHED", "NRMP_MAX_RANKS"]
 #: Sentinel for "no program" in an assignment array.
 UNMATCHED = -1
 
-#: The NRMP rule: no rank order list may exceed 300 ranks.
+#: The NRMP rule: no applicant's rank order list may exceed 300 ranks (programs'
+#: lists are checked only for consistency).
 NRMP_MAX_RANKS = 300
 
 _IDX = np.int32
@@ -158,17 +159,21 @@ class Market:
         ):
             if names is not None and len(names) != n:
                 raise ValueError(f"{side}_names has {len(names)} names for {n} {side}s")
-        for arr in (a_ptr, a_idx, p_ptr, p_idx, cap):
-            arr.flags.writeable = False
-        object.__setattr__(self, "applicant_ptr", a_ptr)
-        object.__setattr__(self, "applicant_list", a_idx)
-        object.__setattr__(self, "program_ptr", p_ptr)
-        object.__setattr__(self, "program_list", p_idx)
-        object.__setattr__(self, "capacity", cap)
+        self._store(a_ptr, a_idx, p_ptr, p_idx, cap)
         if self.applicant_names is not None:
             object.__setattr__(self, "applicant_names", tuple(map(str, self.applicant_names)))
         if self.program_names is not None:
             object.__setattr__(self, "program_names", tuple(map(str, self.program_names)))
+
+    def _store(self, a_ptr, a_idx, p_ptr, p_idx, cap):
+        # Read-only views: the market cannot be changed behind its back, and the
+        # caller's own arrays stay writable.
+        for name, arr in (("applicant_ptr", a_ptr), ("applicant_list", a_idx),
+                          ("program_ptr", p_ptr), ("program_list", p_idx), ("capacity", cap)):
+            if arr.flags.writeable:
+                arr = arr.view()
+                arr.flags.writeable = False
+            object.__setattr__(self, name, arr)
 
     # ------------------------------------------------------------------ sizes
     @property
@@ -360,13 +365,25 @@ class Market:
         >>> m.with_applicant_list(0, [1]).applicant_prefs(0).tolist()
         [1]
         """
-        programs = np.asarray(programs, dtype=_IDX).ravel()
+        if not 0 <= a < self.n_applicants:
+            raise ValueError(f"applicant id {a} is outside 0..{self.n_applicants - 1}")
+        raw = np.asarray(programs).ravel()
+        if raw.size and (raw.min() < 0 or raw.max() >= self.n_programs):
+            bad = int(raw[(raw < 0) | (raw >= self.n_programs)][0])
+            raise ValueError(f"applicant {a}'s list has id {bad}, outside 0..{self.n_programs - 1}")
+        programs = raw.astype(_IDX)
+        if np.unique(programs).size != programs.size:
+            raise ValueError(f"applicant {a}'s list names a program twice")
         s, t = self.applicant_ptr[a], self.applicant_ptr[a + 1]
         idx = np.concatenate([self.applicant_list[:s], programs, self.applicant_list[t:]])
         ptr = self.applicant_ptr.copy()
         ptr[a + 1 :] += programs.size - (t - s)
-        return Market(ptr, idx, self.program_ptr, self.program_list, self.capacity,
-                      self.applicant_names, self.program_names)
+        # Only row ``a`` changed and it was checked above: skip the full validation.
+        new = object.__new__(Market)
+        new._store(ptr, idx, self.program_ptr, self.program_list, self.capacity)
+        object.__setattr__(new, "applicant_names", self.applicant_names)
+        object.__setattr__(new, "program_names", self.program_names)
+        return new
 
     def permuted(self, applicant_order=None, program_order=None) -> Market:
         """Return the same market with participants renumbered.
