@@ -63,7 +63,7 @@ from matchsim.advisor.menu import (
     joint_from_outcomes,
     menu_thresholds,
 )
-from matchsim.engine import deferred_acceptance
+from matchsim.engine import applicant_menu, deferred_acceptance, outcome_from_menu
 from matchsim.market import UNMATCHED, Market
 
 __all__ = ["MarketRun", "simulate_list_outcomes", "specialty_market", "place_applicant",
@@ -414,14 +414,9 @@ def simulate_list_outcomes(chance, preference, lists, n_applicants=DEFAULT_APPLI
         for i, lst in enumerate(all_lists):
             outcomes[i, t] = deferred_acceptance(base.with_applicant_list(FOCAL, lst)).assignment[FOCAL]
         if t < n_verify:
-            for j in range(k):
-                menus[t, j] = deferred_acceptance(
-                    base.with_applicant_list(FOCAL, [j])).assignment[FOCAL] == j
-            for i, lst in enumerate(all_lists):
-                on = [p for p in lst if menus[t, p]]
-                if outcomes[i, t] != (on[0] if on else UNMATCHED):
-                    violations += 1
-                    break
+            menus[t] = applicant_menu(base, FOCAL, np.arange(k))[:k]
+            if any(outcomes[i, t] != outcome_from_menu(menus[t], lst) for i, lst in enumerate(all_lists)):
+                violations += 1
     joint = joint_from_outcomes(outcomes[:-1], outcomes[-1], k)
     comp = ListComparison(names, seqs, truthful, pref, joint, "market", n_markets, rho)
     return MarketRun(comp, outcomes, intended, menus, violations if n_verify else None, generator)
