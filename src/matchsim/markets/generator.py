@@ -862,9 +862,12 @@ def generate_market(params: MarketParams | str, rng=None) -> SyntheticMarket:
     applicant_list = app_prog[kept]
     e_app = app_a[kept]
 
-    # 3. programs rank their interviewees by their own evaluation
+    # 3. programs rank their interviewees by their own evaluation. Its noise is
+    # drawn per application, not per interview, so that two settings that
+    # change who interviews where (e.g. signals on and off) still give every
+    # program the same view of every applicant they both interview.
     sq, sn = math.sqrt(P.program_correlation), math.sqrt(1.0 - P.program_correlation)
-    value = sq * strength[e_app] + sn * rng.standard_normal(kept.size)
+    value = sq * strength[e_app] + sn * rng.standard_normal(app_prog.size)[kept]
     # ... leaving off those below their bar (one-sided entries, as in the NRMP)
     ranked = value >= P.rank_floor + P.rank_floor_slope * quality[applicant_list]
     # all interviewees of each program, ranked ones first, each part by value
