@@ -47,6 +47,7 @@ def _strategies(trials):
     return load_scenario(SCENARIOS / "truthful_vs_strategies.toml").with_trials(trials)
 
 
+@pytest.mark.big
 def test_pmr_study_1000_trials_on_2_cores(benchmark):
     s = _strategies(1000)
     run_study(s.with_trials(1))  # compile / load kernels once; forked workers inherit them
@@ -54,6 +55,7 @@ def test_pmr_study_1000_trials_on_2_cores(benchmark):
     assert run.trials_run == 1000 and run.executor == "processes"
 
 
+@pytest.mark.big
 @pytest.mark.benchmark(group="throughput")
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_throughput_serial_vs_2_processes(benchmark, jobs):

@@ -8,8 +8,9 @@ or as a quick smoke test (each benchmark runs once, big sizes skipped)::
 
     python -m pytest benchmarks --benchmark-disable -q
 
-Files are named ``bench_*.py``; the hook below collects them, so they never
-run with the unit tests. Markets are built once per session from fixed seeds,
+Files are named ``bench_*.py`` (collected through ``python_files`` in
+pyproject.toml); ``testpaths`` leaves this folder out, so they never run with
+the unit tests. Markets are built once per session from fixed seeds,
 outside the timing.
 
 Environment variables
@@ -30,18 +31,6 @@ import os
 import pytest
 
 from _markets import market_of_size  # noqa: F401  (re-exported for the bench files)
-
-
-def pytest_collect_file(file_path, parent):
-    # A file named on the command line is collected by pytest itself whatever
-    # its name; collect the others here.
-    if (
-        file_path.suffix == ".py"
-        and file_path.name.startswith("bench_")
-        and not parent.session.isinitpath(file_path)
-    ):
-        return pytest.Module.from_parent(parent, path=file_path)
-    return None
 
 
 def _benchmark_disabled(config) -> bool:
