@@ -102,3 +102,11 @@ def test_with_applicant_list_checks_the_new_row():
     with pytest.raises(ValueError, match="outside 0..7"):
         m.with_applicant_list(8, [0])
     assert m.with_applicant_list(0, []).applicant_prefs(0).size == 0
+
+
+def test_from_lists_program_lists_in_any_order():
+    m = Market.from_lists({"A": ["P", "Q"], "B": ["Q"]}, {"Q": ["B", "C", "A"], "P": ["A"]}, {"P": 1, "Q": 2})
+    assert m.program_labels() == ("P", "Q")
+    assert m.applicant_labels() == ("A", "B", "C")
+    assert [m.applicant_label(a) for a in m.program_prefs(1)] == ["B", "C", "A"]
+    assert [m.applicant_label(a) for a in m.program_prefs(0)] == ["A"]

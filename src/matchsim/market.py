@@ -304,28 +304,45 @@ class Market:
             missing = [p for p in program_prefs if str(p) not in prog_id]
             if missing:
                 raise ValueError(f"program {missing[0]!r} has a rank list but no capacity")
-            applicant_names = [str(a) for a in applicant_prefs]
-            app_id = {a: i for i, a in enumerate(applicant_names)}
-            for plist in program_prefs.values():
-                for a in plist:
-                    if str(a) not in app_id:
-                        app_id[str(a)] = len(applicant_names)
-                        applicant_names.append(str(a))
-            a_rows = []
-            for a, alist in applicant_prefs.items():
-                row = []
-                for rank, p in enumerate(alist, start=1):
-                    if str(p) not in prog_id:
-                        raise ValueError(
-                            f"applicant {a!r} ranks unknown program {p!r} at rank {rank}"
-                        )
-                    row.append(prog_id[str(p)])
-                a_rows.append(row)
-            a_rows += [[] for _ in range(len(applicant_names) - len(a_rows))]
-            p_rows = [[] for _ in program_names]
-            for p, plist in program_prefs.items():
-                p_rows[prog_id[str(p)]] = [app_id[str(a)] for a in plist]
+            app_id = {str(a): i for i, a in enumerate(applicant_prefs)}
+            # flat name lists, then one dictionary look-up per entry: no per-row arrays
+            a_items = list(applicant_prefs.items())
+            a_len = [len(lst) for _, lst in a_items]
+            a_flat = [str(p) for _, lst in a_items for p in lst]
+            try:
+                a_idx = np.fromiter(map(prog_id.__getitem__, a_flat), dtype=_IDX, count=len(a_flat))
+            except KeyError:
+                for a, alist in a_items:
+                    for rank, p in enumerate(alist, start=1):
+                        if str(p) not in prog_id:
+                            raise ValueError(
+                                f"applicant {a!r} ranks unknown program {p!r} at rank {rank}"
+                            ) from None
+                raise
+            # an applicant named only on a program's list gets the next id
+            p_items = [(prog_id[str(p)], plist) for p, plist in program_prefs.items()]
+            p_flat = [str(a) for _, plist in p_items for a in plist]
+            p_ids = np.fromiter((app_id.setdefault(a, len(app_id)) for a in p_flat), dtype=_IDX,
+                                count=len(p_flat))
+            applicant_names = list(app_id)
+            a_len += [0] * (len(applicant_names) - len(a_len))
+            a_ptr = np.zeros(len(a_len) + 1, dtype=_PTR)
+            np.cumsum(a_len, out=a_ptr[1:])
+            p_len = np.zeros(len(program_names), dtype=_PTR)
+            for p, plist in p_items:
+                p_len[p] = len(plist)
+            p_ptr = np.zeros(len(program_names) + 1, dtype=_PTR)
+            np.cumsum(p_len, out=p_ptr[1:])
+            # program rows may come in any order: place each at its own offset
+            p_idx = np.empty(int(p_ptr[-1]), dtype=_IDX)
+            k = 0
+            for p, plist in p_items:
+                n = len(plist)
+                p_idx[p_ptr[p] : p_ptr[p] + n] = p_ids[k : k + n]
+                k += n
             cap = [int(capacities[p]) for p in capacities]
+            return cls(a_ptr, a_idx, p_ptr, p_idx, np.asarray(cap, dtype=np.int64),
+                       tuple(applicant_names), tuple(program_names))
         else:
             if isinstance(applicant_prefs, Mapping) or isinstance(program_prefs, Mapping):
                 raise ValueError("use dicts for all three arguments, or sequences for all three")
@@ -334,12 +351,9 @@ class Market:
             cap = list(capacities)
             if len(p_rows) != len(cap):
                 raise ValueError(f"{len(p_rows)} program lists but {len(cap)} capacities")
-            applicant_names = program_names = None
         a_ptr, a_idx = _rows_to_csr(a_rows)
         p_ptr, p_idx = _rows_to_csr(p_rows)
-        return cls(a_ptr, a_idx, p_ptr, p_idx, np.asarray(cap, dtype=np.int64),
-                   applicant_names and tuple(applicant_names),
-                   program_names and tuple(program_names))
+        return cls(a_ptr, a_idx, p_ptr, p_idx, np.asarray(cap, dtype=np.int64))
 
     # ------------------------------------------------------------ conversions
     def to_lists(self) -> tuple[dict, dict, dict]:
