@@ -141,6 +141,10 @@ def _read_fast(data: bytes, sep: str, header: list[str]):
     import pyarrow as pa
     import pyarrow.csv as pv
 
+    try:  # not UTF-8 (e.g. a Windows-1252 export): the careful path decodes it
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
     ragged = []
 
     def note(row):
