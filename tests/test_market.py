@@ -110,3 +110,16 @@ def test_from_lists_program_lists_in_any_order():
     assert m.applicant_labels() == ("A", "B", "C")
     assert [m.applicant_label(a) for a in m.program_prefs(1)] == ["B", "C", "A"]
     assert [m.applicant_label(a) for a in m.program_prefs(0)] == ["A"]
+
+
+def test_from_lists_fast_and_careful_paths_agree():
+    from matchsim.market import _from_name_dicts_fast
+
+    m = nrmp_example()
+    apps, progs, caps = m.to_lists()
+    assert _from_name_dicts_fast(apps, progs, caps) is not None  # the usual case takes the fast path
+    # an integer key named as a string elsewhere forces the careful path, which compares names as text
+    mixed = Market.from_lists({1: ["P"]}, {"P": ["1", "Z"]}, {"P": 1})
+    assert mixed.applicant_labels() == ("1", "Z")
+    assert mixed.program_prefs(0).tolist() == [0, 1]
+    assert _from_name_dicts_fast({1: ["P"]}, {"P": ["1"]}, {"P": 1}) is None

@@ -299,6 +299,9 @@ class Market:
         if isinstance(capacities, Mapping):
             if not isinstance(applicant_prefs, Mapping) or not isinstance(program_prefs, Mapping):
                 raise ValueError("use dicts for all three arguments, or sequences for all three")
+            fast = _from_name_dicts_fast(applicant_prefs, program_prefs, capacities)
+            if fast is not None:
+                return cls(*fast)
             program_names = [str(p) for p in capacities]
             prog_id = {p: i for i, p in enumerate(program_names)}
             missing = [p for p in program_prefs if str(p) not in prog_id]
@@ -427,6 +430,42 @@ class Market:
             f"{self.n_positions} positions, {self.applicant_list.size} applicant ranks, "
             f"{self.program_list.size} program ranks)"
         )
+
+
+def _from_name_dicts_fast(applicant_prefs, program_prefs, capacities):
+    """CSR arrays from name dicts when every name is used as given (the usual case).
+
+    Names are looked up as they are, without conversion, and every applicant
+    on a program's list must have a list of their own. Returns ``None`` when
+    that does not hold, and the careful path (names compared as strings,
+    unlisted applicants added, errors that say which name is wrong) runs.
+    """
+    from itertools import chain
+
+    prog_id = {p: i for i, p in enumerate(capacities)}
+    app_id = {a: i for i, a in enumerate(applicant_prefs)}
+    if len(prog_id) != len(capacities) or any(p not in prog_id for p in program_prefs):
+        return None
+    try:
+        a_len = np.fromiter(map(len, applicant_prefs.values()), dtype=_PTR, count=len(applicant_prefs))
+        a_idx = np.fromiter(map(prog_id.__getitem__, chain.from_iterable(applicant_prefs.values())),
+                            dtype=_IDX, count=int(a_len.sum()))
+        p_rows = [None] * len(prog_id)
+        for p, plist in program_prefs.items():
+            p_rows[prog_id[p]] = plist
+        p_rows = [() if r is None else r for r in p_rows]
+        p_len = np.fromiter(map(len, p_rows), dtype=_PTR, count=len(p_rows))
+        p_idx = np.fromiter(map(app_id.__getitem__, chain.from_iterable(p_rows)),
+                            dtype=_IDX, count=int(p_len.sum()))
+    except (KeyError, TypeError):
+        return None
+    a_ptr = np.zeros(a_len.size + 1, dtype=_PTR)
+    np.cumsum(a_len, out=a_ptr[1:])
+    p_ptr = np.zeros(p_len.size + 1, dtype=_PTR)
+    np.cumsum(p_len, out=p_ptr[1:])
+    cap = np.fromiter((int(c) for c in capacities.values()), dtype=np.int64, count=len(capacities))
+    return (a_ptr, a_idx, p_ptr, p_idx, cap,
+            tuple(map(str, applicant_prefs)), tuple(map(str, capacities)))
 
 
 def _rows_to_csr(rows):
