@@ -338,7 +338,7 @@ def place_applicant(market, menu, rng=None, applicant=FOCAL):
 
 def simulate_list_outcomes(chance, preference, lists, n_applicants=DEFAULT_APPLICANTS,
                            n_markets=DEFAULT_MARKETS, correlation=DEFAULT_CORRELATION, rng=None,
-                           verify=False, n_programs=None, generator="simple",
+                           verify=False, n_programs=None, generator="simple", progress=None,
                            **market_kw) -> MarketRun:
     """Run every candidate list through the full algorithm in simulated markets.
 
@@ -371,6 +371,8 @@ def simulate_list_outcomes(chance, preference, lists, n_applicants=DEFAULT_APPLI
         presets of :mod:`matchsim.markets` (slower: a staged generator with
         applications, signals and interviews), with positions and programs
         scaled to ``n_applicants``. Her programs are programs ``0..k-1``.
+    progress : callable, optional
+        Called as ``progress(done, total)`` after each simulated market.
     **market_kw
         Passed to :func:`specialty_market`, or as overrides to the preset.
 
@@ -417,6 +419,8 @@ def simulate_list_outcomes(chance, preference, lists, n_applicants=DEFAULT_APPLI
             menus[t] = applicant_menu(base, FOCAL, np.arange(k))[:k]
             if any(outcomes[i, t] != outcome_from_menu(menus[t], lst) for i, lst in enumerate(all_lists)):
                 violations += 1
+        if progress is not None:
+            progress(t + 1, n_markets)
     joint = joint_from_outcomes(outcomes[:-1], outcomes[-1], k)
     comp = ListComparison(names, seqs, truthful, pref, joint, "market", n_markets, rho)
     return MarketRun(comp, outcomes, intended, menus, violations if n_verify else None, generator)

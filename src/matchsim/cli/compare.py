@@ -18,7 +18,7 @@ from importlib import resources
 import click
 import numpy as np
 
-from matchsim.cli.options import json_option, user_errors
+from matchsim.cli.options import ProgressBar, json_option, user_errors
 
 __all__ = ["compare", "build_report"]
 
@@ -288,9 +288,10 @@ def compare(path, example, correlation, samples, seed, method, market, applicant
         if market:
             from matchsim.advisor.market_mode import simulate_list_outcomes
 
-            run = simulate_list_outcomes(f.chance, f.preference, f.lists, n_applicants=applicants,
-                                         n_markets=markets, correlation=correlation, rng=seed,
-                                         verify=verify, generator=generator)
+            with ProgressBar(not as_json, "simulated Matches", unit="markets") as bar:
+                run = simulate_list_outcomes(f.chance, f.preference, f.lists, n_applicants=applicants,
+                                             n_markets=markets, correlation=correlation, rng=seed,
+                                             verify=verify, generator=generator, progress=bar)
             shown = run.comparison
         else:
             exact = compare_lists(f.chance, f.preference, f.lists, correlation)

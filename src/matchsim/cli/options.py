@@ -44,6 +44,7 @@ __all__ = [
     "json_option",
     "quiet_option",
     "out_option",
+    "ProgressBar",
 ]
 
 #: Exit status for a mistake in the user's input (click uses 2 for usage errors too).
@@ -120,3 +121,42 @@ def out_option(help_text: str):
     return click.option(
         "--out", "-o", type=click.Path(dir_okay=True, writable=True), default=None, help=help_text
     )
+
+
+class ProgressBar:
+    """A rich progress bar with the time left, on standard error.
+
+    Called as ``bar(done, total)``; does nothing when ``enabled`` is false
+    (``--quiet``, ``--json``), so a library function can take it as its
+    ``progress`` callback either way.
+    """
+
+    def __init__(self, enabled, label, unit="trials"):
+        self.bar = None
+        if not enabled:
+            return
+        from rich.console import Console
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                                   TimeElapsedColumn, TimeRemainingColumn)
+
+        self.bar = Progress(
+            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn(unit), TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(),
+            console=Console(stderr=True), transient=False,
+        )
+        self.task = self.bar.add_task(label, total=None)
+
+    def __call__(self, done, total):
+        if self.bar is not None:
+            self.bar.update(self.task, completed=done, total=total)
+
+    def __enter__(self):
+        if self.bar is not None:
+            self.bar.start()
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if self.bar is not None:
+            if exc_type is not None:  # an error line follows: leave no half-drawn bar above it
+                self.bar.live.transient = True
+            self.bar.stop()

@@ -24,7 +24,7 @@ from pathlib import Path
 import click
 
 from matchsim import __version__
-from matchsim.cli.options import json_option, quiet_option, user_errors
+from matchsim.cli.options import ProgressBar, json_option, quiet_option, user_errors
 from matchsim.errors import InputError
 
 __all__ = ["run"]
@@ -99,40 +99,6 @@ def _prepare_out(out: Path, scenario, resume: bool, force: bool):
             (out / name).unlink(missing_ok=True)
 
 
-class _Progress:
-    """A rich progress bar with the time left, on standard error."""
-
-    def __init__(self, enabled, label):
-        self.bar = None
-        if not enabled:
-            return
-        from rich.console import Console
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                                   TimeElapsedColumn, TimeRemainingColumn)
-
-        self.bar = Progress(
-            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("trials"), TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(),
-            console=Console(stderr=True), transient=False,
-        )
-        self.task = self.bar.add_task(label, total=None)
-
-    def __call__(self, done, total):
-        if self.bar is not None:
-            self.bar.update(self.task, completed=done, total=total)
-
-    def __enter__(self):
-        if self.bar is not None:
-            self.bar.start()
-        return self
-
-    def __exit__(self, exc_type, exc, tb):
-        if self.bar is not None:
-            if exc_type is not None:  # an error line follows: leave no half-drawn bar above it
-                self.bar.live.transient = True
-            self.bar.stop()
-
-
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("scenario_file", metavar="SCENARIO", type=click.Path(dir_okay=False))
 @click.option("--out", "-o", type=click.Path(file_okay=False), default=None,
@@ -199,7 +165,7 @@ def run(scenario_file, out, trials, jobs, use_dask, scheduler, resume, force, ch
     _write_json(manifest_path, manifest)
 
     show = not (quiet or as_json)
-    with user_errors(), _Progress(show, scenario.name) as progress:
+    with user_errors(), ProgressBar(show, scenario.name, unit="trials") as progress:
         result = run_study(scenario, out_dir, jobs=workers, dask=use_dask, scheduler=scheduler,
                            resume=resume, chunk=chunk, progress=progress)
     finished = _now()
