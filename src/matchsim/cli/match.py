@@ -103,7 +103,7 @@ def _show(market, result, label, limit, written):
     from rich.markup import escape
     from rich.table import Table
 
-    from matchsim.io import program_frame, program_members, result_frame, result_summary
+    from matchsim.io.results import program_members, result_columns, result_summary
 
     console = Console(highlight=False, soft_wrap=True)
     s = result_summary(market, result)
@@ -111,43 +111,45 @@ def _show(market, result, label, limit, written):
             else "program-proposing")
     console.print(f"[bold]Match of {escape(label)}[/bold] ({side})")
 
-    apps = result_frame(market, result)
-    shown = apps if limit is None else apps.head(limit)
+    cols = result_columns(market, result)
+    n_apps = cols["applicant"].size
+    n_shown = n_apps if limit is None else min(limit, n_apps)
     table = Table(title="Applicants", title_justify="left")
     table.add_column("Applicant")
     table.add_column("Matched to")
     table.add_column("Rank on own list", justify="right")
     table.add_column("Program's rank of them", justify="right")
     p_lengths = market.program_list_lengths
-    p_index = {name: p for p, name in enumerate(market.program_labels())}
-    for row in shown.itertuples(index=False):
-        if row.program == "":
-            table.add_row(escape(row.applicant), "[red]unmatched[/red]", f"- of {row.list_length}", "-")
+    assignment = result.assignment
+    for a in range(n_shown):
+        name, length = cols["applicant"][a], cols["list_length"][a]
+        if assignment[a] < 0:
+            table.add_row(escape(name), "[red]unmatched[/red]", f"- of {length}", "-")
         else:
-            p = p_index[row.program]
-            table.add_row(escape(row.applicant), escape(row.program), f"{row.rank} of {row.list_length}",
-                          f"{row.program_rank} of {p_lengths[p]}")
+            table.add_row(escape(name), escape(cols["program"][a]), f"{cols['rank'][a]} of {length}",
+                          f"{cols['program_rank'][a]} of {p_lengths[assignment[a]]}")
     console.print(table)
-    _more(console, len(apps) - len(shown), "applicants")
+    _more(console, n_apps - n_shown, "applicants")
 
-    progs = program_frame(market, result)
     members = program_members(market, result)
-    shown = progs if limit is None else progs.head(limit)
+    n_progs = market.n_programs
+    n_shown = n_progs if limit is None else min(limit, n_progs)
     table = Table(title="Programs", title_justify="left")
     table.add_column("Program")
     table.add_column("Positions", justify="right")
     table.add_column("Filled", justify="right")
     table.add_column("Unfilled", justify="right")
     table.add_column("Matched applicants (program's order)")
-    for p, row in enumerate(shown.itertuples(index=False)):
+    for p in range(n_shown):
         names = members[p]
         text = ", ".join(names[:8]) + (f", ... ({len(names) - 8} more)" if len(names) > 8 else "")
-        unfilled = f"[yellow]{row.unfilled}[/yellow]" if row.unfilled else "0"
-        table.add_row(escape(row.program), str(row.capacity), str(row.filled), unfilled, escape(text))
+        capacity, filled = int(market.capacity[p]), int(result.filled[p])
+        unfilled = f"[yellow]{capacity - filled}[/yellow]" if capacity > filled else "0"
+        table.add_row(escape(market.program_label(p)), str(capacity), str(filled), unfilled, escape(text))
     console.print(table)
-    _more(console, len(progs) - len(shown), "programs")
+    _more(console, n_progs - n_shown, "programs")
 
-    unmatched = apps.loc[apps["program"] == "", "applicant"].tolist()
+    unmatched = cols["applicant"][assignment < 0].tolist()
     if unmatched:
         listed = unmatched if limit is None else unmatched[:limit]
         tail = f", ... ({len(unmatched) - len(listed)} more)" if len(listed) < len(unmatched) else ""

@@ -14,7 +14,8 @@ Markets
 
 Results
 
-- :func:`result_frame` -- one row per applicant (program, rank, ...)
+- :func:`result_frame` -- one row per applicant (program, rank, ...); :func:`result_columns`, the
+  same as NumPy arrays
 - :func:`program_frame` -- one row per program (capacity, filled, unfilled)
 - :func:`result_to_json`, :func:`result_summary`, :func:`write_result`
 
@@ -31,49 +32,46 @@ Examples
 ['Eastman', 'Garcia']
 """
 
-from matchsim.io.market_files import MARKET_FORMATS, read_market, write_market
-from matchsim.io.market_json import (
-    MARKET_FORMAT,
-    MARKET_FORMAT_VERSION,
-    market_from_json,
-    market_to_json,
-    read_market_json,
-    write_market_json,
-)
-from matchsim.io.results import (
-    RESULT_FILES,
-    RESULT_FORMAT,
-    program_frame,
-    program_members,
-    result_frame,
-    result_summary,
-    result_to_json,
-    write_result,
-)
-from matchsim.io.spreadsheet import read_table
-from matchsim.io.tables import TABLE_FILES, TABLES, market_from_frames, market_to_frames
+import importlib
 
-__all__ = [
-    "MARKET_FORMATS",
-    "MARKET_FORMAT",
-    "MARKET_FORMAT_VERSION",
-    "RESULT_FORMAT",
-    "RESULT_FILES",
-    "TABLES",
-    "TABLE_FILES",
-    "read_market",
-    "write_market",
-    "read_market_json",
-    "write_market_json",
-    "market_from_frames",
-    "market_to_frames",
-    "market_from_json",
-    "market_to_json",
-    "read_table",
-    "result_frame",
-    "program_frame",
-    "program_members",
-    "result_summary",
-    "result_to_json",
-    "write_result",
-]
+# name -> module; imported on first use, so that printing a result does not load
+# pandas (only the readers and the DataFrame builders need it)
+_LAZY = {
+    "MARKET_FORMATS": "matchsim.io.market_files",
+    "read_market": "matchsim.io.market_files",
+    "write_market": "matchsim.io.market_files",
+    "MARKET_FORMAT": "matchsim.io.market_json",
+    "MARKET_FORMAT_VERSION": "matchsim.io.market_json",
+    "market_from_json": "matchsim.io.market_json",
+    "market_to_json": "matchsim.io.market_json",
+    "read_market_json": "matchsim.io.market_json",
+    "write_market_json": "matchsim.io.market_json",
+    "RESULT_FILES": "matchsim.io.results",
+    "RESULT_FORMAT": "matchsim.io.results",
+    "program_frame": "matchsim.io.results",
+    "program_members": "matchsim.io.results",
+    "result_columns": "matchsim.io.results",
+    "result_frame": "matchsim.io.results",
+    "result_summary": "matchsim.io.results",
+    "result_to_json": "matchsim.io.results",
+    "write_result": "matchsim.io.results",
+    "read_table": "matchsim.io.spreadsheet",
+    "TABLE_FILES": "matchsim.io.tables",
+    "TABLES": "matchsim.io.tables",
+    "market_from_frames": "matchsim.io.tables",
+    "market_to_frames": "matchsim.io.tables",
+}
+
+__all__ = list(_LAZY)
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'matchsim.io' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

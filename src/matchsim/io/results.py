@@ -34,7 +34,6 @@ import os
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from matchsim.errors import InputError
 from matchsim.market import UNMATCHED, Market
@@ -92,14 +91,21 @@ def _program_rank_of_matches(market: Market, assignment: np.ndarray) -> np.ndarr
     return out
 
 
-def result_frame(market: Market, result) -> pd.DataFrame:
-    """One row per applicant: where they matched and at which rank.
+def result_columns(market: Market, result) -> dict:
+    """One entry per applicant, as NumPy arrays: the columns of :func:`result_frame`.
 
-    Columns: ``applicant``; ``program`` (empty string when unmatched);
-    ``rank``, the position of the match on the applicant's own list (1 = first
-    choice; ``<NA>`` when unmatched); ``list_length``, the number of programs
-    the applicant ranked; ``program_rank``, the position of the applicant on
-    the program's list. Rows are in applicant id order.
+    ``applicant`` and ``program`` are object arrays of names (``""`` when
+    unmatched); ``rank``, ``list_length`` and ``program_rank`` are int64, with
+    0 for "unmatched". Needs no pandas, so printing a result stays quick.
+
+    Examples
+    --------
+    >>> from matchsim import deferred_acceptance
+    >>> from matchsim.datasets import nrmp_example
+    >>> m = nrmp_example()
+    >>> cols = result_columns(m, deferred_acceptance(m))
+    >>> cols["program"][:3].tolist(), cols["rank"][:3].tolist()
+    (['', '', 'Mercy'], [0, 0, 2])
     """
     _check(market, result)
     assignment = np.asarray(result.assignment)
@@ -107,21 +113,39 @@ def result_frame(market: Market, result) -> pd.DataFrame:
     pn = np.asarray(market.program_labels(), dtype=object)
     program = np.full(assignment.size, "", dtype=object)
     program[matched] = pn[assignment[matched]]
-    rank = pd.array(np.where(matched, result.rank, 0), dtype="Int64")
-    rank[~matched] = pd.NA
-    prank = pd.array(_program_rank_of_matches(market, assignment), dtype="Int64")
-    prank[~matched] = pd.NA
-    return pd.DataFrame({
+    return {
         "applicant": np.asarray(market.applicant_labels(), dtype=object),
         "program": program,
-        "rank": rank,
+        "rank": np.where(matched, result.rank, 0).astype(np.int64),
         "list_length": market.applicant_list_lengths.astype(np.int64),
-        "program_rank": prank,
-    })
+        "program_rank": np.where(matched, _program_rank_of_matches(market, assignment), 0),
+    }
 
 
-def program_frame(market: Market, result) -> pd.DataFrame:
+def result_frame(market: Market, result):
+    """One row per applicant: where they matched and at which rank (a pandas DataFrame).
+
+    Columns: ``applicant``; ``program`` (empty string when unmatched);
+    ``rank``, the position of the match on the applicant's own list (1 = first
+    choice; ``<NA>`` when unmatched); ``list_length``, the number of programs
+    the applicant ranked; ``program_rank``, the position of the applicant on
+    the program's list. Rows are in applicant id order.
+    """
+    import pandas as pd
+
+    cols = result_columns(market, result)
+    matched = cols["program"] != ""
+    for name in ("rank", "program_rank"):
+        values = pd.array(cols[name], dtype="Int64")
+        values[~matched] = pd.NA
+        cols[name] = values
+    return pd.DataFrame(cols)
+
+
+def program_frame(market: Market, result):
     """One row per program: ``program, capacity, filled, unfilled`` (program id order)."""
+    import pandas as pd
+
     _check(market, result)
     capacity = market.capacity.astype(np.int64)
     filled = np.asarray(result.filled, dtype=np.int64)
