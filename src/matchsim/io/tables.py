@@ -186,7 +186,7 @@ def _integers(frame, column, table, src, *, what, low, high, hint) -> np.ndarray
         raw = _text(frame, column)
         try:  # the usual case: every cell is a plain whole number
             num = pc.cast(raw, pa.int64()).to_numpy(zero_copy_only=False).astype(np.float64)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        except pa.ArrowException:  # not all plain whole numbers: the careful path below
             num = None
         if num is None:
             digits = pc.match_substring_regex(raw, r"^[0-9]{1,15}$").to_numpy(zero_copy_only=False)
