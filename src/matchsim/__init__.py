@@ -18,7 +18,7 @@ and numba. Names below are imported on first use, so ``import matchsim`` is
 cheap and a command loads only what it needs.
 """
 
-import importlib
+from matchsim._lazy import attach
 
 __version__ = "0.1.0"
 
@@ -34,16 +34,5 @@ _LAZY = {
     "applicant_menu": "matchsim.engine",
 }
 
-__all__ = ["__version__", *_LAZY]
-
-
-def __getattr__(name):
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'matchsim' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__, __all__ = attach(__name__, _LAZY)
+__all__ = ["__version__", *__all__]

@@ -32,7 +32,7 @@ Examples
 ['Eastman', 'Garcia']
 """
 
-import importlib
+from matchsim._lazy import attach
 
 # name -> module; imported on first use, so that printing a result does not load
 # pandas (only the readers and the DataFrame builders need it)
@@ -62,16 +62,4 @@ _LAZY = {
     "market_to_frames": "matchsim.io.tables",
 }
 
-__all__ = list(_LAZY)
-
-
-def __getattr__(name):
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'matchsim.io' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__, __all__ = attach(__name__, _LAZY)
