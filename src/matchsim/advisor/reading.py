@@ -177,6 +177,14 @@ def _strip_ordinal(text: str) -> str:
     if len(t) > 2 and t[:-2].isdigit() and t[-2:].lower() in ("st", "nd", "rd", "th"):
         return t[:-2]
     return t
+def _whole_rank(cell, decimal_comma):
+    """The cell as a whole number from 1 (``"3"``, ``"3.0"``, ``"3rd"``), or None."""
+    v = _number(_strip_ordinal(cell), decimal_comma)
+    if v is None or v < 1 or v != int(v):
+        return None
+    return int(v)
+
+
 
 
 def _number(text: str, decimal_comma: bool):
@@ -303,13 +311,12 @@ def parse_rank_text(text: str, source: str = "<input>") -> RankFile:
         cell = cells[col["preference"]]
         if not cell:
             continue
-        v = _number(_strip_ordinal(cell), decimal_comma)
-        if v is None or v < 1 or v != int(v):
+        v = _whole_rank(cell, decimal_comma)
+        if v is None:
             raise InputError(
                 f'"{cell}" is not a preference; write a whole number (1 = the program you want most), '
                 "or leave it blank for a program you would rather not match at",
                 file=source, row=line, column=prname)
-        v = int(v)
         if v in pref_row:
             raise InputError(
                 f"preference {v} is given twice (also in row {pref_row[v]}); "
@@ -380,13 +387,12 @@ def parse_rank_text(text: str, source: str = "<input>") -> RankFile:
             cell = cells[c]
             if not cell:
                 continue
-            v = _number(_strip_ordinal(cell), decimal_comma)
-            if v is None or v < 1 or v != int(v):
+            v = _whole_rank(cell, decimal_comma)
+            if v is None:
                 raise InputError(
                     f'"{cell}" is not a rank; write a whole number from 1 (ranked first), '
                     "or leave the cell blank to leave the program off this list",
                     file=source, row=line, column=lname)
-            v = int(v)
             if v in used:
                 raise InputError(
                     f"this list ranks two programs {_ordinal(v)} ({names[used[v][0]]} in row "

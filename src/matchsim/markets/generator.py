@@ -524,11 +524,10 @@ def _applications(n_app, cand_ptr, cand_region_u, level_mu, level_sd, level_eps,
 
 
 @njit(cache=True)
-def _group_sort(group, n_groups, key):
-    """Entries grouped by ``group`` (counting sort), each group by ``key`` descending.
+def _bucket(group, n_groups):
+    """Entries grouped by ``group`` with a counting sort, keeping entry order.
 
-    Returns ``(ptr, order)``: group ``g`` holds entries
-    ``order[ptr[g]:ptr[g+1]]``, highest key first (ties keep entry order).
+    Returns ``(ptr, order)``: group ``g`` holds entries ``order[ptr[g]:ptr[g+1]]``.
     """
     n = group.size
     ptr = np.zeros(n_groups + 1, dtype=np.int64)
@@ -542,6 +541,17 @@ def _group_sort(group, n_groups, key):
         g = group[i]
         order[fill[g]] = i
         fill[g] += 1
+    return ptr, order
+
+
+@njit(cache=True)
+def _group_sort(group, n_groups, key):
+    """Entries grouped by ``group`` (counting sort), each group by ``key`` descending.
+
+    Returns ``(ptr, order)``: group ``g`` holds entries
+    ``order[ptr[g]:ptr[g+1]]``, highest key first (ties keep entry order).
+    """
+    ptr, order = _bucket(group, n_groups)
     for g in range(n_groups):
         s, e = ptr[g], ptr[g + 1]
         if e - s > 1:
@@ -605,17 +615,8 @@ def _select_top(group, n_groups, key, quota):
     threshold have probability zero with continuous keys).
     """
     n = group.size
-    ptr = np.zeros(n_groups + 1, dtype=np.int64)
-    for i in range(n):
-        ptr[group[i] + 1] += 1
-    for g in range(n_groups):
-        ptr[g + 1] += ptr[g]
-    fill = ptr[:-1].copy()
-    vals = np.empty(n, dtype=np.float64)
-    for i in range(n):
-        g = group[i]
-        vals[fill[g]] = -key[i]
-        fill[g] += 1
+    ptr, order = _bucket(group, n_groups)
+    vals = -key[order]
     thr = np.full(n_groups, np.inf)
     for g in range(n_groups):
         s, e = ptr[g], ptr[g + 1]
