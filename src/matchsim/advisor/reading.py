@@ -177,14 +177,14 @@ def _strip_ordinal(text: str) -> str:
     if len(t) > 2 and t[:-2].isdigit() and t[-2:].lower() in ("st", "nd", "rd", "th"):
         return t[:-2]
     return t
+
+
 def _whole_rank(cell, decimal_comma):
     """The cell as a whole number from 1 (``"3"``, ``"3.0"``, ``"3rd"``), or None."""
     v = _number(_strip_ordinal(cell), decimal_comma)
     if v is None or v < 1 or v != int(v):
         return None
     return int(v)
-
-
 
 
 def _number(text: str, decimal_comma: bool):
