@@ -9,15 +9,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from matchsim.advisor import compare_lists, p_match_of_set, parse_rank_text, read_rank_file
+from matchsim.advisor import compare_lists, p_match_of_set
 from matchsim.advisor.checks import check_lists, inversions
 from matchsim.advisor.findings import list_findings
-from matchsim.advisor.market_mode import place_applicant, simulate_list_outcomes, specialty_market
+from matchsim.advisor.market_mode import place_applicant, simulate_list_outcomes
 from matchsim.advisor.menu import first_on_menu, joint_from_outcomes, sample_menus
 from matchsim.advisor.signals import DEFAULT_CHANCE
 from matchsim.engine import deferred_acceptance
 from matchsim.errors import InputError
+from matchsim.io.rank_file import parse_rank_text, read_rank_file
 from matchsim.market import UNMATCHED
+from matchsim.markets.specialty import specialty_market
 
 DATA = Path(__file__).parent / "data" / "advisor"
 EXAMPLE = Path(__file__).parents[1] / "src" / "matchsim" / "data" / "mylist_example.csv"
@@ -328,7 +330,7 @@ def test_market_mode_rejects_bad_sizes(kwargs, match):
 
 def test_specialty_market_lists_follow_utilities_and_scores():
     """The generator's kernel equals a plain NumPy construction of the same lists."""
-    from matchsim.advisor.market_mode import _specialty_lists
+    from matchsim.markets.specialty import _specialty_lists
 
     rng = np.random.default_rng(8)
     n_a, n_p = 40, 9

@@ -14,7 +14,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matchsim.advisor.market_mode import place_applicant, specialty_market
+from matchsim.advisor.market_mode import place_applicant
 from matchsim.advisor.menu import (
     compare_lists,
     first_on_menu,
@@ -23,6 +23,7 @@ from matchsim.advisor.menu import (
     sample_menus,
 )
 from matchsim.engine import deferred_acceptance
+from matchsim.markets.specialty import specialty_market
 
 
 @st.composite

@@ -29,6 +29,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from matchsim.advisor.inputs import true_order
+from matchsim.wording import join_names, ordinal
+
 __all__ = ["ListCheck", "check_lists", "NRMP_BASE_FEE_PROGRAMS", "NRMP_MAX_RANKS", "CHECK_KINDS"]
 
 #: The NRMP's limit on ranks per list; equal to :data:`matchsim.market.NRMP_MAX_RANKS`
@@ -62,21 +65,6 @@ class ListCheck:
     kind: str
     message: str
     ok: bool = False
-
-
-def _ordinal(k: int) -> str:
-    if 10 <= k % 100 <= 20:
-        return f"{k}th"
-    return f"{k}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(k % 10, 'th') }"
-
-
-def _name_list(items, limit=4):
-    items = list(items)
-    if len(items) > limit:
-        items = items[:limit] + [f"{len(items) - limit} more"]
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def inversions(preference, ranked) -> list[tuple[int, int]]:
@@ -117,11 +105,10 @@ def check_lists(programs, preference, lists) -> list[ListCheck]:
         Grouped by list, in :data:`CHECK_KINDS` order within a list.
     """
     pref = np.asarray(preference, dtype=np.int64)
-    acc = np.flatnonzero(pref > 0)
-    truthful = acc[np.argsort(pref[acc], kind="stable")]
+    truthful = true_order(pref)
 
     def label(p):
-        return f"{programs[p]} ({_ordinal(int(pref[p]))})" if pref[p] > 0 else programs[p]
+        return f"{programs[p]} ({ordinal(int(pref[p]))})" if pref[p] > 0 else programs[p]
 
     out = []
     seen = {}
@@ -137,12 +124,12 @@ def check_lists(programs, preference, lists) -> list[ListCheck]:
             moved = {}
             for a, b in inv:
                 moved.setdefault(a, []).append(b)
-            parts = [f"{label(a)} above {_name_list([label(b) for b in bs], 3)}"
+            parts = [f"{label(a)} above {join_names([label(b) for b in bs], 3)}"
                      for a, bs in moved.items()]
             out.append(ListCheck(
                 name, "inversion",
                 f'"{name}" departs from your true order in {len(inv)} '
-                f'{"place" if len(inv) == 1 else "places"}: it ranks {_name_list(parts, 3)}. '
+                f'{"place" if len(inv) == 1 else "places"}: it ranks {join_names(parts, 3)}. '
                 "Ranking a program above one you prefer never helps and costs you the better "
                 "program whenever both would take you."))
         off = [p for p in truthful if p not in set(key)]
@@ -150,13 +137,13 @@ def check_lists(programs, preference, lists) -> list[ListCheck]:
             out.append(ListCheck(
                 name, "left off",
                 f'"{name}" leaves off {len(off)} {"program" if len(off) == 1 else "programs"} you '
-                f"would accept: {_name_list([label(p) for p in off])}. Leaving a program off can only "
+                f"would accept: {join_names([label(p) for p in off])}. Leaving a program off can only "
                 "lose you a match, never gain you one."))
         bad = [p for p in ranked if pref[p] == 0]
         if bad:
             out.append(ListCheck(
                 name, "unacceptable",
-                f'"{name}" ranks {_name_list([programs[p] for p in bad])}, which you marked as '
+                f'"{name}" ranks {join_names([programs[p] for p in bad])}, which you marked as '
                 "rather not matching at (blank preference). A Match there is binding; leave "
                 f'{"it" if len(bad) == 1 else "them"} off unless you would really go.'))
         if ranked.size > NRMP_BASE_FEE_PROGRAMS:

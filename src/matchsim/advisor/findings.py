@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from matchsim.advisor.checks import _name_list, inversions
+from matchsim.advisor.checks import inversions
+from matchsim.wording import join_names
 
 __all__ = ["list_findings", "assumption_notes", "pct"]
 
@@ -99,12 +100,12 @@ def list_findings(programs, comparison, signal=None, chance=None, chance_given=N
                        f"ranks the same programs as your true order, so both match you {pct(pm_t)} "
                        "of the time. Only where you match changes, and only for the worse.")
         elif dropped:
-            names = _name_list([programs[p] for p in dropped])
+            names = join_names([programs[p] for p in dropped])
             if extra:
                 change = (f"leaves your chance of matching at {pct(pm)}" if pct(pm) == pct(pm_t) else
                           f"changes your chance of matching from {pct(pm_t)} to {pct(pm)}")
                 out.append(f"Leaving {names} off while adding "
-                           f"{_name_list([programs[p] for p in extra])} {change}.")
+                           f"{join_names([programs[p] for p in extra])} {change}.")
             elif pct(pm) == pct(pm_t):
                 out.append(f"Leaving {names} off lowers your chance of matching only slightly, "
                            f"from {pm_t:.1%} to {pm:.1%}.")
@@ -112,7 +113,7 @@ def list_findings(programs, comparison, signal=None, chance=None, chance_given=N
                 out.append(f"Leaving {names} off lowers your chance of matching from {pct(pm_t)} "
                            f"to {pct(pm)}.")
         elif extra:
-            out.append(f"Adding {_name_list([programs[p] for p in extra])} raises your chance of "
+            out.append(f"Adding {join_names([programs[p] for p in extra])} raises your chance of "
                        f"matching from {pct(pm_t)} to {pct(pm)}, but only by matching you where you "
                        "said you would rather not go.")
         inv = inversions(pref, ranked)

@@ -76,13 +76,25 @@ from statistics import NormalDist
 
 import numpy as np
 
+from matchsim.advisor.defaults import (
+    DEFAULT_CORRELATION,
+    DEFAULT_NODES,
+    DEFAULT_SAMPLES,
+    MAX_CORRELATION,
+    METHODS,
+)
+from matchsim.advisor.inputs import true_order
+
 __all__ = [
     "DEFAULT_CORRELATION",
     "DEFAULT_SAMPLES",
     "DEFAULT_NODES",
+    "MAX_CORRELATION",
     "METHODS",
     "ListComparison",
     "compare_lists",
+    "validate_model",
+    "validate_lists",
     "menu_thresholds",
     "acceptance_given_strength",
     "sample_menus",
@@ -91,17 +103,6 @@ __all__ = [
     "p_match_of_set",
     "outcome_utility",
 ]
-
-#: Default correlation between programs' decisions (see the module docstring).
-DEFAULT_CORRELATION = 0.5
-#: Default number of sampled menus for the Monte Carlo method.
-DEFAULT_SAMPLES = 100_000
-#: Default number of Gauss-Hermite nodes for the exact method.
-DEFAULT_NODES = 128
-#: Largest correlation accepted (the quadrature loses accuracy as it nears 1).
-MAX_CORRELATION = 0.95
-#: How outcome probabilities can be computed.
-METHODS = ("exact", "sample")
 
 
 # ---------------------------------------------------------------- the model
@@ -134,7 +135,19 @@ def _q_table(t, z, a, b):
     return 0.5 * _ERFC(-x / math.sqrt(2.0)).astype(np.float64)
 
 
-def _check_model(chance, correlation):
+def validate_model(chance, correlation):
+    """Check the model's inputs: ``(chance as float64 array, correlation as float)``.
+
+    Raises
+    ------
+    ValueError
+        For a chance outside 0-1 or a correlation outside ``[0, MAX_CORRELATION]``.
+
+    Examples
+    --------
+    >>> validate_model([0.5, 1.0], 0.3)[1]
+    0.3
+    """
     c = np.ascontiguousarray(chance, dtype=np.float64)
     if c.ndim != 1:
         raise ValueError("chance must be a 1-D array with one entry per program")
@@ -167,7 +180,7 @@ def acceptance_given_strength(chance, z, correlation=DEFAULT_CORRELATION) -> np.
     >>> acceptance_given_strength([0.5], [0.0], 0.5).round(3).tolist()
     [[0.5]]
     """
-    c, rho = _check_model(chance, correlation)
+    c, rho = validate_model(chance, correlation)
     z = np.ascontiguousarray(z, dtype=np.float64).ravel()
     return _q_table(menu_thresholds(c), z, math.sqrt(rho), math.sqrt(1.0 - rho))
 
@@ -202,7 +215,7 @@ def sample_menus(chance, n_samples=DEFAULT_SAMPLES, correlation=DEFAULT_CORRELAT
     >>> m.mean(axis=0).round(2).tolist()
     [0.2, 0.9]
     """
-    c, rho = _check_model(chance, correlation)
+    c, rho = validate_model(chance, correlation)
     n_samples = int(n_samples)
     if n_samples < 1:
         raise ValueError(f"n_samples must be at least 1, got {n_samples}")
@@ -424,7 +437,21 @@ class ListComparison:
         return float(self.joint[i, a, b])
 
 
-def _check_lists(lists, n):
+def validate_lists(lists, n):
+    """Check candidate lists of program ids ``0..n-1``: ``(names, tuple of int64 arrays)``.
+
+    ``lists`` is a dict (name -> ids) or a sequence (named ``list 1``, ``list 2``, ...).
+
+    Raises
+    ------
+    ValueError
+        For no list, an id outside ``0..n-1`` or a program listed twice.
+
+    Examples
+    --------
+    >>> validate_lists({"a": [1, 0]}, 2)[0], validate_lists([[0]], 1)[0]
+    (('a',), ('list 1',))
+    """
     if isinstance(lists, dict):
         names, seqs = tuple(map(str, lists)), list(lists.values())
     else:
@@ -519,7 +546,7 @@ def compare_lists(chance, preference, lists, correlation=DEFAULT_CORRELATION, me
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    c, rho = _check_model(chance, correlation)
+    c, rho = validate_model(chance, correlation)
     n = c.size
     pref = np.asarray(preference, dtype=np.int64).ravel()
     if pref.size != n:
@@ -527,8 +554,8 @@ def compare_lists(chance, preference, lists, correlation=DEFAULT_CORRELATION, me
     acc = np.flatnonzero(pref > 0)
     if np.any(pref < 0) or np.unique(pref[acc]).size != acc.size:
         raise ValueError("preference must hold distinct positive ranks (0 = unacceptable)")
-    names, seqs = _check_lists(lists, n)
-    truthful = acc[np.argsort(pref[acc], kind="stable")]
+    names, seqs = validate_lists(lists, n)
+    truthful = true_order(pref)
     if method == "exact":
         z, w = _nodes(n_nodes)
         q = _q_table(menu_thresholds(c), z, math.sqrt(rho), math.sqrt(1.0 - rho))
@@ -585,7 +612,7 @@ def p_match_of_set(chance, programs, correlation=DEFAULT_CORRELATION, n_nodes=DE
     >>> round(p_match_of_set([0.5, 0.5, 0.9], [0, 1], 0.0), 6)
     0.75
     """
-    c, rho = _check_model(chance, correlation)
+    c, rho = validate_model(chance, correlation)
     progs = np.asarray(programs, dtype=np.int64).ravel()
     if progs.size == 0:
         return 0.0
