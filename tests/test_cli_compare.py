@@ -180,3 +180,18 @@ def test_names_with_brackets_are_printed_as_written(tmp_path):
     r = run(f, "--samples", "0")
     assert r.exit_code == 0, r.output
     assert "Mercy [East]" in r.output and "City [/]" in r.output and "[my list]" in r.output
+
+
+# ------------------------------------------------------------ issue 7 points
+def test_issue_7_12_names_are_escaped_in_the_terminal_and_in_csv(tmp_path):
+    f = tmp_path / "evil\x1b[31m.csv"
+    f.write_bytes(b'program,preference,chance,=HYPERLINK("x")\n"Evil\x1b[2J",1,50%,1\n'
+                  b'"@City\x07",2,40%,2\n')
+    out = tmp_path / "out.csv"
+    r = run(f, "--samples", "0", "--csv", out)
+    assert r.exit_code == 0, r.output
+    assert "\x1b" not in r.output and "\x07" not in r.output
+    assert "Evil\\x1b[2J" in r.output and "@City\\x07" in r.output and "evil\\x1b[31m.csv" in r.output
+    rows = list(csv.reader(out.open(encoding="utf-8", newline="")))
+    assert rows[1][0] == "'=HYPERLINK(\"x\")"
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import csv
 
+from matchsim.io.escape import csv_text
+
 __all__ = ["advice_to_json", "advice_csv_rows", "write_advice_csv", "CSV_COLUMNS"]
 
 #: The figure columns of the CSV table, after ``list`` and before one ``p: <program>`` per program.
@@ -91,11 +93,15 @@ def advice_to_json(advice) -> dict:
 
 
 def advice_csv_rows(advice) -> list[list]:
-    """The CSV table: a header, then one row per list (and the true order when no list is it)."""
+    """The CSV table: a header, then one row per list (and the true order when no list is it).
+
+    Text cells are made safe for spreadsheets (:func:`matchsim.io.escape.csv_text`: a name
+    starting with ``=``, ``+``, ``-`` or ``@`` is written as text, never as a formula).
+    """
     names = advice.rank_file.programs
-    rows = [["list", *CSV_COLUMNS] + [f"p: {n}" for n in names]]
+    rows = [["list", *CSV_COLUMNS] + [csv_text(f"p: {n}") for n in names]]
     for o in advice.rows:
-        rows.append([o.name, o.p_match, o.p_first_choice, o.p_top3,
+        rows.append([csv_text(o.name), o.p_match, o.p_first_choice, o.p_top3,
                      "" if o.mean_rank_if_matched is None else o.mean_rank_if_matched,
                      o.worse, o.same, o.better, o.p_unmatched]
                     + [float(v) for v in o.p_program])

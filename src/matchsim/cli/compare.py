@@ -53,6 +53,15 @@ def example_path():
     return resources.files("matchsim") / "data" / "mylist_example.csv"
 
 
+def _safe(text) -> str:
+    """User text (names, and sentences holding names) as shown: no control codes, no rich markup."""
+    from rich.markup import escape
+
+    from matchsim.io.escape import terminal_text
+
+    return escape(terminal_text(text))
+
+
 def _fmt(x):
     from matchsim.advisor.findings import pct
 
@@ -60,8 +69,9 @@ def _fmt(x):
 
 
 def _render(advice, console):
-    from rich.markup import escape as esc
     from rich.table import Table
+
+    esc = _safe
 
     f = advice.rank_file
     rows = advice.rows
@@ -172,7 +182,6 @@ def compare(path, example, correlation, samples, seed, method, market, applicant
     off). See docs/compare.md.
     """
     from rich.console import Console
-    from rich.markup import escape
 
     from matchsim.advisor.advice import MarketSettings, advise
     from matchsim.advisor.export import advice_to_json, write_advice_csv
@@ -200,6 +209,6 @@ def compare(path, example, correlation, samples, seed, method, market, applicant
         return
     console = Console(width=max(100, Console().width), highlight=False)
     n_l = len(f.lists)
-    console.print(f"[bold]matchsim compare[/bold]: {escape(f.source)}, {n_l} candidate "
+    console.print(f"[bold]matchsim compare[/bold]: {_safe(f.source)}, {n_l} candidate "
                   f"{'list' if n_l == 1 else 'lists'}, {f.n_programs} programs")
     _render(advice, console)
