@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 
@@ -195,3 +196,26 @@ def test_issue_7_12_names_are_escaped_in_the_terminal_and_in_csv(tmp_path):
     rows = list(csv.reader(out.open(encoding="utf-8", newline="")))
     assert rows[1][0] == "'=HYPERLINK(\"x\")"
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+
+def test_issue_7_24_csv_probabilities_are_written_sensibly(tmp_path):
+    out = tmp_path / "result.csv"
+    r = run("--example", "--samples", "0", "--csv", out)
+    assert r.exit_code == 0, r.output
+    text = out.read_text(encoding="utf-8")
+    assert "1.0000000000000002" not in text and "0.05900000000000003" not in text
+    rows = list(csv.DictReader(io.StringIO(text)))
+    for row in rows:
+        for key, cell in row.items():
+            if key in ("list", "mean_rank_if_matched"):
+                continue
+            assert 0.0 <= float(cell) <= 1.0
+            assert len(cell.replace("0.", "", 1).lstrip("0")) <= 12, cell  # no float noise
+    assert rows[0]["same"] == "1.0" and rows[0]["p: Lakeside PM&R"] == "0.059"
+
+
+def test_probabilities_in_json_are_never_outside_0_and_1(example_json):
+    for row in example_json["lists"] + [example_json["true_order"]]:
+        values = [row[k] for k in ("p_match", "p_first_choice", "p_top3", "worse", "same", "better",
+                                   "p_unmatched")] + list(row["p_program"].values())
+        assert all(0.0 <= v <= 1.0 for v in values)

@@ -39,6 +39,11 @@ from matchsim.advisor.menu import ListComparison, compare_lists
 __all__ = ["Advice", "ListOutcome", "CrossCheck", "MarketCheck", "MarketSettings", "advise"]
 
 
+def _probability(x):
+    """``x`` clipped to [0, 1] (a probability computed as a sum may overshoot by a rounding error)."""
+    return np.clip(x, 0.0, 1.0)
+
+
 @dataclass(frozen=True)
 class MarketSettings:
     """How to build the simulated markets of ``--market`` (see :mod:`matchsim.advisor.market_mode`).
@@ -105,7 +110,13 @@ class ListOutcome:
     @classmethod
     def from_probabilities(cls, name, programs, prob, preference, worse, same, better, *,
                            is_true_order, is_reference=False):
-        """Figures of a list from its outcome probabilities ``prob`` (last entry = unmatched)."""
+        """Figures of a list from its outcome probabilities ``prob`` (last entry = unmatched).
+
+        Every probability is clipped to [0, 1]: sums of many small terms can
+        overshoot by a rounding error (``1.0000000000000002``).
+        """
+        prob = _probability(prob)
+        worse, same, better = (float(_probability(x)) for x in (worse, same, better))
         acc = np.append(preference > 0, False)
         ranks = np.append(preference, 0).astype(np.float64)
         p_acc = prob[acc].sum()
@@ -114,7 +125,8 @@ class ListOutcome:
         def top(k):
             return float(prob[np.append((preference >= 1) & (preference <= k), False)].sum())
 
-        return cls(name, np.asarray(programs, dtype=np.int64), float(1.0 - prob[-1]), top(1), top(3),
+        return cls(name, np.asarray(programs, dtype=np.int64), float(_probability(1.0 - prob[-1])),
+                   float(_probability(top(1))), float(_probability(top(3))),
                    mean, float(worse), float(same), float(better),
                    np.asarray(prob[:-1], dtype=np.float64), float(prob[-1]), bool(is_true_order),
                    bool(is_reference))

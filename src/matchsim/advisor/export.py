@@ -22,7 +22,7 @@ import csv
 
 from matchsim.io.escape import csv_text
 
-__all__ = ["advice_to_json", "advice_csv_rows", "write_advice_csv", "CSV_COLUMNS"]
+__all__ = ["advice_to_json", "advice_csv_rows", "write_advice_csv", "CSV_COLUMNS", "CSV_DIGITS"]
 
 #: The figure columns of the CSV table, after ``list`` and before one ``p: <program>`` per program.
 CSV_COLUMNS = ("p_match", "p_first_choice", "p_top3", "mean_rank_if_matched", "worse", "same",
@@ -92,6 +92,15 @@ def advice_to_json(advice) -> dict:
     return doc
 
 
+#: Significant digits of the numbers in the CSV table: far beyond the model's accuracy, and
+#: short of the last digits where floating-point rounding shows (``0.05900000000000003``).
+CSV_DIGITS = 12
+
+
+def _number(x):
+    return float(f"{x:.{CSV_DIGITS}g}")
+
+
 def advice_csv_rows(advice) -> list[list]:
     """The CSV table: a header, then one row per list (and the true order when no list is it).
 
@@ -101,10 +110,9 @@ def advice_csv_rows(advice) -> list[list]:
     names = advice.rank_file.programs
     rows = [["list", *CSV_COLUMNS] + [csv_text(f"p: {n}") for n in names]]
     for o in advice.rows:
-        rows.append([csv_text(o.name), o.p_match, o.p_first_choice, o.p_top3,
-                     "" if o.mean_rank_if_matched is None else o.mean_rank_if_matched,
-                     o.worse, o.same, o.better, o.p_unmatched]
-                    + [float(v) for v in o.p_program])
+        figures = [o.p_match, o.p_first_choice, o.p_top3, o.mean_rank_if_matched, o.worse, o.same,
+                   o.better, o.p_unmatched, *o.p_program]
+        rows.append([csv_text(o.name)] + ["" if x is None else _number(x) for x in figures])
     return rows
 
 
