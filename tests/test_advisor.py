@@ -389,3 +389,34 @@ def test_ordinal_ranks_are_understood():
     f = parse_rank_text("program,preference,L\nA,2nd,1st\nB,1st,3rd\n")
     assert f.preference.tolist() == [2, 1]
     assert f.lists["L"].tolist() == [0, 1]
+
+
+# ------------------------------------------------------- issue 7: reading honestly
+@pytest.mark.parametrize(
+    "cells, row, fragment",
+    [
+        (["60", "0.5", "40"], 3, r"60 \(row 2\) and 40 \(row 4\) read as percentages but 0\.5 \(row 3\) as a fraction"),
+        (["0.3", "0.5", "1.4"], 4, r"1\.4 \(row 4\) reads as a percentage but 0\.3 \(row 2\) and 0\.5 \(row 3\) as fractions"),
+        (["60", "1", "30%"], 3, r"60 \(row 2\) reads as a percentage but 1 \(row 3\) as a fraction"),
+    ],
+)
+def test_issue_7_13_a_chance_column_mixing_scales_is_an_error(cells, row, fragment):
+    text = "program,preference,chance,L\n" + "".join(f"P{i},{i + 1},{c},{i + 1}\n" for i, c in enumerate(cells))
+    with pytest.raises(InputError, match=fragment) as info:
+        parse_rank_text(text, source="mix.csv")
+    assert info.value.row == row and info.value.column == "chance"
+    assert "write every chance as a fraction from 0 to 1 (0.6) or with a % sign (60%)" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "cells, expect",
+    [
+        (["0.3", "0.5", "1"], [0.3, 0.5, 1.0]),       # fractions (1 = sure)
+        (["60", "45", "0"], [0.6, 0.45, 0.0]),        # percentages (0 is 0 on both scales)
+        (["60%", "0.5", "0.25"], [0.6, 0.5, 0.25]),   # a % sign says what it is
+        (["12", "30%", "5"], [0.12, 0.3, 0.05]),
+    ],
+)
+def test_issue_7_13_a_chance_column_on_one_scale_is_read_as_written(cells, expect):
+    text = "program,preference,chance,L\n" + "".join(f"P{i},{i + 1},{c},{i + 1}\n" for i, c in enumerate(cells))
+    assert parse_rank_text(text).chance.tolist() == pytest.approx(expect)

@@ -13,8 +13,10 @@ names; every later row is one program you interviewed at.
     *unacceptable* program).
 ``chance`` (optional)
     Your estimate of the chance that the program would take you if you ranked
-    it first: ``0.6``, ``60%`` or ``60`` (a column whose plain numbers go above
-    1 is read as percentages). Blank: a default from ``signal`` is used, and the
+    it first: ``0.6``, ``60%`` or ``60``. A ``%`` sign says what a number is;
+    plain numbers are fractions when all of them are at most 1 and percentages
+    when all are above 1, and a column holding both (``60`` and ``0.5``) is an
+    error naming the rows. Blank: a default from ``signal`` is used, and the
     output says it is an assumption (see :mod:`matchsim.advisor.signals`).
 ``signal`` (optional)
     What the program told you: ``none``, ``interested``, ``ranked highly`` or
@@ -59,7 +61,7 @@ from matchsim.advisor.inputs import UNACCEPTABLE, RankFile, true_order
 from matchsim.advisor.signals import DEFAULT_CHANCE, SIGNALS, canonical_signal
 from matchsim.errors import InputError
 from matchsim.io.text import first_line, read_csv_file, read_rows, sniff_separator
-from matchsim.wording import ordinal
+from matchsim.wording import join_names, ordinal
 
 __all__ = ["RankFile", "read_rank_file", "parse_rank_text", "UNACCEPTABLE", "COLUMN_NAMES"]
 
@@ -323,7 +325,7 @@ def _chances(sheet, signal):
                 f'"{cell}" is not a chance; write a number such as 0.6 or 60%, or leave it blank',
                 file=sheet.source, row=line, column=cname)
         parsed.append((line, cell, v, pct))
-    plain_pct = any(p is not None and not p[3] and p[2] > 1 for p in parsed)
+    plain_pct = _plain_numbers_are_percentages(parsed, sheet.source, cname)
     for j, p in enumerate(parsed):
         if p is None:
             continue
@@ -336,6 +338,31 @@ def _chances(sheet, signal):
         chance[j] = frac
         given[j] = True
     return chance, given
+
+
+def _plain_numbers_are_percentages(parsed, source, column) -> bool:
+    """Whether the plain numbers (no % sign) of a chance column are percentages.
+
+    They are fractions when all are at most 1 and percentages when all are
+    above 1 (0 is 0 on both scales; a cell with a % sign says what it is).
+    A column holding both is an error naming the rows on each side: reading
+    0.5 as 0.5%, or 1.4 as 1.4 (140%), would change the user's number in silence.
+    """
+    pct = [(line, cell) for line, cell, v, is_pct in filter(None, parsed) if not is_pct and v > 1]
+    frac = [(line, cell) for line, cell, v, is_pct in filter(None, parsed) if not is_pct and 0 < v <= 1]
+    if pct and frac:
+        # point at the side with fewer cells (the likelier slip); on a tie, the one found later
+        odd = frac if len(frac) < len(pct) or (len(frac) == len(pct) and frac[0][0] > pct[0][0]) else pct
+
+        def cells(group, one, many):
+            shown = join_names([f"{cell} (row {line})" for line, cell in group], limit=3)
+            return f"{shown} {one if len(group) == 1 else many}"
+
+        raise InputError(
+            f"the chance column mixes two scales: {cells(pct, 'reads as a percentage', 'read as percentages')}"
+            f" but {cells(frac, 'as a fraction', 'as fractions')}; write every chance as a fraction from "
+            "0 to 1 (0.6) or with a % sign (60%)", file=source, row=odd[0][0], column=column)
+    return bool(pct)
 
 
 def _candidate_lists(sheet, names):
