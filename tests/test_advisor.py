@@ -420,3 +420,21 @@ def test_issue_7_13_a_chance_column_mixing_scales_is_an_error(cells, row, fragme
 def test_issue_7_13_a_chance_column_on_one_scale_is_read_as_written(cells, expect):
     text = "program,preference,chance,L\n" + "".join(f"P{i},{i + 1},{c},{i + 1}\n" for i, c in enumerate(cells))
     assert parse_rank_text(text).chance.tolist() == pytest.approx(expect)
+
+
+def test_issue_7_14_ranks_with_gaps_are_said_in_the_list_checks():
+    f = parse_rank_text("program,preference,L,M\nA,1,1,1\nB,2,2,2\nC,3,7,3\n")
+    checks = check_lists(f.programs, f.preference, f.lists, written_ranks=f.written_ranks)
+    gaps = [c for c in checks if c.kind == "gaps"]
+    assert [c.list_name for c in gaps] == ["L"]
+    assert gaps[0].message.startswith('"L" has no ranks 3 to 6: only the order counts, so its '
+                                      "ranks 1, 2 and 7 are read as 1st to 3rd.")
+
+
+def test_gaps_in_the_preference_column_are_said_too():
+    f = parse_rank_text("program,preference,L\nA,10,1\nB,20,2\nC,15,3\n")
+    assert f.written_preference.tolist() == [10, 20, 15] and f.preference.tolist() == [1, 3, 2]
+    checks = check_lists(f.programs, f.preference, f.lists, written_ranks=f.written_ranks,
+                         written_preference=f.written_preference)
+    assert [(c.list_name, c.kind) for c in checks][0] == (None, "gaps")
+    assert "your true order has no preferences 1 to 9, 11 to 14 and 16 to 19" in checks[0].message.lower()

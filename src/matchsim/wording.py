@@ -11,7 +11,7 @@ Examples
 
 from __future__ import annotations
 
-__all__ = ["ordinal", "join_names", "plural"]
+__all__ = ["ordinal", "join_names", "plural", "number_runs"]
 
 
 def ordinal(k: int) -> str:
@@ -55,3 +55,27 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     ('2 lists', '1 list', '3 pairs of programs')
     """
     return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def number_runs(numbers) -> str:
+    """Whole numbers as runs: ``[3, 4, 5, 6, 9]`` -> ``'3 to 6 and 9'``.
+
+    A run of three or more is written ``a to b``.
+
+    Examples
+    --------
+    >>> number_runs([2]), number_runs([2, 4]), number_runs([1, 2, 3, 5, 6, 8, 9, 10])
+    ('2', '2 and 4', '1 to 3, 5, 6 and 8 to 10')
+    """
+    values = sorted({int(x) for x in numbers})
+    runs, i = [], 0
+    while i < len(values):
+        j = i
+        while j + 1 < len(values) and values[j + 1] == values[j] + 1:
+            j += 1
+        if j - i >= 2:
+            runs.append(f"{values[i]} to {values[j]}")
+        else:
+            runs.extend(str(v) for v in values[i:j + 1])
+        i = j + 1
+    return join_names(runs, limit=len(runs))

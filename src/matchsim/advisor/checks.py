@@ -1,5 +1,8 @@
 """Checks on candidate rank lists, each with the reason it matters.
 
+* **gaps**: the list's ranks (or the preference column) skip numbers
+  (``1, 2, 7``). Only the order counts, so it is read as 1st, 2nd, 3rd; the
+  check says so, in case a program is missing.
 * **inversion**: the list puts a program above one you prefer. By the menu
   argument (:mod:`matchsim.advisor.menu`) this can never help and hurts
   whenever both programs would take you.
@@ -30,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from matchsim.advisor.inputs import true_order
-from matchsim.wording import join_names, ordinal
+from matchsim.wording import join_names, number_runs, ordinal
 
 __all__ = ["ListCheck", "check_lists", "NRMP_BASE_FEE_PROGRAMS", "NRMP_MAX_RANKS", "CHECK_KINDS"]
 
@@ -42,8 +45,8 @@ NRMP_MAX_RANKS = 300
 NRMP_BASE_FEE_PROGRAMS = 20
 
 #: Every kind of check, in the order they are reported.
-CHECK_KINDS = ("true order", "inversion", "left off", "unacceptable", "base fee", "rank limit",
-               "identical")
+CHECK_KINDS = ("true order", "gaps", "inversion", "left off", "unacceptable", "base fee",
+               "rank limit", "identical")
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,8 @@ class ListCheck:
 
     Attributes
     ----------
-    list_name : str
+    list_name : str or None
+        The list, or None for the preference column (your true order).
     kind : str
         One of :data:`CHECK_KINDS`.
     message : str
@@ -87,7 +91,21 @@ def inversions(preference, ranked) -> list[tuple[int, int]]:
     return out
 
 
-def check_lists(programs, preference, lists) -> list[ListCheck]:
+def _gaps(written, what):
+    """``"has no ranks 3 to 6: ... read as 1st to 3rd"``, or None when ``written`` is 1..k."""
+    values = sorted(int(v) for v in written if v > 0)
+    k = len(values)
+    if not values or values == list(range(1, k + 1)):
+        return None
+    missing = sorted(set(range(1, values[-1])) - set(values))
+    read = "1st" if k == 1 else f"1st to {ordinal(k)}"
+    return (f"has no {what if len(missing) == 1 else what + 's'} {number_runs(missing)}: only the order "
+            f"counts, so its {what}s {join_names(values, limit=6)} are read as {read}. If a program is "
+            "missing, add it.")
+
+
+def check_lists(programs, preference, lists, *, written_ranks=None,
+                written_preference=None) -> list[ListCheck]:
     """Check every candidate list; see the module docstring for the kinds.
 
     Parameters
@@ -98,6 +116,11 @@ def check_lists(programs, preference, lists) -> list[ListCheck]:
         True order, 1 = most wanted, 0 = unacceptable.
     lists : dict of str -> ndarray of int
         Candidate lists as program ids, first to last.
+    written_ranks : dict of str -> ndarray of int, optional
+        Each list's ranks as written (for the ``gaps`` check).
+    written_preference : ndarray of int, optional
+        The preference column as written (0 = blank), for a ``gaps`` check
+        with ``list_name`` None.
 
     Returns
     -------
@@ -112,6 +135,10 @@ def check_lists(programs, preference, lists) -> list[ListCheck]:
 
     out = []
     seen = {}
+    if written_preference is not None:
+        gap = _gaps(written_preference, "preference")
+        if gap:
+            out.append(ListCheck(None, "gaps", f"Your true order {gap}"))
     for name, ranked in lists.items():
         ranked = np.asarray(ranked, dtype=np.int64)
         key = tuple(ranked.tolist())
@@ -119,6 +146,9 @@ def check_lists(programs, preference, lists) -> list[ListCheck]:
             out.append(ListCheck(name, "true order",
                                  f'"{name}" is your true order and includes every program you would '
                                  "accept: no list can do better in any Match.", ok=True))
+        gap = _gaps(written_ranks[name], "rank") if written_ranks is not None else None
+        if gap:
+            out.append(ListCheck(name, "gaps", f'"{name}" {gap}'))
         inv = inversions(pref, ranked)
         if inv:
             moved = {}

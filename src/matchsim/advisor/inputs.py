@@ -69,6 +69,12 @@ class RankFile:
         The file name, for messages.
     rows : ndarray of int64
         Spreadsheet row of each program (header = row 1).
+    written_ranks : dict of str -> ndarray of int64, optional
+        The ranks as written in each list column, in list order (``1, 2, 7``
+        for a list read as the order 1st, 2nd, 3rd).
+    written_preference : ndarray of int64, optional
+        The preference column as written (0 = blank); ``preference`` is it
+        renumbered 1, 2, 3, ...
     """
 
     programs: tuple
@@ -79,6 +85,8 @@ class RankFile:
     lists: dict
     source: str = "<input>"
     rows: np.ndarray = field(default=None, repr=False)
+    written_ranks: dict = field(default=None, repr=False)
+    written_preference: np.ndarray = field(default=None, repr=False)
 
     @property
     def n_programs(self) -> int:

@@ -282,9 +282,10 @@ def _preference(sheet):
         raise InputError(
             "no program has a preference; number the programs in your true order (1 = most wanted)",
             file=sheet.source, row=sheet.header_row, column=prname)
+    written = preference.copy()
     order = true_order(preference)
     preference[order] = np.arange(1, order.size + 1)
-    return preference
+    return preference, written
 
 
 def _signals(sheet):
@@ -366,8 +367,8 @@ def _plain_numbers_are_percentages(parsed, source, column) -> bool:
 
 
 def _candidate_lists(sheet, names):
-    """Each list column as program ids, first to last."""
-    lists = {}
+    """Each list column as program ids, first to last, and the ranks as written."""
+    lists, written = {}, {}
     for c in sheet.list_cols:
         lname = sheet.header[c]
         ranked, used = [], {}
@@ -393,7 +394,8 @@ def _candidate_lists(sheet, names):
                              file=sheet.source, row=sheet.header_row, column=lname)
         ranked.sort()
         lists[lname] = np.array([j for _, j in ranked], dtype=np.int64)
-    return lists
+        written[lname] = np.array([v for v, _ in ranked], dtype=np.int64)
+    return lists, written
 
 
 def _parse(text: str, separator: str, source: str) -> RankFile:
@@ -402,10 +404,10 @@ def _parse(text: str, separator: str, source: str) -> RankFile:
     body = _body(rows, header_row, header, blank, source)
     sheet = _Sheet(source, header, header_row, col, list_cols, body, separator == ";")
     names = _program_names(sheet)
-    preference = _preference(sheet)
+    preference, written_preference = _preference(sheet)
     signal = _signals(sheet)
     chance, given = _chances(sheet, signal)
-    lists = _candidate_lists(sheet, names)
+    lists, written_ranks = _candidate_lists(sheet, names)
     return RankFile(
         programs=tuple(names),
         preference=preference,
@@ -415,4 +417,6 @@ def _parse(text: str, separator: str, source: str) -> RankFile:
         lists=lists,
         source=source,
         rows=np.array([line for line, _ in body], dtype=np.int64),
+        written_ranks=written_ranks,
+        written_preference=written_preference,
     )
