@@ -438,3 +438,20 @@ def test_gaps_in_the_preference_column_are_said_too():
                          written_preference=f.written_preference)
     assert [(c.list_name, c.kind) for c in checks][0] == (None, "gaps")
     assert "your true order has no preferences 1 to 9, 11 to 14 and 16 to 19" in checks[0].message.lower()
+
+
+def test_issue_7_15_an_unknown_column_is_named_as_a_list_with_how_to_mark_notes():
+    text = ("program,preference,Type,honest,Chance of matching\n"
+            "Mercy,1,categorical,1,high\nCity,2,advanced,2,low\n")
+    with pytest.raises(InputError) as info:
+        parse_rank_text(text, source="mylist.csv")
+    msg = str(info.value)
+    assert msg.startswith('mylist.csv, row 2, column "Type": "categorical" is not a rank')
+    assert 'the columns read as candidate lists are "Type", "honest" and "Chance of matching"' in msg
+    assert 'if "Type" holds notes, name it "notes" or start its name with "#"' in msg
+
+
+@pytest.mark.parametrize("header", ["notes", "Notes (interview day)", "# my thoughts", "comment", "Note: drive"])
+def test_notes_columns_are_ignored_and_named(header):
+    f = parse_rank_text(f"program,preference,honest,{header}\nMercy,1,1,far away\nCity,2,2,42\n")
+    assert list(f.lists) == ["honest"] and f.ignored == (header,)

@@ -219,3 +219,13 @@ def test_probabilities_in_json_are_never_outside_0_and_1(example_json):
         values = [row[k] for k in ("p_match", "p_first_choice", "p_top3", "worse", "same", "better",
                                    "p_unmatched")] + list(row["p_program"].values())
         assert all(0.0 <= v <= 1.0 for v in values)
+
+
+def test_issue_7_15_the_output_says_which_columns_are_lists_and_which_are_ignored(tmp_path):
+    f = tmp_path / "mine.csv"
+    f.write_text("program,preference,chance,honest,safe,notes\nMercy,1,50%,1,2,x\nCity,2,40%,2,1,y\n")
+    r = run(f, "--samples", "0")
+    assert r.exit_code == 0, r.output
+    assert 'Lists read from the columns "honest" and "safe"; ignored: "notes".' in " ".join(r.output.split())
+    rep = json.loads(run(f, "--samples", "0", "--json").output)
+    assert rep["ignored_columns"] == ["notes"]

@@ -49,7 +49,7 @@ def _outcome_json(o, names) -> dict:
 def advice_to_json(advice) -> dict:
     """The advice as a JSON-ready dict (``json.dumps`` it).
 
-    Keys: ``file``, ``method``, ``correlation``, ``samples``, ``seed``,
+    Keys: ``file``, ``ignored_columns``, ``method``, ``correlation``, ``samples``, ``seed``,
     ``programs``, ``true_order``, ``true_order_list``, ``lists``,
     ``findings``, ``checks``, ``assumptions``, and ``cross_check`` (menu model)
     or ``market`` (simulated markets).
@@ -58,6 +58,7 @@ def advice_to_json(advice) -> dict:
     names = f.programs
     doc = {
         "file": f.source,
+        "ignored_columns": list(f.ignored),
         "method": advice.method,
         "correlation": advice.correlation,
         "samples": advice.samples,

@@ -75,6 +75,8 @@ class RankFile:
     written_preference : ndarray of int64, optional
         The preference column as written (0 = blank); ``preference`` is it
         renumbered 1, 2, 3, ...
+    ignored : tuple of str
+        Names of the columns read as notes and ignored.
     """
 
     programs: tuple
@@ -87,6 +89,7 @@ class RankFile:
     rows: np.ndarray = field(default=None, repr=False)
     written_ranks: dict = field(default=None, repr=False)
     written_preference: np.ndarray = field(default=None, repr=False)
+    ignored: tuple = ()
 
     @property
     def n_programs(self) -> int:

@@ -32,6 +32,7 @@ from matchsim.advisor.defaults import (
     MIN_APPLICANTS,
 )
 from matchsim.cli.options import ProgressBar, json_option, user_errors
+from matchsim.wording import join_names
 
 __all__ = ["compare", "example_path"]
 
@@ -211,4 +212,8 @@ def compare(path, example, correlation, samples, seed, method, market, applicant
     n_l = len(f.lists)
     console.print(f"[bold]matchsim compare[/bold]: {_safe(f.source)}, {n_l} candidate "
                   f"{'list' if n_l == 1 else 'lists'}, {f.n_programs} programs")
+    columns = join_names([f'"{_safe(name)}"' for name in f.lists], limit=len(f.lists))
+    ignored = join_names([f'"{_safe(name)}"' for name in f.ignored], limit=len(f.ignored))
+    console.print(f"Lists read from the {'column' if n_l == 1 else 'columns'} {columns}"
+                  + (f"; ignored: {ignored}." if f.ignored else "."))
     _render(advice, console)

@@ -22,7 +22,8 @@ names; every later row is one program you interviewed at.
     What the program told you: ``none``, ``interested``, ``ranked highly`` or
     ``ranked to match`` (common spellings are understood).
 ``notes`` / ``comment`` (optional)
-    Ignored.
+    Ignored, as is any column whose name starts with ``#`` or with the word
+    "notes" or "comment" (``notes (interview day)``).
 every other column
     One candidate rank list, named by its header. A cell holds that program's
     rank on the list (1 = ranked first); blank = left off. Only the order of
@@ -52,6 +53,7 @@ Examples
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -76,6 +78,20 @@ COLUMN_NAMES = {
 
 #: Columns read once each (a second column with such a name is a list).
 _SINGLE = ("program", "preference", "chance", "signal")
+
+#: A header starting with "#", or whose first word is note(s) or comment(s), marks a notes column.
+_NOTES = re.compile(r"#|(notes?|comments?)\b")
+
+
+def _is_notes(key: str) -> bool:
+    """Whether a (lower-case) header names a notes column, which is ignored.
+
+    Examples
+    --------
+    >>> [_is_notes(k) for k in ("notes", "notes (interview)", "# mine", "note: x", "notebook", "honest")]
+    [True, True, True, True, False, False]
+    """
+    return key in COLUMN_NAMES["ignored"] or _NOTES.match(key) is not None
 
 _WORKBOOK = ("this is a spreadsheet workbook (Excel or similar), not a CSV file; "
              "save the sheet as CSV (File > Save As > CSV) and use that file")
@@ -193,7 +209,7 @@ def _header(rows, source):
                 "give every column its own name", file=source, row=hrow.number, column=name)
         seen[key] = c
         role[c] = next((r for r in _SINGLE if key in COLUMN_NAMES[r] and r not in role.values()),
-                       "ignored" if key in COLUMN_NAMES["ignored"] else "list")
+                       "ignored" if _is_notes(key) else "list")
     col = {r: c for c, r in role.items() if r in _SINGLE}
     if "program" not in col:
         raise InputError('no "program" column; name the column of program names "program"',
@@ -208,7 +224,8 @@ def _header(rows, source):
             "(the cell is the program's rank on that list, blank = left off)",
             file=source, row=hrow.number)
     blank = [c for c, r in role.items() if r == "blank"]
-    return hrow.number, header, col, list_cols, blank
+    ignored = tuple(header[c] for c, r in role.items() if r == "ignored")
+    return hrow.number, header, col, list_cols, blank, ignored
 
 
 def _body(rows, header_row, header, blank, source):
@@ -378,9 +395,15 @@ def _candidate_lists(sheet, names):
                 continue
             v = _whole_rank(cell, sheet.decimal_comma)
             if v is None:
+                hint = ""
+                if _number(_strip_ordinal(cell), sheet.decimal_comma) is None:  # words: notes?
+                    shown = join_names([f'"{sheet.header[k]}"' for k in sheet.list_cols], limit=6)
+                    hint = (". A column not named program, preference, chance, signal or notes is a "
+                            f"candidate list, and the columns read as candidate lists are {shown}; "
+                            f'if "{lname}" holds notes, name it "notes" or start its name with "#"')
                 raise InputError(
                     f'"{cell}" is not a rank; write a whole number from 1 (ranked first), '
-                    "or leave the cell blank to leave the program off this list",
+                    f"or leave the cell blank to leave the program off this list{hint}",
                     file=sheet.source, row=line, column=lname)
             if v in used:
                 raise InputError(
@@ -400,7 +423,7 @@ def _candidate_lists(sheet, names):
 
 def _parse(text: str, separator: str, source: str) -> RankFile:
     rows = read_rows(text, separator)
-    header_row, header, col, list_cols, blank = _header(rows, source)
+    header_row, header, col, list_cols, blank, ignored = _header(rows, source)
     body = _body(rows, header_row, header, blank, source)
     sheet = _Sheet(source, header, header_row, col, list_cols, body, separator == ";")
     names = _program_names(sheet)
@@ -419,4 +442,5 @@ def _parse(text: str, separator: str, source: str) -> RankFile:
         rows=np.array([line for line, _ in body], dtype=np.int64),
         written_ranks=written_ranks,
         written_preference=written_preference,
+        ignored=ignored,
     )
