@@ -41,7 +41,7 @@ def test_excel_semicolon_file_is_tolerated():
     assert f.programs == ("Mercy; Downtown", "City", "State")
     assert f.chance[:2].tolist() == [0.125, 0.4]
     assert f.chance[2] == DEFAULT_CHANCE["ranked highly"] and not f.chance_given[2]
-    assert f.signal == ("none", "interested", "ranked highly")
+    assert f.signal == (None, "interested", "ranked highly")  # blank: no message recorded
     assert [f.programs[p] for p in f.lists["safe first"]] == ["City", "Mercy; Downtown", "State"]
     assert list(f.lists) == ["honest", "safe first"]
 
@@ -455,3 +455,51 @@ def test_issue_7_15_an_unknown_column_is_named_as_a_list_with_how_to_mark_notes(
 def test_notes_columns_are_ignored_and_named(header):
     f = parse_rank_text(f"program,preference,honest,{header}\nMercy,1,1,far away\nCity,2,2,42\n")
     assert list(f.lists) == ["honest"] and f.ignored == (header,)
+
+
+@pytest.mark.parametrize(
+    "cell, expect",
+    [
+        ("you will be ranked highly", "ranked highly"),       # the phrase the findings quote
+        ('"You will be ranked highly."', "ranked highly"),
+        ("\u201cyou will be ranked highly\u201d", "ranked highly"),
+        ("you are ranked to match", "ranked to match"),
+        ("you will match here", "ranked to match"),
+        ("guaranteed commitment", "ranked to match"),
+        ("high rank", "ranked highly"),
+        ("strong interest", "interested"),
+        ("no statement", "none"),
+    ],
+)
+def test_issue_7_16_the_phrases_the_tool_and_its_docs_quote_are_signals(cell, expect):
+    from matchsim.advisor.signals import canonical_signal
+
+    assert canonical_signal(cell) == expect
+
+
+def test_issue_7_16_every_phrase_quoted_in_findings_and_docs_is_accepted():
+    import re
+
+    from matchsim.advisor.signals import canonical_signal
+
+    f = read_rank_file(EXAMPLE)
+    r = compare_lists(f.chance, f.preference, f.lists, 0.5)
+    text = " ".join(list_findings(f.programs, r, ("ranked highly", "ranked to match") + f.signal[2:],
+                                  f.chance, f.chance_given))
+    docs = Path(__file__).parents[1] / "docs"
+    text += (docs / "ranked-highly.md").read_text(encoding="utf-8")
+    quoted = set(re.findall(r'told you "([^"]+)"|said "([^"]+)"', text))
+    phrases = {p for pair in quoted for p in pair if p}
+    assert {"you will be ranked highly", "you are ranked to match"} <= phrases
+    assert all(canonical_signal(p) is not None for p in phrases), phrases
+
+
+def test_issue_7_16_a_blank_signal_is_no_message_recorded_not_none():
+    f = parse_rank_text("program,preference,signal,L\nA,1,,1\nB,2,none,2\n")
+    assert f.signal == (None, "none")
+    assert f.chance.tolist() == [DEFAULT_CHANCE["none"]] * 2
+    from matchsim.advisor.findings import assumption_notes
+
+    note = assumption_notes(f.programs, f.chance, f.chance_given, f.signal, "src")[0]
+    assert "A (no message recorded), so we used 5.9%, the figure for a program that sent none" in note
+    assert 'B, so we used 5.9% from what the program told you ("none")' in note

@@ -180,6 +180,9 @@ def assumption_notes(programs, chance, chance_given, signal, source) -> list[str
     if not missing:
         return []
     parts = [f'{programs[p]}, so we used {100 * chance[p]:.1f}% from what the program told you ("{signal[p]}")'
+             if signal[p] is not None else
+             f"{programs[p]} (no message recorded), so we used {100 * chance[p]:.1f}%, the figure for a "
+             "program that sent none"
              for p in missing]
     if len(parts) == 1:
         body = parts[0]

@@ -61,8 +61,9 @@ class RankFile:
         Chance (0-1) that each program would take the applicant.
     chance_given : ndarray of bool, shape (n_programs,)
         False where ``chance`` is the signal default, an assumption.
-    signal : tuple of str
-        Canonical signal of each program (see :data:`matchsim.advisor.signals.SIGNALS`).
+    signal : tuple of str or None
+        Canonical signal of each program (see :data:`matchsim.advisor.signals.SIGNALS`),
+        None where no message was recorded.
     lists : dict of str -> ndarray of int64
         Each candidate list as program ids, ranked first to last.
     source : str

@@ -102,7 +102,7 @@ def _render(advice, console):
     listed = [set(row.programs.tolist()) for row in rows]
     for j in order:
         ch = _fmt(float(f.chance[j])) + ("*" if not f.chance_given[j] else "")
-        t.add_row(esc(f.programs[j]), str(int(pref[j]) or "-"), ch, f.signal[j],
+        t.add_row(esc(f.programs[j]), str(int(pref[j]) or "-"), ch, f.signal[j] or "",
                   *[_fmt(float(row.p_program[j])) if j in on else "" for row, on in zip(rows, listed)])
     t.add_row("unmatched", "", "", "", *[_fmt(row.p_unmatched) for row in rows])
     console.print(t)

@@ -20,7 +20,8 @@ names; every later row is one program you interviewed at.
     output says it is an assumption (see :mod:`matchsim.advisor.signals`).
 ``signal`` (optional)
     What the program told you: ``none``, ``interested``, ``ranked highly`` or
-    ``ranked to match`` (common spellings are understood).
+    ``ranked to match`` (common spellings and the phrases themselves, such as
+    "you will be ranked highly", are understood). Blank: no message recorded.
 ``notes`` / ``comment`` (optional)
     Ignored, as is any column whose name starts with ``#`` or with the word
     "notes" or "comment" (``notes (interview day)``).
@@ -60,7 +61,7 @@ from typing import NamedTuple
 import numpy as np
 
 from matchsim.advisor.inputs import UNACCEPTABLE, RankFile, true_order
-from matchsim.advisor.signals import DEFAULT_CHANCE, SIGNALS, canonical_signal
+from matchsim.advisor.signals import NOT_RECORDED, SIGNALS, canonical_signal, default_chance
 from matchsim.errors import InputError
 from matchsim.io.text import first_line, read_csv_file, read_rows, sniff_separator
 from matchsim.wording import join_names, ordinal
@@ -308,23 +309,24 @@ def _preference(sheet):
 def _signals(sheet):
     n = len(sheet.body)
     if "signal" not in sheet.col:
-        return ["none"] * n
+        return [NOT_RECORDED] * n
     c = sheet.col["signal"]
     signal = []
     for line, cells in sheet.body:
-        s = canonical_signal(cells[c])
-        if s is None:
+        try:
+            s = canonical_signal(cells[c])
+        except ValueError:
             raise InputError(
                 f'"{cells[c]}" is not a signal we know; write one of '
                 + ", ".join(f'"{k}"' for k in SIGNALS) + " (or leave it blank)",
-                file=sheet.source, row=line, column=sheet.name("signal"))
+                file=sheet.source, row=line, column=sheet.name("signal")) from None
         signal.append(s)
     return signal
 
 
 def _chances(sheet, signal):
     """Chance of each program (0-1) and whether it was written (False: the signal's default)."""
-    chance = np.array([DEFAULT_CHANCE[s] for s in signal], dtype=np.float64)
+    chance = np.array([default_chance(s) for s in signal], dtype=np.float64)
     given = np.zeros(len(sheet.body), dtype=bool)
     if "chance" not in sheet.col:
         return chance, given
