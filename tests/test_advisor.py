@@ -244,18 +244,19 @@ def test_inversions_ignore_unacceptable_programs():
 def test_findings_on_the_example_say_what_the_issue_asks():
     f = read_rank_file(EXAMPLE)
     r = compare_lists(f.chance, f.preference, f.lists, 0.5)
-    text = "\n".join(list_findings(f.programs, r, f.signal, f.chance, f.chance_given))
+    text = "\n".join(x.text for x in list_findings(f.programs, r, f.signal, f.chance, f.chance_given))
     assert '"honest" is your true order' in text
     assert "Ranking order does not change your chance of matching at all" in text
     assert "Moving Riverbend Rehab, Main Campus above" in text
-    assert "Leaving Lakeside PM&R and Summit City Rehabilitation off lowers your chance" in text
+    assert ('"drop reaches" leaves Lakeside PM&R and Summit City Rehabilitation off: that lowers your '
+            "chance of matching only slightly, from 73.3% to 73.1%") in text
     assert "a better one in 0%" in text
     assert "an assumption" in text
 
 
 def test_findings_recommend_the_true_order_when_no_list_is_it():
     r = compare_lists([0.5, 0.5], [1, 2], {"swap": [1, 0]}, 0.5)
-    text = " ".join(list_findings(("A", "B"), r))
+    text = " ".join(x.text for x in list_findings(("A", "B"), r))
     assert "None of your lists is your complete true order" in text
 
 
@@ -484,8 +485,8 @@ def test_issue_7_16_every_phrase_quoted_in_findings_and_docs_is_accepted():
 
     f = read_rank_file(EXAMPLE)
     r = compare_lists(f.chance, f.preference, f.lists, 0.5)
-    text = " ".join(list_findings(f.programs, r, ("ranked highly", "ranked to match") + f.signal[2:],
-                                  f.chance, f.chance_given))
+    text = " ".join(x.text for x in list_findings(f.programs, r, ("ranked highly", "ranked to match")
+                                                  + f.signal[2:], f.chance, f.chance_given))
     docs = Path(__file__).parents[1] / "docs"
     text += (docs / "ranked-highly.md").read_text(encoding="utf-8")
     quoted = set(re.findall(r'told you "([^"]+)"|said "([^"]+)"', text))
@@ -503,3 +504,18 @@ def test_issue_7_16_a_blank_signal_is_no_message_recorded_not_none():
     note = assumption_notes(f.programs, f.chance, f.chance_given, f.signal, "src")[0]
     assert "A (no message recorded), so we used 5.9%, the figure for a program that sent none" in note
     assert 'B, so we used 5.9% from what the program told you ("none")' in note
+
+
+def test_issue_7_17_findings_name_their_list_and_never_state_a_change_that_is_not_one():
+    # C is unacceptable and almost never takes you: adding it changes P(match) by 0.025 points
+    r = compare_lists([0.5, 0.5, 0.001], [1, 2, 0], {"plus C": [0, 1, 2], "also plus C": [0, 1, 2],
+                                                     "short": [0], "short too": [0]}, 0.0)
+    found = list_findings(("A", "B", "C"), r)
+    texts = [f.text for f in found]
+    assert not any("from 75% to 75%" in t for t in texts), texts
+    adding = [t for t in texts if "adds C" in t]
+    assert len(adding) == 2 and adding[0].startswith('"plus C"') and adding[1].startswith('"also plus C"')
+    assert "from 75.00% to 75.02%" in adding[0]
+    leaving = [f for f in found if f.kind == "left off"]
+    assert [f.list_name for f in leaving] == ["short", "short too"]
+    assert leaving[0].text.startswith('"short" leaves B off: that lowers your chance of matching from 75% to 50%')

@@ -205,7 +205,7 @@ class Advice:
         Your complete true order (the reference row).
     true_order_list : str or None
         The first candidate list that is your complete true order, if any.
-    findings : tuple of str
+    findings : tuple of Finding
         Plain-language findings (:func:`matchsim.advisor.findings.list_findings`).
     checks : tuple of ListCheck
         List checks (:func:`matchsim.advisor.checks.check_lists`).

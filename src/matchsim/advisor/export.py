@@ -69,7 +69,7 @@ def advice_to_json(advice) -> dict:
         "true_order": _outcome_json(advice.true_order, names),
         "true_order_list": advice.true_order_list,
         "lists": [_outcome_json(o, names) for o in advice.lists],
-        "findings": list(advice.findings),
+        "findings": [{"list": x.list_name, "kind": x.kind, "text": x.text} for x in advice.findings],
         "checks": [{"list": c.list_name, "kind": c.kind, "message": c.message, "ok": c.ok}
                    for c in advice.checks],
         "assumptions": list(advice.assumptions),

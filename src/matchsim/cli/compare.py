@@ -110,8 +110,8 @@ def _render(advice, console):
         console.print("* assumed from what the program told you; see the assumptions below.")
 
     console.print("\n[bold]What this means[/bold]")
-    for line in advice.findings:
-        console.print(f"  - {esc(line)}", highlight=False)
+    for finding in advice.findings:
+        console.print(f"  - {esc(finding.text)}", highlight=False)
     console.print("\n[bold]List checks[/bold]")
     for c in advice.checks:
         mark = "[green]ok[/green]" if c.ok else "[yellow]![/yellow]"
