@@ -5,8 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -81,7 +85,7 @@ def test_reference_row_when_no_list_is_the_true_order(tmp_path):
     f.write_text("program,preference,chance,swap\nMercy,1,50%,2\nCity,2,50%,1\n")
     r = run(f, "--samples", "0")
     assert r.exit_code == 0, r.output
-    assert "true order (reference)" in r.output
+    assert "true order" in r.output and "(reference)" in r.output  # the label may wrap at 80 columns
     rep = json.loads(run(f, "--json", "--samples", "0", "--correlation", "0").output)
     assert rep["true_order_list"] is None
     assert rep["lists"][0]["worse"] == pytest.approx(0.25)
@@ -229,3 +233,81 @@ def test_issue_7_15_the_output_says_which_columns_are_lists_and_which_are_ignore
     assert 'Lists read from the columns "honest" and "safe"; ignored: "notes".' in " ".join(r.output.split())
     rep = json.loads(run(f, "--samples", "0", "--json").output)
     assert rep["ignored_columns"] == ["notes"]
+
+
+def _wide_file(tmp_path):
+    """12 programs with long names and 5 lists with long names: the widest tables a user makes."""
+    names = [f"University Hospital of Rehabilitation Medicine {j}" for j in range(12)]
+    lists = ["honest order", "friendly programs first", "drop my reach programs", "safety first",
+             "what my advisor suggested"]
+    lines = ["program,preference,chance,signal," + ",".join(lists)]
+    rng = np.random.default_rng(3)
+    ranks = np.zeros((12, 5), dtype=int)
+    ranks[:, 0] = np.arange(1, 13)
+    for i in range(1, 5):
+        on = rng.permutation(12)[: rng.integers(6, 13)]
+        ranks[on, i] = np.arange(1, on.size + 1)
+    for j, name in enumerate(names):
+        cells = [str(r) if r else "" for r in ranks[j]]
+        lines.append(f"{name},{j + 1},{rng.uniform(0.05, 0.6):.2f},ranked highly," + ",".join(cells))
+    f = tmp_path / "wide.csv"
+    f.write_text("\n".join(lines) + "\n")
+    return f
+
+
+def _figures(advice):
+    """Every number the tables show, as printed."""
+    from matchsim.advisor.findings import pct
+
+    out = []
+    for o in advice.rows:
+        out += [pct(o.p_match), pct(o.p_first_choice), pct(o.p_top3), pct(o.worse), pct(o.same),
+                pct(o.better), pct(o.p_unmatched), f"{o.mean_rank_if_matched:.2f}"]
+        out += [pct(o.p_program[j]) for j in o.programs]
+    return out
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+@pytest.mark.parametrize("which", ["example", "wide"])
+def test_issue_7_18_every_table_fits_the_terminal_and_no_number_is_cut(tmp_path, width, which):
+    from rich.console import Console
+
+    from matchsim.advisor import advise
+    from matchsim.cli.compare import example_path, render
+    from matchsim.io import read_rank_file
+
+    f = read_rank_file(example_path() if which == "example" else _wide_file(tmp_path))
+    advice = advise(f, samples=2000)
+    buf = io.StringIO()
+    render(advice, Console(file=buf, width=width, highlight=False, color_system=None))
+    text = buf.getvalue()
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= width
+    assert "\u2026" not in text and "..." not in text  # nothing cut with an ellipsis
+    tokens = set(text.replace("\u2502", " ").replace("\u2503", " ").replace("*", " ").split())
+    missing = [x for x in _figures(advice) if x not in tokens]
+    assert not missing
+    for name in list(f.lists) + list(f.programs):  # names may wrap, never lose a word
+        assert all(word in tokens for word in name.split()), name
+
+
+# ------------------------------------------------- the installed command, as a user runs it
+MATCHSIM = Path(sys.executable).with_name("matchsim")
+
+
+def installed(*args, cwd, columns=80):
+    """Run the installed ``matchsim compare`` script from ``cwd`` (a folder outside the checkout)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "FORCE_COLOR")}
+    env.update(COLUMNS=str(columns), LINES="50", NO_COLOR="1")
+    return subprocess.run([str(MATCHSIM), "compare", *map(str, args)], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.parametrize("columns", [80, 60])
+def test_installed_compare_fits_the_terminal(tmp_path, columns):
+    r = installed("--example", "--samples", "2000", cwd=tmp_path, columns=columns)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert len(lines) > 40 and max(len(line) for line in lines) <= columns
+    assert "\u2026" not in r.stdout and "Traceback" not in r.stderr
+    assert "Riverbend" in r.stdout and "Checked against 2,000 sampled Matches" in r.stdout

@@ -34,7 +34,7 @@ from matchsim.advisor.defaults import (
 from matchsim.cli.options import ProgressBar, json_option, user_errors
 from matchsim.wording import join_names
 
-__all__ = ["compare", "example_path"]
+__all__ = ["compare", "example_path", "render"]
 
 _EXAMPLES = """
 \b
@@ -69,81 +69,172 @@ def _fmt(x):
     return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else pct(x)
 
 
-def _render(advice, console):
+def _widths(cols, width):
+    """Column widths (content only) that fit ``width`` without breaking a word, or None.
+
+    ``cols`` holds ``(header, is_number, cells)``. A column never gets less
+    than its longest word (a number is one word); the room left goes to the
+    first column (the names) first, then to the columns that want the most.
+    """
+    from rich.cells import cell_len
+
+    def longest_word(text):
+        return max((cell_len(w) for w in text.split()), default=0)
+
+    lo = [max([longest_word(h)] + [longest_word(c) for c in cells]) for h, _, cells in cols]
+    hi = [max([cell_len(h)] + [cell_len(c) for c in cells]) for h, _, cells in cols]
+    room = width - (3 * len(cols) + 1)  # borders and one space of padding either side
+    if sum(lo) > room:
+        return None
+    w = list(lo)
+    spare = room - sum(w)
+    grow = min(spare, hi[0] - w[0])  # the names in the first column first
+    w[0] += grow
+    spare -= grow
+    while spare > 0:  # water-filling: widen the columns furthest from their natural width
+        short = [i for i in range(len(cols)) if w[i] < hi[i]]
+        if not short:
+            break
+        gap = max(hi[i] - w[i] for i in short)
+        for i in short:
+            if spare and hi[i] - w[i] == gap:
+                w[i] += 1
+                spare -= 1
+    return w
+
+
+def _stacked(width, title, key, extra, data, short_title):
+    """Tables that show every column of ``data`` within ``width``.
+
+    Each table has the ``key`` column (repeated), the ``extra`` columns (first
+    table only) and as many ``data`` columns as fit; the rest go into the
+    next table below (stacked). Text wraps between words; a number is never
+    wrapped or cut. A column is ``(header, is_number, cells)``.
+    """
+    from rich.table import Table
+    from rich.text import Text
+
+    def build(cols, widths, heading):
+        t = Table(title=heading, title_justify="left")
+        for (head, is_number, _), w in zip(cols, widths):
+            t.add_column(Text(head), width=w, justify="right" if is_number else "left",
+                         overflow="fold")
+        for i in range(len(key[2])):
+            t.add_row(*[Text(cells[i]) for _, _, cells in cols])
+        return t
+
+    tables, start, first = [], 0, True
+    while first or start < len(data):
+        head = [key] + (extra if first else [])
+        n = len(data) - start
+        widths = _widths(head + data[start:start + n], width)
+        while widths is None and n > 1:
+            n -= 1
+            widths = _widths(head + data[start:start + n], width)
+        if widths is None:  # narrower than one column of names: let the names fold
+            widths = [max(1, (width - 3 * len(head) - 4) // (len(head) + 1))] * (len(head) + 1)
+        tables.append(build(head + data[start:start + n], widths,
+                            title if first else f"{short_title} (continued)"))
+        start, first = start + n, False
+    return tables
+
+
+def _bullets(console, mark_lines):
+    """Lines with a hanging indent: ``  - text`` wrapping under its first word."""
     from rich.table import Table
 
-    esc = _safe
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for mark, line in mark_lines:
+        grid.add_row(mark, line)
+    console.print(grid)
 
+
+def render(advice, console) -> None:
+    """Print an :class:`~matchsim.advisor.advice.Advice` as tables and sentences on ``console``.
+
+    Fits ``console.width``: names and sentences wrap, tables too wide for it
+    are stacked, and no number is ever cut.
+    """
+    from matchsim.io.escape import terminal_text as plain
+
+    esc = _safe
     f = advice.rank_file
     rows = advice.rows
-    where = "possible" if advice.method == "exact" else "simulated"
-    t = Table(title=f"How each list does, over all {where} Matches (worse / same / better: "
-              "compared with your true order on the same Match)", title_justify="left")
-    t.add_column("list", no_wrap=True)
-    for col in ("matched", "1st choice", "top 3", "mean rank if matched", "worse", "same", "better"):
-        t.add_column(col, justify="right")
-    for row in rows:
-        label = esc(row.name) + (" (reference)" if row.is_reference else "")
-        mean = row.mean_rank_if_matched
-        t.add_row(label, _fmt(row.p_match), _fmt(row.p_first_choice), _fmt(row.p_top3),
-                  "-" if mean is None else f"{mean:.2f}", _fmt(row.worse), _fmt(row.same),
-                  _fmt(row.better))
-    console.print(t)
+    n_l = len(f.lists)
+    console.print(f"[bold]matchsim compare[/bold]: {esc(f.source)}, {n_l} candidate "
+                  f"{'list' if n_l == 1 else 'lists'}, {f.n_programs} programs")
+    columns = join_names([f'"{esc(name)}"' for name in f.lists], limit=len(f.lists))
+    ignored = join_names([f'"{esc(name)}"' for name in f.ignored], limit=len(f.ignored))
+    console.print(f"Lists read from the {'column' if n_l == 1 else 'columns'} {columns}"
+                  + (f"; ignored: {ignored}." if f.ignored else "."))
 
-    t = Table(title="Where you match, list by list", title_justify="left")
-    t.add_column("program", no_wrap=True)
-    t.add_column("your order", justify="right")
-    t.add_column("chance", justify="right")
-    t.add_column("signal", no_wrap=True)
-    for row in rows:
-        t.add_column(esc(row.name), justify="right")
+    width = console.width
+    where = "possible" if advice.method == "exact" else "simulated"
+    labels = [plain(row.name) + (" (reference)" if row.is_reference else "") for row in rows]
+    figures = [
+        ("matched", [_fmt(row.p_match) for row in rows]),
+        ("1st choice", [_fmt(row.p_first_choice) for row in rows]),
+        ("top 3", [_fmt(row.p_top3) for row in rows]),
+        ("mean rank if matched", ["-" if row.mean_rank_if_matched is None else
+                                  f"{row.mean_rank_if_matched:.2f}" for row in rows]),
+        ("worse", [_fmt(row.worse) for row in rows]),
+        ("same", [_fmt(row.same) for row in rows]),
+        ("better", [_fmt(row.better) for row in rows]),
+    ]
+    for t in _stacked(width, f"How each list does, over all {where} Matches (worse / same / better: "
+                      "compared with your true order on the same Match)", ("list", False, labels), [],
+                      [(head, True, cells) for head, cells in figures], "How each list does"):
+        console.print(t)
+
     pref = f.preference
     order = sorted(range(f.n_programs), key=lambda j: (pref[j] == 0, int(pref[j]), j))
     listed = [set(row.programs.tolist()) for row in rows]
-    for j in order:
-        ch = _fmt(float(f.chance[j])) + ("*" if not f.chance_given[j] else "")
-        t.add_row(esc(f.programs[j]), str(int(pref[j]) or "-"), ch, f.signal[j] or "",
-                  *[_fmt(float(row.p_program[j])) if j in on else "" for row, on in zip(rows, listed)])
-    t.add_row("unmatched", "", "", "", *[_fmt(row.p_unmatched) for row in rows])
-    console.print(t)
+    key = ("program", False, [plain(f.programs[j]) for j in order] + ["unmatched"])
+    extra = [
+        ("your order", True, [str(int(pref[j]) or "-") for j in order] + [""]),
+        ("chance", True, [_fmt(float(f.chance[j])) + ("*" if not f.chance_given[j] else "")
+                          for j in order] + [""]),
+        ("signal", False, [f.signal[j] or "" for j in order] + [""]),
+    ]
+    data = [(plain(row.name), True, [_fmt(float(row.p_program[j])) if j in on else "" for j in order]
+             + [_fmt(row.p_unmatched)]) for row, on in zip(rows, listed)]
+    for t in _stacked(width, "Where you match, list by list", key, extra, data, "Where you match"):
+        console.print(t)
     if not f.chance_given.all():
         console.print("* assumed from what the program told you; see the assumptions below.")
 
     console.print("\n[bold]What this means[/bold]")
-    for finding in advice.findings:
-        console.print(f"  - {esc(finding.text)}", highlight=False)
+    _bullets(console, [("  -", esc(x.text)) for x in advice.findings])
     console.print("\n[bold]List checks[/bold]")
-    for c in advice.checks:
-        mark = "[green]ok[/green]" if c.ok else "[yellow]![/yellow]"
-        console.print(f"  {mark} {esc(c.message)}", highlight=False)
+    _bullets(console, [("  [green]ok[/green]" if c.ok else "  [yellow]![/yellow]", esc(c.message))
+                       for c in advice.checks])
     if not advice.checks:
         console.print("  nothing to flag")
     console.print("\n[bold]Assumptions and method[/bold]")
-    for line in advice.assumptions:
-        console.print(f"  - {esc(line)}", highlight=False)
+    notes = [esc(line) for line in advice.assumptions]
     mk = advice.market
     if mk is not None:
-        console.print(f"  - {mk.markets:,} simulated specialty markets ({mk.generator} "
-                      "generator); in each, the full Match "
-                      "algorithm was run once per list against the same market.", highlight=False)
+        notes.append(f"{mk.markets:,} simulated specialty markets ({mk.generator} generator); in each, "
+                     "the full Match algorithm was run once per list against the same market.")
         if mk.menu_violations is not None:
-            console.print(f"  - Menu check: in {mk.verified_markets - mk.menu_violations:,} of "
-                          f"{mk.verified_markets:,} checked markets every list got exactly the first program on it "
-                          "that would take you (found by running the algorithm with each program "
-                          "alone).", highlight=False)
+            notes.append(f"Menu check: in {mk.verified_markets - mk.menu_violations:,} of "
+                         f"{mk.verified_markets:,} checked markets every list got exactly the first "
+                         "program on it that would take you (found by running the algorithm with each "
+                         "program alone).")
         if mk.placement_agreement is not None:
-            console.print(f"  - In those markets, each program took you or not exactly as its ranking of "
-                          f"you was meant to in {100 * mk.placement_agreement:.1f}% of cases (your "
-                          "entering a market can shift a program's cutoff a little).", highlight=False)
+            notes.append(f"In those markets, each program took you or not exactly as its ranking of you "
+                         f"was meant to in {100 * mk.placement_agreement:.1f}% of cases (your entering a "
+                         "market can shift a program's cutoff a little).")
     else:
-        console.print(f"  - Menu model: each program takes you with the chance shown; programs' "
-                      f"decisions are correlated (correlation {advice.correlation:g}, "
-                      "--correlation).", highlight=False)
+        notes.append(f"Menu model: each program takes you with the chance shown; programs' decisions are "
+                     f"correlated (correlation {advice.correlation:g}, --correlation).")
     cc = advice.cross_check
     if cc:
-        console.print(f"  - Checked against {cc.samples:,} sampled Matches (seed {advice.seed}): "
-                      f"largest difference {100 * cc.max_abs_difference:.2f} percentage points.",
-                      highlight=False)
+        notes.append(f"Checked against {cc.samples:,} sampled Matches (seed {advice.seed}): largest "
+                     f"difference {100 * cc.max_abs_difference:.2f} percentage points.")
+    _bullets(console, [("  -", line) for line in notes])
 
 
 @click.command("compare", epilog=_EXAMPLES)
@@ -208,12 +299,4 @@ def compare(path, example, correlation, samples, seed, method, market, applicant
     if as_json:
         click.echo(json.dumps(advice_to_json(advice), indent=2))
         return
-    console = Console(width=max(100, Console().width), highlight=False)
-    n_l = len(f.lists)
-    console.print(f"[bold]matchsim compare[/bold]: {_safe(f.source)}, {n_l} candidate "
-                  f"{'list' if n_l == 1 else 'lists'}, {f.n_programs} programs")
-    columns = join_names([f'"{_safe(name)}"' for name in f.lists], limit=len(f.lists))
-    ignored = join_names([f'"{_safe(name)}"' for name in f.ignored], limit=len(f.ignored))
-    console.print(f"Lists read from the {'column' if n_l == 1 else 'columns'} {columns}"
-                  + (f"; ignored: {ignored}." if f.ignored else "."))
-    _render(advice, console)
+    render(advice, Console(highlight=False))
