@@ -311,3 +311,30 @@ def test_installed_compare_fits_the_terminal(tmp_path, columns):
     assert len(lines) > 40 and max(len(line) for line in lines) <= columns
     assert "\u2026" not in r.stdout and "Traceback" not in r.stderr
     assert "Riverbend" in r.stdout and "Checked against 2,000 sampled Matches" in r.stdout
+
+
+@pytest.mark.parametrize("option, value", [("--markets", "5"), ("--applicants", "80"),
+                                           ("--generator", "pmr"), ("--verify-markets", "3")])
+def test_issue_7_19_market_options_without_market_are_an_error(option, value):
+    r = run("--example", option, value)
+    assert r.exit_code == 2
+    assert f"option {option} works only with --market" in r.output
+    assert "column" not in r.output and "Traceback" not in r.output
+
+
+@pytest.mark.parametrize("option, value", [("--samples", "500"), ("--method", "sample")])
+def test_menu_model_options_with_market_are_an_error(option, value):
+    r = run("--example", "--market", "--markets", "2", "--applicants", "40", option, value)
+    assert r.exit_code == 2
+    assert f"option {option} does not apply with --market" in r.output
+
+
+def test_issue_7_19_csv_option_errors_name_the_option_and_never_overwrite_the_input(tmp_path):
+    f = tmp_path / "mine.csv"
+    f.write_text("program,preference,chance,L\nMercy,1,50%,1\n")
+    before = f.read_bytes()
+    r = run(f, "--samples", "0", "--csv", f)
+    assert r.exit_code == 2 and "option --csv" in r.output and "your input file" in r.output
+    assert f.read_bytes() == before
+    r = run(f, "--samples", "0", "--csv", tmp_path / "no such folder" / "out.csv")
+    assert r.exit_code == 2 and "option --csv" in r.output and 'column "' not in r.output

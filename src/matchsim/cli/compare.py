@@ -237,6 +237,41 @@ def render(advice, console) -> None:
     _bullets(console, [("  -", line) for line in notes])
 
 
+#: Options that only mean something with --market, and options of the menu model only.
+_MARKET_ONLY = {"applicants": "--applicants", "markets": "--markets", "generator": "--generator",
+                "verify": "--verify-markets"}
+_MENU_ONLY = {"samples": "--samples", "method": "--method"}
+
+
+def _given(ctx, name) -> bool:
+    from click.core import ParameterSource
+
+    return ctx.get_parameter_source(name) in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
+
+
+def _check_options(ctx, market) -> None:
+    """An option that would be ignored is an error, never silence."""
+    if not market:
+        for name, flag in _MARKET_ONLY.items():
+            if _given(ctx, name):
+                raise click.UsageError(f"option {flag} works only with --market (simulated markets); "
+                                       f"add --market, or leave {flag} out")
+    else:
+        for name, flag in _MENU_ONLY.items():
+            if _given(ctx, name):
+                raise click.UsageError(f"option {flag} does not apply with --market (the figures come "
+                                       f"from --markets simulated markets); leave {flag} out")
+
+
+def _check_output(out, source) -> None:
+    """Never write the result over the spreadsheet it was computed from."""
+    from pathlib import Path
+
+    if source is not None and Path(out).resolve() == Path(source).resolve():
+        raise click.UsageError(f"option --csv: {out} is your input file; give the result another "
+                               "name (for example result.csv)")
+
+
 @click.command("compare", epilog=_EXAMPLES)
 @click.argument("path", required=False, type=click.Path(dir_okay=False))
 @click.option("--example", is_flag=True, help="Use the shipped example spreadsheet (a PM&R applicant).")
@@ -281,9 +316,12 @@ def compare(path, example, correlation, samples, seed, method, market, applicant
 
     if example == (path is not None):
         raise click.UsageError("give a CSV file, or --example (not both)")
+    _check_options(click.get_current_context(), market)
     if method == "sample" and samples == 0 and not market:
         raise click.BadParameter("--method sample needs --samples of at least 1",
                                  param_hint="--samples")
+    if csv_path is not None:
+        _check_output(csv_path, None if example else path)
     with user_errors():
         if example:
             with resources.as_file(example_path()) as shipped:
@@ -294,8 +332,13 @@ def compare(path, example, correlation, samples, seed, method, market, applicant
         with ProgressBar(market and not as_json, "simulated Matches", unit="markets") as bar:
             advice = advise(f, correlation=correlation, method=method, samples=samples, seed=seed,
                             market=settings, progress=bar)
-        if csv_path:
+    if csv_path:
+        try:
             write_advice_csv(advice, csv_path)
+        except OSError as exc:
+            raise click.UsageError(f"option --csv: cannot write {csv_path}: {exc.strerror or exc}; "
+                                   "choose a file in a folder that exists and that you can write to")
+
     if as_json:
         click.echo(json.dumps(advice_to_json(advice), indent=2))
         return
