@@ -519,3 +519,12 @@ def test_issue_7_17_findings_name_their_list_and_never_state_a_change_that_is_no
     leaving = [f for f in found if f.kind == "left off"]
     assert [f.list_name for f in leaving] == ["short", "short too"]
     assert leaving[0].text.startswith('"short" leaves B off: that lowers your chance of matching from 75% to 50%')
+
+
+def test_comment_rows_above_the_header_are_skipped_and_do_not_fool_the_separator():
+    # the template as a ';' spreadsheet saves it: comments padded with separators
+    text = ('"# matchsim compare; one row, per program";;;;\n# signal: none / interested;;;;\n'
+            "program;preference;chance;honest;notes\nMercy;1;12,5%;1;x\nCity;2;0,4;2;\n")
+    f = parse_rank_text(text)
+    assert f.programs == ("Mercy", "City") and f.chance.tolist() == [0.125, 0.4]
+    assert f.rows.tolist() == [4, 5] and f.ignored == ("notes",)

@@ -338,3 +338,49 @@ def test_issue_7_19_csv_option_errors_name_the_option_and_never_overwrite_the_in
     assert f.read_bytes() == before
     r = run(f, "--samples", "0", "--csv", tmp_path / "no such folder" / "out.csv")
     assert r.exit_code == 2 and "option --csv" in r.output and 'column "' not in r.output
+
+
+def test_issue_7_20_template_writes_a_commented_spreadsheet_and_never_overwrites(tmp_path):
+    t = tmp_path / "mylist.csv"
+    r = run("--template", t)
+    assert r.exit_code == 0, r.output
+    assert "matchsim compare" in r.output and str(t.name) in r.output
+    text = t.read_text(encoding="utf-8-sig")
+    assert text.startswith("# ") and "program,preference,chance,signal,honest,alternative,notes" in text
+    before = t.read_bytes()
+    r = run("--template", t)
+    assert r.exit_code == 2 and "already exists" in r.output and t.read_bytes() == before
+    # the blank template reads, and asks for programs
+    r = run(t)
+    assert r.exit_code == 2 and "the file has a header but no programs" in r.output
+    with t.open("a", encoding="utf-8", newline="") as fh:
+        fh.write("Mercy,1,30%,,1,2,first choice\r\nCity,2,,interested,2,1,\r\n")
+    r = run(t, "--samples", "0", "--json")
+    assert r.exit_code == 0, r.output
+    rep = json.loads(r.output)
+    assert [x["name"] for x in rep["lists"]] == ["honest", "alternative"] and rep["ignored_columns"] == ["notes"]
+
+
+@pytest.mark.parametrize("extra", [["--example"], [DATA / "sheets_comma.csv"]])
+def test_template_is_used_alone(tmp_path, extra):
+    r = run("--template", tmp_path / "t.csv", *extra)
+    assert r.exit_code == 2 and "--template" in r.output and not (tmp_path / "t.csv").exists()
+
+
+def test_installed_compare_template_json_and_errors(tmp_path):
+    r = installed("--template", "start.csv", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    with (tmp_path / "start.csv").open("a", encoding="utf-8") as fh:
+        fh.write("Mercy,1,30%,,1,2,\nCity,2,60%,,2,1,\n")
+    r = installed("start.csv", "--samples", "0", "--json", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["lists"][1]["worse"] > 0
+    r = installed("start.csv", "--markets", "3", cwd=tmp_path)
+    assert r.returncode == 2 and "option --markets works only with --market" in r.stderr
+    (tmp_path / "bad.csv").write_text("program,preference,chance,L\nMercy,1,60,1\nCity,2,0.5,2\n")
+    r = installed("bad.csv", cwd=tmp_path)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert r.stderr.strip().splitlines() == [
+        'Error: bad.csv, row 3, column "chance": the chance column mixes two scales: 60 (row 2) reads '
+        "as a percentage but 0.5 (row 3) as a fraction; write every chance as a fraction from 0 to 1 "
+        "(0.6) or with a % sign (60%)"]

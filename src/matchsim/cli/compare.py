@@ -40,6 +40,7 @@ _EXAMPLES = """
 \b
 Examples:
   matchsim compare --example                  # the shipped PM&R example
+  matchsim compare --template mylist.csv      # a blank spreadsheet to fill in
   matchsim compare mylist.csv                 # your own spreadsheet
   matchsim compare mylist.csv --correlation 0.3 --samples 200000 --seed 7
   matchsim compare mylist.csv --json > result.json
@@ -263,6 +264,24 @@ def _check_options(ctx, market) -> None:
                                        f"from --markets simulated markets); leave {flag} out")
 
 
+def _write_template(target, path, example) -> None:
+    from matchsim.io.rank_file import write_rank_template
+
+    if path is not None or example:
+        raise click.UsageError("option --template writes a new spreadsheet and stops; give it alone "
+                               "(without a CSV file or --example)")
+    try:
+        write_rank_template(target)
+    except FileExistsError:
+        raise click.UsageError(f"option --template: {target} already exists; give a new file name "
+                               "(nothing was overwritten)") from None
+    except OSError as exc:
+        raise click.UsageError(f"option --template: cannot write {target}: {exc.strerror or exc}; "
+                               "choose a folder that exists and that you can write to") from None
+    click.echo(f"Wrote {target}: a blank rank-list spreadsheet. Open it, add one row per program, "
+               f"save it as CSV, then run: matchsim compare {target}")
+
+
 def _check_output(out, source) -> None:
     """Never write the result over the spreadsheet it was computed from."""
     from pathlib import Path
@@ -296,11 +315,13 @@ def _check_output(out, source) -> None:
               show_default=True,
               help="--market: in this many markets, also find your menu with the algorithm (one "
               "run per program) and check every list against it.")
+@click.option("--template", "template", type=click.Path(dir_okay=False), default=None,
+              help="Write a blank, commented spreadsheet to this new file and stop.")
 @json_option
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Also write one row per list to this CSV file.")
 def compare(path, example, correlation, samples, seed, method, market, applicants, markets, generator,
-            verify, as_json, csv_path):
+            verify, template, as_json, csv_path):
     """Compare your candidate rank lists and explain which is best.
 
     PATH is a spreadsheet saved as CSV, one row per program, with the columns
@@ -314,6 +335,9 @@ def compare(path, example, correlation, samples, seed, method, market, applicant
     from matchsim.advisor.export import advice_to_json, write_advice_csv
     from matchsim.io.rank_file import read_rank_file
 
+    if template is not None:
+        _write_template(template, path, example)
+        return
     if example == (path is not None):
         raise click.UsageError("give a CSV file, or --example (not both)")
     _check_options(click.get_current_context(), market)

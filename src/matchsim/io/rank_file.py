@@ -2,8 +2,10 @@
 
 The file format
 ---------------
-A CSV file as Excel, Numbers or Google Sheets saves it. Row 1 holds the column
-names; every later row is one program you interviewed at.
+A CSV file as Excel, Numbers or Google Sheets saves it. The first row holds
+the column names (rows above it that start with ``#`` are comments, as in
+the template ``matchsim compare --template`` writes); every later row is one
+program you interviewed at.
 
 ``program`` (required)
     The program's name. Quoted names with commas are fine.
@@ -66,7 +68,8 @@ from matchsim.errors import InputError
 from matchsim.io.text import first_line, read_csv_file, read_rows, sniff_separator
 from matchsim.wording import join_names, ordinal
 
-__all__ = ["RankFile", "read_rank_file", "parse_rank_text", "UNACCEPTABLE", "COLUMN_NAMES"]
+__all__ = ["RankFile", "read_rank_file", "parse_rank_text", "write_rank_template", "UNACCEPTABLE",
+           "COLUMN_NAMES", "TEMPLATE_COMMENTS", "TEMPLATE_HEADER"]
 
 #: Header names (lower case) of the columns with a fixed meaning; any other named column is a list.
 COLUMN_NAMES = {
@@ -98,6 +101,54 @@ _WORKBOOK = ("this is a spreadsheet workbook (Excel or similar), not a CSV file;
              "save the sheet as CSV (File > Save As > CSV) and use that file")
 
 
+#: The comment rows at the top of :func:`write_rank_template`'s spreadsheet (one cell each).
+TEMPLATE_COMMENTS = (
+    "# matchsim compare: your candidate rank lists. One row per program you interviewed at "
+    "(below the row of column names). Rows starting with # are comments.",
+    "# program: the program's name. preference: your true order (1 = the program you want most). "
+    "Leave it blank for a program you would rather not match at.",
+    "# chance: your guess that the program would take you (0.3 or 30%). "
+    "Blank = a default from what it told you.",
+    "# signal: none / interested / ranked highly / ranked to match. Blank = no message recorded.",
+    "# Every other column is one rank list you are considering: the program's rank on it "
+    "(1 = first). Blank = left off. Rename the list columns as you like and add more.",
+    "# notes: anything you like (ignored). Save as CSV and then run: matchsim compare <this file>",
+)
+
+#: The column names of the template.
+TEMPLATE_HEADER = ("program", "preference", "chance", "signal", "honest", "alternative", "notes")
+
+
+def write_rank_template(path) -> None:
+    """Write a blank, commented rank-list spreadsheet to start from; never overwrite a file.
+
+    The file is UTF-8 with a byte-order mark (so Excel keeps it UTF-8 when
+    saving) and reads back with :func:`read_rank_file` once programs are added.
+
+    Raises
+    ------
+    FileExistsError
+        If ``path`` exists (nothing is written).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "mylist.csv"
+    >>> write_rank_template(path)
+    >>> with path.open("a") as fh:
+    ...     _ = fh.write("Mercy,1,30%,,1,2,\\n")
+    >>> list(read_rank_file(path).lists)
+    ['honest', 'alternative']
+    """
+    import csv
+
+    with open(path, "x", newline="", encoding="utf-8-sig") as fh:
+        w = csv.writer(fh, lineterminator="\r\n")
+        for line in TEMPLATE_COMMENTS:
+            w.writerow([line])
+        w.writerow(TEMPLATE_HEADER)
+
+
 def read_rank_file(path) -> RankFile:
     """Read a rank-list CSV file (see the module docstring for the format).
 
@@ -118,7 +169,7 @@ def read_rank_file(path) -> RankFile:
         If the file cannot be read.
     """
     path = Path(path)
-    csv_text = read_csv_file(path, workbook_message=_WORKBOOK)
+    csv_text = read_csv_file(path, workbook_message=_WORKBOOK, comment="#")
     return _parse(csv_text.text, csv_text.separator, path.name)
 
 
@@ -131,7 +182,7 @@ def parse_rank_text(text: str, source: str = "<input>") -> RankFile:
     [0.125]
     """
     text = text.lstrip("\ufeff")
-    _, header = first_line(text)
+    _, header = first_line(text, comment="#")
     return _parse(text, sniff_separator(header or ""), source)
 
 
@@ -189,9 +240,15 @@ class _Sheet(NamedTuple):
         return self.header[self.col[role]]
 
 
+def _is_comment(cells) -> bool:
+    """A row whose first non-empty cell starts with ``#`` (allowed above the column names)."""
+    first = next((c for c in (_clean(c) for c in cells) if c), "")
+    return first.startswith("#")
+
+
 def _header(rows, source):
-    """Find the header row and give each column its role."""
-    hrow = next((r for r in rows if any(_clean(c) for c in r.cells)), None)
+    """Find the header row (the first that is not blank or a # comment) and give each column its role."""
+    hrow = next((r for r in rows if any(_clean(c) for c in r.cells) and not _is_comment(r.cells)), None)
     if hrow is None:
         raise InputError("the file is empty; add a header row and one row per program",
                          file=source, row=1)

@@ -200,8 +200,12 @@ def sniff_separator(header_line: str) -> str:
     return SEPARATORS[best] if counts[best] else ","
 
 
-def first_line(text: str) -> tuple[int, str | None]:
-    """The first line that is not blank, and how many blank lines come before it.
+def first_line(text: str, comment: str | None = None) -> tuple[int, str | None]:
+    """The first line that is not blank (nor a comment), and how many lines come before it.
+
+    With ``comment``, a line whose text starts with it (after spaces and an
+    opening quote) is skipped too: the rank-list template starts with ``#``
+    comments, and the separator must be sniffed from the column names.
 
     Examples
     --------
@@ -209,10 +213,12 @@ def first_line(text: str) -> tuple[int, str | None]:
     (2, 'program,rank')
     >>> first_line(" \\n")
     (1, None)
+    >>> first_line('# a; b\\n"# c, d";;\\nprogram,rank\\n', comment="#")
+    (2, 'program,rank')
     """
     lines = text.splitlines()
     for i, line in enumerate(lines):
-        if line.strip():
+        if line.strip() and not (comment and line.strip().lstrip('"').startswith(comment)):
             return i, line
     return len(lines), None
 
@@ -233,7 +239,7 @@ def read_rows(text: str, separator: str) -> list[Row]:
     return [Row(i + 1, cells) for i, cells in enumerate(reader)]
 
 
-def read_csv_bytes(raw: bytes, source=None, *, workbook_message=None) -> CsvText:
+def read_csv_bytes(raw: bytes, source=None, *, workbook_message=None, comment=None) -> CsvText:
     """Decode, sniff and split a CSV file given as bytes.
 
     Parameters
@@ -244,6 +250,9 @@ def read_csv_bytes(raw: bytes, source=None, *, workbook_message=None) -> CsvText
     workbook_message : str, optional
         The error message for a workbook (default: names the workbook kind and
         says how to save the sheet as CSV).
+    comment : str, optional
+        Lines starting with it are skipped when sniffing the separator (see
+        :func:`first_line`); the rows are returned all the same.
 
     Returns
     -------
@@ -260,12 +269,12 @@ def read_csv_bytes(raw: bytes, source=None, *, workbook_message=None) -> CsvText
                          f"this is {WORKBOOK_KINDS[kind]}, not a CSV file; save the sheet as CSV "
                          "(File > Save As > CSV) and use that file", file=source)
     text, encoding = decode(raw, source)
-    _, header = first_line(text)
+    _, header = first_line(text, comment)
     separator = sniff_separator(header or "")
     return CsvText(text, encoding, separator, read_rows(text, separator))
 
 
-def read_csv_file(path, *, workbook_message=None) -> CsvText:
+def read_csv_file(path, *, workbook_message=None, comment=None) -> CsvText:
     """:func:`read_csv_bytes` of a file, named in messages by its file name.
 
     Raises
@@ -274,4 +283,5 @@ def read_csv_file(path, *, workbook_message=None) -> CsvText:
         If the file cannot be read.
     """
     path = Path(path)
-    return read_csv_bytes(path.read_bytes(), path.name, workbook_message=workbook_message)
+    return read_csv_bytes(path.read_bytes(), path.name, workbook_message=workbook_message,
+                          comment=comment)
