@@ -528,3 +528,30 @@ def test_comment_rows_above_the_header_are_skipped_and_do_not_fool_the_separator
     f = parse_rank_text(text)
     assert f.programs == ("Mercy", "City") and f.chance.tolist() == [0.125, 0.4]
     assert f.rows.tolist() == [4, 5] and f.ignored == ("notes",)
+
+
+def test_bytes_that_are_no_text_are_an_error_naming_the_row_never_replaced(tmp_path):
+    """Windows-1252 leaves 0x81 undefined: the reader used to put U+FFFD there in silence."""
+    path = tmp_path / "odd.csv"
+    path.write_bytes(b"program,preference,L\nMercy,1,1\nCaf\xe9 \x81,2,2\n")
+    with pytest.raises(InputError, match=r"byte \(0x81\) that is not text in UTF-8 or Windows-1252") as info:
+        read_rank_file(path)
+    assert info.value.row == 3 and info.value.file == "odd.csv"
+
+
+def test_windows_1252_files_are_read_and_said_so(tmp_path):
+    from matchsim.advisor import advise
+
+    path = tmp_path / "w.csv"
+    path.write_bytes("program,preference,chance,L\r\nSão José,1,50%,1\r\n".encode("cp1252"))
+    f = read_rank_file(path)
+    assert f.programs == ("São José",) and f.encoding == "cp1252"
+    notes = advise(f, samples=0).assumptions
+    assert any("read as Windows-1252" in n for n in notes)
+
+
+def test_a_workbook_is_named_by_its_kind(tmp_path):
+    path = tmp_path / "lists.csv"
+    path.write_bytes(b"PK\x03\x04" + b"\0" * 26 + b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet")
+    with pytest.raises(InputError, match=r"this is a LibreOffice / OpenDocument workbook \(\.ods\), not a CSV"):
+        read_rank_file(path)

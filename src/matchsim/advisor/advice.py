@@ -267,6 +267,15 @@ def _outcomes(r: ListComparison):
     return tuple(lists), truth, first
 
 
+def _reading_notes(f) -> list:
+    """What the reader had to decide about the file, said so the user can check it."""
+    if f.encoding == "cp1252":
+        return [f"{f.source} is not UTF-8 text, so it was read as Windows-1252 (what Excel writes as "
+                'plain CSV on Windows). If a name looks wrong, save the sheet as "CSV UTF-8" and run '
+                "again."]
+    return []
+
+
 def _market_check(run) -> MarketCheck:
     return MarketCheck(
         markets=run.comparison.n_samples,
@@ -347,7 +356,7 @@ def advise(rank_file: RankFile, *, correlation=DEFAULT_CORRELATION, method=DEFAU
         checks=tuple(check_lists(f.programs, f.preference, f.lists, written_ranks=f.written_ranks,
                                  written_preference=f.written_preference)),
         assumptions=tuple(assumption_notes(f.programs, f.chance, f.chance_given, f.signal,
-                                           SIGNAL_SOURCE)),
+                                           SIGNAL_SOURCE) + _reading_notes(f)),
         seed=seed,
         cross_check=check,
         market=market_check,

@@ -78,6 +78,9 @@ class RankFile:
         renumbered 1, 2, 3, ...
     ignored : tuple of str
         Names of the columns read as notes and ignored.
+    encoding : str
+        How the file's bytes were read: ``"utf-8"``, ``"utf-16"`` or
+        ``"cp1252"`` (Windows-1252, see :func:`matchsim.io.text.decode`).
     """
 
     programs: tuple
@@ -91,6 +94,7 @@ class RankFile:
     written_ranks: dict = field(default=None, repr=False)
     written_preference: np.ndarray = field(default=None, repr=False)
     ignored: tuple = ()
+    encoding: str = "utf-8"
 
     @property
     def n_programs(self) -> int:

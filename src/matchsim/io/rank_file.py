@@ -97,9 +97,6 @@ def _is_notes(key: str) -> bool:
     """
     return key in COLUMN_NAMES["ignored"] or _NOTES.match(key) is not None
 
-_WORKBOOK = ("this is a spreadsheet workbook (Excel or similar), not a CSV file; "
-             "save the sheet as CSV (File > Save As > CSV) and use that file")
-
 
 #: The comment rows at the top of :func:`write_rank_template`'s spreadsheet (one cell each).
 TEMPLATE_COMMENTS = (
@@ -169,8 +166,8 @@ def read_rank_file(path) -> RankFile:
         If the file cannot be read.
     """
     path = Path(path)
-    csv_text = read_csv_file(path, workbook_message=_WORKBOOK, comment="#")
-    return _parse(csv_text.text, csv_text.separator, path.name)
+    csv_text = read_csv_file(path, comment="#")
+    return _parse(csv_text.text, csv_text.separator, path.name, csv_text.encoding)
 
 
 def parse_rank_text(text: str, source: str = "<input>") -> RankFile:
@@ -480,7 +477,7 @@ def _candidate_lists(sheet, names):
     return lists, written
 
 
-def _parse(text: str, separator: str, source: str) -> RankFile:
+def _parse(text: str, separator: str, source: str, encoding: str = "utf-8") -> RankFile:
     rows = read_rows(text, separator)
     header_row, header, col, list_cols, blank, ignored = _header(rows, source)
     body = _body(rows, header_row, header, blank, source)
@@ -502,4 +499,5 @@ def _parse(text: str, separator: str, source: str) -> RankFile:
         written_ranks=written_ranks,
         written_preference=written_preference,
         ignored=ignored,
+        encoding=encoding,
     )

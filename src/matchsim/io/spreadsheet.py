@@ -46,11 +46,11 @@ import pandas as pd
 from matchsim.errors import InputError
 from matchsim.io.text import (
     SEPARATORS,
-    WORKBOOK_KINDS,
     decode,
     first_line,
     read_rows,
     sniff_separator,
+    workbook_error,
     workbook_kind,
 )
 
@@ -203,8 +203,7 @@ def read_table(path, columns, *, optional=(), allow_empty=False) -> pd.DataFrame
     raw = path.read_bytes()
     kind = workbook_kind(raw)
     if kind is not None:
-        raise InputError(f"this is {WORKBOOK_KINDS[kind]}, not a CSV file; save the sheet as CSV "
-                         "(File > Save As > CSV) and use that file", file=path)
+        raise workbook_error(kind, path)
     text, encoding = decode(raw, path)
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]

@@ -48,6 +48,7 @@ __all__ = [
     "Row",
     "CsvText",
     "workbook_kind",
+    "workbook_error",
     "decode",
     "sniff_separator",
     "first_line",
@@ -107,6 +108,18 @@ def workbook_kind(raw: bytes) -> str | None:
     if raw.startswith(_OLE2):
         return "xls"
     return None
+
+
+def workbook_error(kind: str, source=None) -> InputError:
+    """The error for a workbook given where a CSV file was expected.
+
+    Examples
+    --------
+    >>> str(workbook_error("xlsx", "lists.csv"))
+    'lists.csv: this is an Excel workbook (.xlsx), not a CSV file; save the sheet as CSV (File > Save As > CSV UTF-8) and use that file'
+    """
+    return InputError(f"this is {WORKBOOK_KINDS[kind]}, not a CSV file; save the sheet as CSV "
+                      "(File > Save As > CSV UTF-8) and use that file", file=source)
 
 
 def _row_of(raw: bytes, offset: int) -> int:
@@ -265,9 +278,8 @@ def read_csv_bytes(raw: bytes, source=None, *, workbook_message=None, comment=No
     """
     kind = workbook_kind(raw)
     if kind is not None:
-        raise InputError(workbook_message or
-                         f"this is {WORKBOOK_KINDS[kind]}, not a CSV file; save the sheet as CSV "
-                         "(File > Save As > CSV) and use that file", file=source)
+        raise (InputError(workbook_message, file=source) if workbook_message else
+               workbook_error(kind, source))
     text, encoding = decode(raw, source)
     _, header = first_line(text, comment)
     separator = sniff_separator(header or "")
