@@ -35,6 +35,7 @@ import numpy as np
 from numba import njit
 
 from matchsim.market import UNMATCHED, Market
+from matchsim.numeric import bucket_offsets
 
 __all__ = ["MatchResult", "deferred_acceptance", "PROPOSING_SIDES", "UNRANKED"]
 
@@ -109,8 +110,9 @@ def _fill_receiver_rank_table(s_ptr, s_idx, r_ptr, r_idx, out):
     """Fill ``out`` (int32, aligned with ``s_idx``) as ``_receiver_rank_table`` says.
 
     The receivers' lists are transposed into per-sender buckets (a counting
-    sort, O(entries)); each bucket entry packs ``rank << 32 | receiver`` into
-    one int64, so the scattered writes of the transpose touch one array.
+    sort, O(entries), with the offsets from :func:`matchsim.numeric.bucket_offsets`);
+    each bucket entry packs ``rank << 32 | receiver`` into one int64 during the
+    scatter, so the scattered writes of the transpose touch one array.
     Then, sender by sender, a mark array over receivers turns the bucket into
     O(1) look-ups. A mark holds ``sender << 32 | rank``: a mark left by an
     earlier sender is simply not ours, so marks never need clearing.
@@ -119,25 +121,21 @@ def _fill_receiver_rank_table(s_ptr, s_idx, r_ptr, r_idx, out):
     n_r = r_ptr.size - 1
     unranked = np.int32(2147483647)
     low = np.int64(0xFFFFFFFF)
-    end = np.zeros(n_s + 1, dtype=np.int64)
-    for e in range(r_idx.size):
-        end[r_idx[e] + 1] += 1
-    for s in range(n_s):
-        end[s + 1] += end[s]
+    end = bucket_offsets(r_idx, n_s)
+    fill = end[:-1].copy()
     bucket = np.empty(r_idx.size, dtype=np.int64)
     for r in range(n_r):
         base = r_ptr[r]
         for e in range(base, r_ptr[r + 1]):
             s = r_idx[e]
-            k = end[s]
-            end[s] = k + 1
+            k = fill[s]
+            fill[s] = k + 1
             bucket[k] = (np.int64(e - base) << 32) | r
-    # end[s] is now where sender s's bucket ends (and s + 1's begins)
     mark = np.full(n_r, -1, dtype=np.int64)
     k = 0
     for s in range(n_s):
         stamp = np.int64(s) << 32
-        stop = end[s]
+        stop = end[s + 1]
         while k < stop:
             b = bucket[k]
             mark[b & low] = stamp | (b >> 32)
