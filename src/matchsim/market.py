@@ -43,14 +43,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from numba import njit
 
+from matchsim.constants import NRMP_MAX_RANKS, UNMATCHED
+
 __all__ = ["Market", "UNMATCHED", "NRMP_MAX_RANKS"]
-
-#: Sentinel for "no program" in an assignment array.
-UNMATCHED = -1
-
-#: The NRMP rule: no applicant's rank order list may exceed 300 ranks (programs'
-#: lists are checked only for consistency).
-NRMP_MAX_RANKS = 300
 
 _IDX = np.int32
 _PTR = np.int64

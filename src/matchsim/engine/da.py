@@ -34,13 +34,11 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from matchsim.market import UNMATCHED, Market
+from matchsim.constants import UNMATCHED, UNRANKED
+from matchsim.market import Market
 from matchsim.numeric import bucket_offsets
 
 __all__ = ["MatchResult", "deferred_acceptance", "PROPOSING_SIDES", "UNRANKED"]
-
-#: Rank of an entry whose receiver did not rank the proposer.
-UNRANKED = np.iinfo(np.int32).max
 
 #: The two versions of deferred acceptance.
 PROPOSING_SIDES = ("applicant", "program")
@@ -119,7 +117,7 @@ def _fill_receiver_rank_table(s_ptr, s_idx, r_ptr, r_idx, out):
     """
     n_s = s_ptr.size - 1
     n_r = r_ptr.size - 1
-    unranked = np.int32(2147483647)
+    unranked = np.int32(UNRANKED)
     low = np.int64(0xFFFFFFFF)
     end = bucket_offsets(r_idx, n_s)
     fill = end[:-1].copy()
@@ -131,7 +129,7 @@ def _fill_receiver_rank_table(s_ptr, s_idx, r_ptr, r_idx, out):
             k = fill[s]
             fill[s] = k + 1
             bucket[k] = (np.int64(e - base) << 32) | r
-    mark = np.full(n_r, -1, dtype=np.int64)
+    mark = np.full(n_r, -1, dtype=np.int64)  # -1 >> 32 is -1: no sender's stamp
     k = 0
     for s in range(n_s):
         stamp = np.int64(s) << 32
@@ -150,7 +148,7 @@ def _fill_receiver_rank_table(s_ptr, s_idx, r_ptr, r_idx, out):
 def _applicant_proposing(a_ptr, a_idx, p_ptr, p_idx, cap):
     n_a = a_ptr.size - 1
     n_p = cap.size
-    unranked = np.int32(2147483647)
+    unranked = np.int32(UNRANKED)
     rank_at = _receiver_rank_table(a_ptr, a_idx, p_ptr, p_idx)
 
     hoff = np.empty(n_p + 1, dtype=np.int64)
@@ -221,8 +219,8 @@ def _applicant_proposing(a_ptr, a_idx, p_ptr, p_idx, cap):
         queue, spill = spill, queue
         nq = ns
 
-    assignment = np.full(n_a, -1, dtype=np.int32)
-    rank = np.full(n_a, -1, dtype=np.int32)
+    assignment = np.full(n_a, UNMATCHED, dtype=np.int32)
+    rank = np.full(n_a, UNMATCHED, dtype=np.int32)
     for p in range(n_p):
         off = hoff[p]
         for i in range(hsize[p]):
@@ -237,11 +235,11 @@ def _applicant_proposing(a_ptr, a_idx, p_ptr, p_idx, cap):
 def _program_proposing(a_ptr, a_idx, p_ptr, p_idx, cap):
     n_a = a_ptr.size - 1
     n_p = cap.size
-    unranked = np.int32(2147483647)
+    unranked = np.int32(UNRANKED)
     # for each entry of the programs' lists, the applicant's rank of the program
     rank_at = _receiver_rank_table(p_ptr, p_idx, a_ptr, a_idx)
 
-    held = np.full(n_a, -1, dtype=np.int32)  # program held by each applicant
+    held = np.full(n_a, UNMATCHED, dtype=np.int32)  # program held by each applicant
     held_rank = np.full(n_a, unranked, dtype=np.int32)
     count = np.zeros(n_p, dtype=np.int32)
     nxt = p_ptr[:-1].copy()
@@ -274,7 +272,7 @@ def _program_proposing(a_ptr, a_idx, p_ptr, p_idx, cap):
                 if r >= held_rank[a]:
                     continue  # rejected: a holds something better (or never ranked p)
                 q = held[a]
-                if q >= 0:  # a releases q, which may offer again next round
+                if q != UNMATCHED:  # a releases q, which may offer again next round
                     count[q] -= 1
                     if not queued[q]:
                         queued[q] = True
@@ -292,7 +290,7 @@ def _program_proposing(a_ptr, a_idx, p_ptr, p_idx, cap):
         queue, spill = spill, queue
         nq = ns
 
-    rank = np.where(held >= 0, held_rank + 1, -1).astype(np.int32)
+    rank = np.where(held != UNMATCHED, held_rank + 1, UNMATCHED).astype(np.int32)
     return held, rank, count, proposals, rounds
 
 

@@ -87,7 +87,8 @@ from dataclasses import dataclass, field, fields, replace
 import numpy as np
 from numba import njit
 
-from matchsim.market import NRMP_MAX_RANKS, Market
+from matchsim.constants import NRMP_MAX_RANKS, UNRANKED_BY_PROGRAM
+from matchsim.market import Market
 from matchsim.numeric import bucket, ndtri_acklam, ndtri_grid
 
 __all__ = [
@@ -111,9 +112,6 @@ MESSAGES = ("none", "interested", "ranked highly", "ranked to match")
 
 #: Code of "no message".
 NO_MESSAGE = 0
-
-#: ``program_rank`` of an interviewee the program left off its list.
-UNRANKED_BY_PROGRAM = -1
 
 
 @dataclass(frozen=True)
@@ -423,7 +421,7 @@ def _applications(n_app, cand_ptr, cand_region_u, level_mu, level_sd, level_eps,
     out = np.empty(n_max, dtype=np.int32)
     util = np.empty(n_max, dtype=np.float64)
     score = np.empty(n_max, dtype=np.float64)
-    mark = np.full(quality.size, -1, dtype=np.int32)
+    mark = np.full(quality.size, -1, dtype=np.int32)  # last applicant to apply there (-1: none)
     s_all, e_all = region_ptr[n_regions], region_ptr[n_regions + 1]
     k = 0
     for a in range(n_a):
