@@ -33,13 +33,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from matchsim.advisor.inputs import true_order
+from matchsim.constants import NRMP_MAX_RANKS
 from matchsim.wording import join_names, number_runs, ordinal
 
 __all__ = ["ListCheck", "check_lists", "NRMP_BASE_FEE_PROGRAMS", "NRMP_MAX_RANKS", "CHECK_KINDS"]
-
-#: The NRMP's limit on ranks per list; equal to :data:`matchsim.market.NRMP_MAX_RANKS`
-#: (repeated so that the advisor's command path need not import the numba core).
-NRMP_MAX_RANKS = 300
 
 #: Programs on a primary rank list covered by the NRMP's base registration fee.
 NRMP_BASE_FEE_PROGRAMS = 20

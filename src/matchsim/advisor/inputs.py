@@ -18,10 +18,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["RankFile", "true_order", "UNACCEPTABLE"]
+from matchsim.constants import UNACCEPTABLE
 
-#: ``preference`` value of a program left blank in the preference column.
-UNACCEPTABLE = 0
+__all__ = ["RankFile", "true_order", "UNACCEPTABLE"]
 
 
 def true_order(preference) -> np.ndarray:

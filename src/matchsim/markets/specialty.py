@@ -31,6 +31,7 @@ import numpy as np
 from numba import njit
 
 from matchsim.market import Market
+from matchsim.numeric import bucket
 
 __all__ = ["specialty_market"]
 
@@ -41,8 +42,29 @@ def _specialty_lists(util, a_ptr, strength, noise, n_p):
     each program ranks everyone who ranked it by ``strength + noise`` (one noise per entry).
 
     The best ``k`` of a row are kept in a small sorted buffer (lists are
-    short, so most programs are rejected with one comparison); the program
-    side is one sort of the entries by (program, -score).
+    short, so most programs are rejected with one comparison); on the
+    program side the entries are grouped by program with the shared
+    counting sort (:func:`matchsim.numeric.bucket`) and each group is sorted
+    by score, highest first.
+
+    Parameters
+    ----------
+    util : ndarray of float32, shape (n_applicants - 1, n_p)
+        Each other applicant's utility for each program.
+    a_ptr : ndarray of int64, shape (n_applicants + 1,)
+        CSR offsets of the applicants' lists (applicant 0's is empty).
+    strength : ndarray of float64, shape (n_applicants,)
+    noise : ndarray of float64, shape (a_ptr[-1],)
+        One program-side noise per list entry.
+    n_p : int
+
+    Returns
+    -------
+    a_idx : ndarray of int32, shape (a_ptr[-1],)
+        The applicants' lists (programs, best first).
+    p_ptr : ndarray of int64, shape (n_p + 1,)
+    p_idx : ndarray of int32, shape (a_ptr[-1],)
+        The programs' lists (applicants, best first). Nothing is modified in place.
     """
     n_a = a_ptr.size - 1
     a_idx = np.empty(a_ptr[-1], dtype=np.int32)
@@ -67,25 +89,20 @@ def _specialty_lists(util, a_ptr, strength, noise, n_p):
                 m += 1
         for i in range(k):
             a_idx[a_ptr[a] + i] = buf_p[i]
-    key = np.empty(a_idx.size)
+    score = np.empty(a_idx.size)
     owner = np.empty(a_idx.size, dtype=np.int32)
-    span = 0.0
-    for e in range(noise.size):
-        span = max(span, abs(noise[e]))
-    for a in range(n_a):
-        span = max(span, abs(strength[a]))
-    span = 4.0 * span + 1.0  # wider than any score difference: sorts by program first
     for a in range(1, n_a):
         for e in range(a_ptr[a], a_ptr[a + 1]):
-            key[e] = a_idx[e] * span - (strength[a] + noise[e])
+            score[e] = strength[a] + noise[e]
             owner[e] = a
-    order = np.argsort(key)
-    p_idx = owner[order]
-    p_ptr = np.zeros(n_p + 1, dtype=np.int64)
-    for e in range(a_idx.size):
-        p_ptr[a_idx[e] + 1] += 1
+    p_ptr, order = bucket(a_idx, n_p)  # entries grouped by program (counting sort)
+    p_idx = np.empty(a_idx.size, dtype=np.int32)
     for p in range(n_p):
-        p_ptr[p + 1] += p_ptr[p]
+        s, e = p_ptr[p], p_ptr[p + 1]
+        seg = order[s:e]
+        by_score = np.argsort(-score[seg], kind="mergesort")
+        for i in range(e - s):
+            p_idx[s + i] = owner[seg[by_score[i]]]
     return a_idx, p_ptr, p_idx
 
 
