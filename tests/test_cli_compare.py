@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -384,3 +385,86 @@ def test_installed_compare_template_json_and_errors(tmp_path):
         'Error: bad.csv, row 3, column "chance": the chance column mixes two scales: 60 (row 2) reads '
         "as a percentage but 0.5 (row 3) as a fraction; write every chance as a fraction from 0 to 1 "
         "(0.6) or with a % sign (60%)"]
+
+
+# ------------------------------------------------------- the docs show what the command prints
+DOCS = Path(__file__).parents[1] / "docs"
+EXAMPLE_CSV = Path(__file__).parents[1] / "examples" / "mylist.csv"
+
+
+def _doc_blocks(name, marker):
+    text = (DOCS / name).read_text(encoding="utf-8")
+    blocks = re.findall(rf"<!-- {re.escape(marker)}[^>]*-->\n```text\n(.*?)```", text, flags=re.S)
+    return [[line.rstrip() for line in b.splitlines()] for b in blocks]
+
+
+def _is_subsequence(part, whole):
+    it = iter(whole)
+    return all(any(line == w for w in it) for line in part)
+
+
+@pytest.mark.parametrize("doc", ["compare.md", "ranked-highly.md"])
+def test_doc_examples_are_what_compare_example_prints_at_80_columns(doc):
+    r = CliRunner().invoke(cli, ["compare", "--example"], env={"COLUMNS": "80"})
+    assert r.exit_code == 0, r.output
+    printed = [line.rstrip() for line in r.output.splitlines()]
+    blocks = _doc_blocks(doc, "doc-output: compare --example")
+    assert blocks
+    for block in blocks:
+        assert _is_subsequence(block, printed), "\n".join(block)
+
+
+def _example_rows():
+    return list(csv.reader(io.StringIO(EXAMPLE_CSV.read_text(encoding="utf-8"))))
+
+
+def _write(path, rows):
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+
+
+def test_issue_7_24_doc_error_lines_name_the_right_rows(tmp_path):
+    """docs/compare.md quoted errors with the wrong rows; each line is now what the command prints."""
+    edits = [  # (spreadsheet row, column, new value), as the text above the block describes
+        [(5, "honest", "3")],
+        [(3, "program", "")],
+        [(9, "preference", "2")],
+        [(4, "chance", "140%")],
+        [(7, "chance", "30"), (5, "chance", "0.25")],
+        "Type",
+    ]
+    printed = []
+    for edit in edits:
+        rows = _example_rows()
+        if edit == "Type":
+            rows = [r + (["Type"] if i == 0 else ["categorical"]) for i, r in enumerate(rows)]
+        else:
+            for row, col, value in edit:
+                rows[row - 1][rows[0].index(col)] = value
+        path = tmp_path / "mylist.csv"
+        _write(path, rows)
+        r = CliRunner().invoke(cli, ["compare", str(path)])
+        assert r.exit_code == 2
+        printed.append(r.output.strip().replace(str(path), "mylist.csv"))
+    (block,) = _doc_blocks("compare.md", "doc-errors: mylist.csv")
+    assert block == printed
+
+
+def test_ranked_highly_table_is_what_compare_computes():
+    from dataclasses import replace
+
+    from matchsim.advisor import advise
+    from matchsim.advisor.findings import pct
+    from matchsim.io import read_rank_file
+
+    text = (DOCS / "ranked-highly.md").read_text(encoding="utf-8")
+    table = re.findall(r"^\| (\d+(?:\.\d+)?)%[^|]* \| (\S+) \| (\S+) \| (\S+) / (\S+) \|$", text, flags=re.M)
+    assert len(table) == 3
+    f = read_rank_file(EXAMPLE_CSV)
+    j = f.programs.index("Riverbend Rehab, Main Campus")
+    for chance, matched, worse, top_h, top_f in table:
+        c = f.chance.copy()
+        c[j] = float(chance) / 100
+        honest, friendly, drop = advise(replace(f, chance=c), samples=0).lists
+        assert {pct(o.p_match) for o in (honest, friendly, drop)} == {matched}
+        assert (pct(friendly.worse), pct(honest.p_top3), pct(friendly.p_top3)) == (worse, top_h, top_f)
