@@ -11,9 +11,10 @@ import pytest
 
 from matchsim.advisor import compare_lists, p_match_of_set
 from matchsim.advisor.checks import check_lists, inversions
+from matchsim.advisor.comparison import joint_from_outcomes
 from matchsim.advisor.findings import list_findings
 from matchsim.advisor.market_mode import place_applicant, simulate_list_outcomes
-from matchsim.advisor.menu import first_on_menu, joint_from_outcomes, sample_menus
+from matchsim.advisor.menu import first_on_menu, sample_menus
 from matchsim.advisor.signals import DEFAULT_CHANCE
 from matchsim.engine import deferred_acceptance
 from matchsim.errors import InputError

@@ -16,15 +16,10 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from matchsim.advisor.comparison import outcome_utility
 from matchsim.advisor.findings import list_findings
 from matchsim.advisor.market_mode import place_applicant
-from matchsim.advisor.menu import (
-    compare_lists,
-    first_on_menu,
-    outcome_utility,
-    p_match_of_set,
-    sample_menus,
-)
+from matchsim.advisor.menu import compare_lists, first_on_menu, p_match_of_set, sample_menus
 from matchsim.engine import deferred_acceptance
 from matchsim.markets.specialty import specialty_market
 

@@ -24,7 +24,7 @@ _LAZY = {
     "advise": "matchsim.advisor.advice",
     "RankFile": "matchsim.advisor.inputs",
     "true_order": "matchsim.advisor.inputs",
-    "ListComparison": "matchsim.advisor.menu",
+    "ListComparison": "matchsim.advisor.comparison",
     "compare_lists": "matchsim.advisor.menu",
     "p_match_of_set": "matchsim.advisor.menu",
     "sample_menus": "matchsim.advisor.menu",

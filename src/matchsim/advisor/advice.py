@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from matchsim.advisor.comparison import ListComparison
 from matchsim.advisor.defaults import (
     DEFAULT_APPLICANTS,
     DEFAULT_CORRELATION,
@@ -34,7 +35,7 @@ from matchsim.advisor.defaults import (
     METHODS,
 )
 from matchsim.advisor.inputs import RankFile
-from matchsim.advisor.menu import ListComparison, compare_lists
+from matchsim.advisor.menu import compare_lists
 
 __all__ = ["Advice", "ListOutcome", "CrossCheck", "MarketCheck", "MarketSettings", "advise"]
 

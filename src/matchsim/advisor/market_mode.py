@@ -50,6 +50,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
+from matchsim.advisor.comparison import ListComparison, joint_from_outcomes
 from matchsim.advisor.defaults import (
     DEFAULT_APPLICANTS,
     DEFAULT_CORRELATION,
@@ -59,13 +60,7 @@ from matchsim.advisor.defaults import (
     MIN_APPLICANTS,
 )
 from matchsim.advisor.inputs import true_order
-from matchsim.advisor.menu import (
-    ListComparison,
-    joint_from_outcomes,
-    menu_thresholds,
-    validate_lists,
-    validate_model,
-)
+from matchsim.advisor.menu import menu_thresholds, validate_lists, validate_model
 from matchsim.engine import applicant_menu, deferred_acceptance, outcome_from_menu
 from matchsim.market import UNMATCHED, Market
 from matchsim.markets.specialty import specialty_market

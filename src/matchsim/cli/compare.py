@@ -265,7 +265,7 @@ def _check_options(ctx, market) -> None:
 
 
 def _write_template(target, path, example) -> None:
-    from matchsim.io.rank_file import write_rank_template
+    from matchsim.io.rank_template import write_rank_template
 
     if path is not None or example:
         raise click.UsageError("option --template writes a new spreadsheet and stops; give it alone "

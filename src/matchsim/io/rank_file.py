@@ -4,7 +4,7 @@ The file format
 ---------------
 A CSV file as Excel, Numbers or Google Sheets saves it. The first row holds
 the column names (rows above it that start with ``#`` are comments, as in
-the template ``matchsim compare --template`` writes); every later row is one
+the template :func:`matchsim.io.rank_template.write_rank_template` writes); every later row is one
 program you interviewed at.
 
 ``program`` (required)
@@ -68,8 +68,7 @@ from matchsim.errors import InputError
 from matchsim.io.text import first_line, read_csv_file, read_rows, sniff_separator
 from matchsim.wording import join_names, ordinal
 
-__all__ = ["RankFile", "read_rank_file", "parse_rank_text", "write_rank_template", "UNACCEPTABLE",
-           "COLUMN_NAMES", "TEMPLATE_COMMENTS", "TEMPLATE_HEADER"]
+__all__ = ["RankFile", "read_rank_file", "parse_rank_text", "UNACCEPTABLE", "COLUMN_NAMES"]
 
 #: Header names (lower case) of the columns with a fixed meaning; any other named column is a list.
 COLUMN_NAMES = {
@@ -96,54 +95,6 @@ def _is_notes(key: str) -> bool:
     [True, True, True, True, False, False]
     """
     return key in COLUMN_NAMES["ignored"] or _NOTES.match(key) is not None
-
-
-#: The comment rows at the top of :func:`write_rank_template`'s spreadsheet (one cell each).
-TEMPLATE_COMMENTS = (
-    "# matchsim compare: your candidate rank lists. One row per program you interviewed at "
-    "(below the row of column names). Rows starting with # are comments.",
-    "# program: the program's name. preference: your true order (1 = the program you want most). "
-    "Leave it blank for a program you would rather not match at.",
-    "# chance: your guess that the program would take you (0.3 or 30%). "
-    "Blank = a default from what it told you.",
-    "# signal: none / interested / ranked highly / ranked to match. Blank = no message recorded.",
-    "# Every other column is one rank list you are considering: the program's rank on it "
-    "(1 = first). Blank = left off. Rename the list columns as you like and add more.",
-    "# notes: anything you like (ignored). Save as CSV and then run: matchsim compare <this file>",
-)
-
-#: The column names of the template.
-TEMPLATE_HEADER = ("program", "preference", "chance", "signal", "honest", "alternative", "notes")
-
-
-def write_rank_template(path) -> None:
-    """Write a blank, commented rank-list spreadsheet to start from; never overwrite a file.
-
-    The file is UTF-8 with a byte-order mark (so Excel keeps it UTF-8 when
-    saving) and reads back with :func:`read_rank_file` once programs are added.
-
-    Raises
-    ------
-    FileExistsError
-        If ``path`` exists (nothing is written).
-
-    Examples
-    --------
-    >>> import pathlib, tempfile
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "mylist.csv"
-    >>> write_rank_template(path)
-    >>> with path.open("a") as fh:
-    ...     _ = fh.write("Mercy,1,30%,,1,2,\\n")
-    >>> list(read_rank_file(path).lists)
-    ['honest', 'alternative']
-    """
-    import csv
-
-    with open(path, "x", newline="", encoding="utf-8-sig") as fh:
-        w = csv.writer(fh, lineterminator="\r\n")
-        for line in TEMPLATE_COMMENTS:
-            w.writerow([line])
-        w.writerow(TEMPLATE_HEADER)
 
 
 def read_rank_file(path) -> RankFile:
@@ -327,16 +278,20 @@ def _program_names(sheet):
     return names
 
 
+def _filled(sheet, c):
+    """``(program index, row number, cell)`` of each non-empty cell of column ``c``."""
+    for j, (line, cells) in enumerate(sheet.body):
+        if cells[c]:
+            yield j, line, cells[c]
+
+
 def _preference(sheet):
     """The true order, renumbered 1..k (only the order matters); 0 = blank."""
     prname = sheet.name("preference")
     c = sheet.col["preference"]
     preference = np.zeros(len(sheet.body), dtype=np.int64)
     pref_row = {}
-    for j, (line, cells) in enumerate(sheet.body):
-        cell = cells[c]
-        if not cell:
-            continue
+    for j, line, cell in _filled(sheet, c):
         v = _whole_rank(cell, sheet.decimal_comma)
         if v is None:
             raise InputError(
@@ -445,10 +400,7 @@ def _candidate_lists(sheet, names):
     for c in sheet.list_cols:
         lname = sheet.header[c]
         ranked, used = [], {}
-        for j, (line, cells) in enumerate(sheet.body):
-            cell = cells[c]
-            if not cell:
-                continue
+        for j, line, cell in _filled(sheet, c):
             v = _whole_rank(cell, sheet.decimal_comma)
             if v is None:
                 hint = ""
