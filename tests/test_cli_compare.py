@@ -134,7 +134,7 @@ def test_help_has_examples():
         ("duplicate_column.csv", 'duplicate_column.csv, row 1, column "A": the column name "A" is used twice'),
         ("header_only.csv", "header_only.csv, row 2: the file has a header but no programs"),
         ("empty.csv", "empty.csv, row 1: the file is empty"),
-        ("workbook.xlsx", "workbook.xlsx: this is an Excel workbook (.xlsx), not a CSV file"),
+        ("workbook.xlsx", "workbook.xlsx: this file looks like an Excel workbook (.xlsx) but cannot be read"),
     ],
 )
 def test_every_bad_input_is_one_line_and_exit_2(name, expected):
