@@ -229,7 +229,8 @@ def place_applicant(market, menu, rng=None, applicant=FOCAL):
 def simulate_list_outcomes(chance, preference, lists, n_applicants=DEFAULT_APPLICANTS,
                            n_markets=DEFAULT_MARKETS, correlation=DEFAULT_CORRELATION, rng=None,
                            verify=False, n_programs=None, generator=DEFAULT_GENERATOR, progress=None,
-                           **market_kw) -> MarketRun:
+                           tracks=None, pgy1_preference=None, supplemental=(), supplemental_names=None,
+                           link=None, **market_kw) -> MarketRun:
     """Run every candidate list through the full algorithm in simulated markets.
 
     Parameters
@@ -272,6 +273,10 @@ def simulate_list_outcomes(chance, preference, lists, n_applicants=DEFAULT_APPLI
     """
     c, rho = validate_model(chance, correlation)
     k = c.size
+    if tracks is not None and (np.any(np.asarray(tracks) != 0) or len(supplemental)):
+        raise ValueError("simulated markets with advanced programs and supplemental lists need the NRMP "
+                         "algorithm (matchsim.nrmp_match), which this version does not have yet; leave out "
+                         "--market, or the track and supplemental columns")
     pref = np.asarray(preference, dtype=np.int64).ravel()
     if pref.size != k:
         raise ValueError(f"preference has {pref.size} entries for {k} programs")
