@@ -45,6 +45,8 @@ def _pgy1_json(o, names, is_pgy1) -> dict:
         "p_complete_path": g.p_complete,
         "p_pgy1_only": g.p_pgy1_only,
         "p_pgy1_program": {names[j]: float(g.p_pgy1_program[j]) for j in range(n) if is_pgy1[j]},
+        "p_program_with_pgy1": {names[a]: float(g.pairs[a, :-1].sum()) for a in g.supplemental},
+        "p_program_without_pgy1": {names[a]: float(g.pairs[a, -1]) for a in g.supplemental},
         "supplemental": {names[a]: s for a, s in g.supplemental.items()},
         "outcomes": pairs,
     }
