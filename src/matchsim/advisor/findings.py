@@ -37,7 +37,9 @@ FINDING_KINDS = ("true order", "order only", "left off", "unacceptable", "pushed
                  "more swaps", "unacceptable share", "overall", "no true order", "signal",
                  # advanced programs, supplemental lists and scaled chances (matchsim.advisor.track_findings)
                  "reordering", "complete path", "without pgy1", "no supplemental", "pgy1 on primary",
-                 "supplemental order", "supplemental length", "supplemental unused", "chance scale")
+                 "supplemental order", "supplemental length", "supplemental unused", "chance scale",
+                 # couples (matchsim.advisor.couples)
+                 "couples", "couple chances", "no match pairs", "couple overall", "couple market")
 
 
 @dataclass(frozen=True)

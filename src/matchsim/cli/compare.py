@@ -58,7 +58,10 @@ Examples:
 EXAMPLES = {
     "basic": ("mylist_example.csv", "a PM&R applicant with nine categorical programs"),
     "advanced": ("advanced_example.csv", "a PM&R applicant with advanced programs and a supplemental list"),
+    "couple": ("couple_example.csv", "a couple (PM&R and surgery) with two joint lists"),
 }
+#: The partner's file of the couple example.
+COUPLE_PARTNER_EXAMPLE = "couple_partner_example.csv"
 
 
 def example_path(name="basic"):
@@ -226,6 +229,93 @@ def _render_sensitivity(advice, console, width) -> None:
     for t in _stacked(width, "If every chance were scaled (--chance-scale; above 100% counts as 100%)",
                       ("list", False, names), [], cols, "If every chance were scaled"):
         console.print(t)
+
+
+def _compare_couple(path, example, partner, sheet, correlation, samples, seed, market, as_json, html_path,
+                    png_path, csv_path, chance_scale, method) -> None:
+    """``compare mylist.csv --couple partner.csv`` (or ``--example couple``)."""
+    from rich.console import Console
+
+    from matchsim.advisor.couples import advise_couple, couple_to_json
+    from matchsim.io.couple_file import read_couple_files
+
+    if example is not None and example != "couple":
+        raise click.UsageError("option --couple needs your own spreadsheet (or --example couple), not "
+                               f"--example {example}")
+    if example == "couple" and partner is not None:
+        raise click.UsageError("--example couple brings its own partner file; leave out --couple")
+    for flag, given in (("--csv", csv_path), ("--png", png_path), ("--chance-scale", chance_scale)):
+        if given:
+            raise click.UsageError(f"option {flag} is for a single applicant's lists; with --couple use "
+                                   "--json or --html")
+    if method != DEFAULT_METHOD:
+        raise click.UsageError("option --method: a couple's figures are always sampled; leave --method out")
+    if market:
+        raise click.UsageError("option --market with --couple needs the NRMP algorithm with couples "
+                               "(matchsim.nrmp_match), which this version does not have yet; leave out --market")
+    if samples == 0:
+        raise click.BadParameter("a couple's figures are sampled: give --samples of at least 1",
+                                 param_hint="--samples")
+    _check_outputs([("--html", html_path)], path)
+    if partner is not None:
+        _check_outputs([("--html", html_path)], partner)
+    with user_errors():
+        if example == "couple":
+            with resources.as_file(example_path("couple")) as mine, resources.as_file(
+                    resources.files("matchsim") / "data" / COUPLE_PARTNER_EXAMPLE) as his:
+                couple = read_couple_files(mine, his, sheet=sheet)
+        else:
+            couple = read_couple_files(path, partner, sheet=sheet)
+        advice = advise_couple(couple, correlation=correlation, samples=samples, seed=seed)
+    if html_path:
+        from matchsim.report.advice_html import write_couple_html
+
+        _write("--html", html_path, lambda p: write_couple_html(advice, p))
+    if as_json:
+        click.echo(json.dumps(couple_to_json(advice), indent=2))
+        return
+    render_couple(advice, Console(highlight=False))
+    if html_path:
+        click.echo(f"Wrote {html_path} (the report).")
+
+
+def render_couple(advice, console) -> None:
+    """Print a :class:`~matchsim.advisor.couples.CoupleAdvice` as tables and sentences."""
+    from matchsim.io.escape import terminal_text as plain
+
+    esc = _safe
+    c = advice.couple
+    n = len(advice.lists)
+    console.print(f"[bold]matchsim compare[/bold] (a couple): {esc(c.me.source)} and {esc(c.partner.source)}, "
+                  f"{n} joint {'list' if n == 1 else 'lists'}")
+    width = console.width
+    labels = [plain(o.name) + (" (true order)" if o.is_true_order else "") for o in advice.lists]
+    figures = [
+        ("you matched", [_fmt(o.p_me) for o in advice.lists]),
+        ("partner matched", [_fmt(o.p_partner) for o in advice.lists]),
+        ("both", [_fmt(o.p_both) for o in advice.lists]),
+        ("No Match pair", [_fmt(o.p_no_match_pair) for o in advice.lists]),
+        ("neither", [_fmt(o.p_unmatched) for o in advice.lists]),
+        ("worse", [_fmt(o.worse) for o in advice.lists]),
+        ("same", [_fmt(o.same) for o in advice.lists]),
+        ("better", [_fmt(o.better) for o in advice.lists]),
+    ]
+    for t in _stacked(width, "How each joint list does, over all sampled Matches (worse / same / better: "
+                      "compared with your true joint order, under the menu model)", ("joint list", False, labels),
+                      [], [(h, True, cells) for h, cells in figures], "How each joint list does"):
+        console.print(t)
+    me, him = c.me.programs, c.partner.programs
+    for o in advice.lists:
+        key = ("rank", True, [str(i + 1) for i in range(len(o.pairs))] + [""])
+        extra = [("you", False, ["No Match" if x < 0 else plain(me[x]) for x, _ in o.pairs.tolist()] + ["neither"]),
+                 ("partner", False, ["No Match" if y < 0 else plain(him[y]) for _, y in o.pairs.tolist()] + [""])]
+        data = [("chance", True, [_fmt(float(v)) for v in o.p_pair] + [_fmt(o.p_unmatched)])]
+        for t in _stacked(width, f'The pairs of "{plain(o.name)}"', key, extra, data, "The pairs"):
+            console.print(t)
+    console.print("\n[bold]What this means[/bold]")
+    _bullets(console, [("  -", esc(x.text)) for x in advice.findings])
+    console.print("\n[bold]Assumptions and method[/bold]")
+    _bullets(console, [("  -", esc(line)) for line in advice.assumptions])
 
 
 def render(advice, console) -> None:
@@ -431,6 +521,9 @@ def _write(flag, path, writer) -> None:
 @click.option("--example", "example", is_flag=False, flag_value="basic", default=None, metavar="[NAME]",
               help="Use a shipped example spreadsheet: --example (a PM&R applicant) or --example advanced "
               "(advanced programs and a supplemental list).")
+@click.option("--couple", "partner", type=click.Path(dir_okay=False), default=None, metavar="PARTNER",
+              help="You apply as a couple: PARTNER is your partner's spreadsheet, and your joint lists are "
+              "the columns '<list>: me' and '<list>: partner' of yours.")
 @click.option("--sheet", default=None, metavar="NAME",
               help="For an .xlsx / .ods workbook with several sheets: the sheet to read.")
 @click.option("--correlation", type=click.FloatRange(0.0, MAX_CORRELATION), default=DEFAULT_CORRELATION,
@@ -466,7 +559,7 @@ def _write(flag, path, writer) -> None:
               help="Also write a report to look at, print or send: one self-contained HTML file.")
 @click.option("--png", "png_path", type=click.Path(dir_okay=False), default=None,
               help="Also write one chart (where each list matches you) as a PNG image.")
-def compare(path, example, sheet, correlation, samples, seed, method, chance_scale, market, applicants,
+def compare(path, example, partner, sheet, correlation, samples, seed, method, chance_scale, market, applicants,
             markets, generator, verify, template, as_json, csv_path, html_path, png_path):
     """Compare your candidate rank lists and explain which is best.
 
@@ -488,6 +581,10 @@ def compare(path, example, sheet, correlation, samples, seed, method, chance_sca
     example = _example_name(example, path)
     if (example is not None) == (path is not None):
         raise click.UsageError("give a CSV file, or --example (not both)")
+    if example == "couple" or partner is not None:
+        _compare_couple(path, example, partner, sheet, correlation, samples, seed, market, as_json,
+                        html_path, png_path, csv_path, chance_scale, method)
+        return
     _check_options(click.get_current_context(), market)
     if method == "sample" and samples == 0 and not market:
         raise click.BadParameter("--method sample needs --samples of at least 1",

@@ -143,6 +143,23 @@ def supplemental_name(header: str):
         else (m.group("name") or "supplemental")
 
 
+def read_sheet_rows(path, sheet=None):
+    """The rows of a CSV file or of one sheet of a workbook: ``(rows, encoding, decimal comma, sheet name)``."""
+    path = Path(path)
+    raw = path.read_bytes()
+    kind = workbook_kind(raw)
+    if kind is not None:
+        from matchsim.io.workbook import read_workbook_rows
+
+        name, rows = read_workbook_rows(path, kind, sheet, path.name)
+        return rows, "workbook", False, name
+    if sheet is not None:
+        raise InputError(f'this is a CSV file, which has no sheets; leave out the sheet ("{sheet}")',
+                         file=path.name)
+    text = read_csv_bytes(raw, path.name, comment="#")
+    return text.rows, text.encoding, text.separator == ";", None
+
+
 def read_rank_file(path, sheet=None) -> RankFile:
     """Read a rank-list spreadsheet: a CSV file, or one sheet of an ``.xlsx`` / ``.ods`` workbook.
 
@@ -164,19 +181,8 @@ def read_rank_file(path, sheet=None) -> RankFile:
     OSError
         If the file cannot be read.
     """
-    path = Path(path)
-    raw = path.read_bytes()
-    kind = workbook_kind(raw)
-    if kind is not None:
-        from matchsim.io.workbook import read_workbook_rows
-
-        name, rows = read_workbook_rows(path, kind, sheet, path.name)
-        return _parse_rows(rows, path.name, "workbook", False, sheet=name)
-    if sheet is not None:
-        raise InputError(f'this is a CSV file, which has no sheets; leave out the sheet ("{sheet}")',
-                         file=path.name)
-    text = read_csv_bytes(raw, path.name, comment="#")
-    return _parse_rows(text.rows, path.name, text.encoding, text.separator == ";")
+    rows, encoding, decimal_comma, name = read_sheet_rows(path, sheet)
+    return _parse_rows(rows, Path(path).name, encoding, decimal_comma, sheet=name)
 
 
 def parse_rank_text(text: str, source: str = "<input>") -> RankFile:
@@ -254,7 +260,7 @@ def _is_comment(cells) -> bool:
     return first.startswith("#")
 
 
-def _header(rows, source):
+def _header(rows, source, need_lists=True):
     """Find the header row (the first that is not blank or a # comment) and give each column its role."""
     hrow = next((r for r in rows if any(_clean(c) for c in r.cells) and not _is_comment(r.cells)), None)
     if hrow is None:
@@ -288,7 +294,7 @@ def _header(rows, source):
         raise InputError('no "preference" column; add one with your true order (1 = most wanted)',
                          file=source, row=hrow.number)
     list_cols = [c for c, r in role.items() if r == "list"]
-    if not list_cols:
+    if not list_cols and need_lists:
         raise InputError(
             "no candidate-list columns; add one column per rank list you are considering "
             "(the cell is the program's rank on that list, blank = left off)",
@@ -571,10 +577,10 @@ def _list_columns(sheet, cols, names, rows, known, what="list"):
     return lists, written, entry_rows, by_name
 
 
-def _parse_rows(rows, source, encoding, decimal_comma, sheet=None) -> RankFile:
+def _parse_rows(rows, source, encoding, decimal_comma, sheet=None, need_lists=True) -> RankFile:
     from matchsim.io.rank_tracks import links, supplemental_checks, tracks_column
 
-    header_row, header, col, list_cols, supp_cols, blank, ignored = _header(rows, source)
+    header_row, header, col, list_cols, supp_cols, blank, ignored = _header(rows, source, need_lists)
     body = _body(rows, header_row, header, blank, source)
     sh = _Sheet(source, header, header_row, col, list_cols, supp_cols, body, decimal_comma)
     if "program" not in col:

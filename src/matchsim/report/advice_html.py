@@ -30,7 +30,8 @@ from __future__ import annotations
 import html
 import json
 
-__all__ = ["advice_html", "write_advice_html", "write_advice_png", "bar_segments", "pointer", "COLORS"]
+__all__ = ["advice_html", "write_advice_html", "write_advice_png", "couple_html", "write_couple_html", "bar_segments",
+           "pointer", "COLORS"]
 
 #: Colours of the chart (colour-blind safe: a blue ramp for your programs, orange and purple apart).
 COLORS = {
@@ -345,3 +346,80 @@ def write_advice_png(advice, path) -> None:
         ax.spines[side].set_visible(False)
     fig.savefig(path, format="png", bbox_inches="tight")
     plt.close(fig)
+
+
+def _page(title, body, data) -> str:
+    payload = json.dumps(data, ensure_ascii=True).replace("</", "<\\/")
+    return "\n".join([
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{html.escape(title)}</title>",
+        f"<style>{_CSS}</style></head><body>",
+        body,
+        f'<script type="application/json" id="matchsim-advice">{payload}</script>',
+        "</body></html>",
+    ])
+
+
+def _couple_card(doc, i) -> str:
+    o = doc["joint_lists"][i]
+    true = next(x for x in doc["joint_lists"] if x["name"] == doc["true_joint_order"])
+    order = {(p["me"], p["partner"]): k for k, p in enumerate(true["pairs"])}
+    segs = []
+    for k, p in enumerate(o["pairs"]):
+        if p["p"] <= 0:
+            continue
+        pos = order.get((p["me"], p["partner"]))
+        color = COLORS["unacceptable"] if pos is None else _ramp(pos, len(true["pairs"]))
+        label = f"{p['me'] or 'No Match'} + {p['partner'] or 'No Match'}"
+        segs.append((label, ("joint_lists", i, "pairs", k, "p"), p["p"], color))
+    if o["p_unmatched"] > 0:
+        segs.append(("neither matched", ("joint_lists", i, "p_unmatched"), o["p_unmatched"], COLORS["unmatched"]))
+    row = ("joint_lists", i)
+    note = ' <span class="ok">your true joint order</span>' if o["is_true_order"] else ""
+    body = [f'<h3>"{html.escape(o["name"])}"{note}</h3>',
+            '<p class="big">You matched ' + _num(o["p_me"], *row, "p_me") + " &middot; your partner "
+            + _num(o["p_partner"], *row, "p_partner") + " &middot; both " + _num(o["p_both"], *row, "p_both")
+            + " &middot; a No Match pair " + _num(o["p_no_match_pair"], *row, "p_no_match_pair") + "</p>",
+            '<p class="cap">Where you match, as a couple</p>',
+            _svg_bar([(s[0], s[2], s[3]) for s in segs], f"Where {o['name']} matches you"), _legend(segs)]
+    if not o["is_true_order"]:
+        vs = [("worse", o["worse"]), ("same", o["same"]), ("better", o["better"])]
+        body += ['<p class="cap">Compared with your true joint order on the same Match (menu model)</p>',
+                 _svg_bar([(k, v, COLORS[k]) for k, v in vs], f"{o['name']} against your true joint order"),
+                 '<ul class="legend">' + "".join(
+                     f'<li><span class="sw" style="background:{COLORS[k]}"></span><span class="lab">{k}</span> '
+                     f"{_num(v, *row, k)}</li>" for k, v in vs) + "</ul>"]
+    return '<section class="card">' + "".join(body) + "</section>"
+
+
+def couple_html(advice) -> str:
+    """The report page of a couple's joint lists (``compare --couple ... --html``)."""
+    from matchsim.advisor.couples import couple_to_json
+
+    doc = couple_to_json(advice)
+    esc = html.escape
+    n = len(doc["joint_lists"])
+    lead = next(x for x in doc["findings"] if x["kind"] == "couples")
+
+    def items(values):
+        return '<ul class="say">' + "".join(f"<li>{esc(v)}</li>" for v in values) + "</ul>"
+
+    body = "".join([
+        "<h1>Which of your joint lists is best?</h1>",
+        f'<p class="meta">{esc(doc["file"])} and {esc(doc["partner_file"])}: {n} joint '
+        f'{"list" if n == 1 else "lists"}. Figures from {doc["samples"]:,} sampled Matches.</p>',
+        f'<p class="big">{esc(lead["text"])}</p>',
+        "<h2>Each joint list</h2>",
+        *[_couple_card(doc, i) for i in range(n)],
+        "<h2>What this means</h2>", items(x["text"] for x in doc["findings"] if x is not lead),
+        "<h2>Assumptions and method</h2>", items(doc["assumptions"]),
+    ])
+    return _page(f"Which joint list? {doc['file']}", body, doc)
+
+
+def write_couple_html(advice, path) -> None:
+    """Write :func:`couple_html` to ``path`` (UTF-8)."""
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(couple_html(advice))
