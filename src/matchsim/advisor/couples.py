@@ -178,7 +178,7 @@ def compare_joint_lists(me_chance, partner_chance, joint, true_order, correlatio
         x, y = pairs[:, 0], pairs[:, 1]
         me_prog = np.bincount(x[x >= 0], weights=p_pair[x >= 0], minlength=c1.size)
         pa_prog = np.bincount(y[y >= 0], weights=p_pair[y >= 0], minlength=c2.size)
-        w, s, b = joint_versus(o, pairs, tp, t_out)
+        w, s, b = (float(v) for v in joint_versus(o, pairs, tp, t_out))
         out.append(JointOutcome(
             name, pairs, p_pair, p_un, float(p_pair[x >= 0].sum()), float(p_pair[y >= 0].sum()),
             float(p_pair[(x >= 0) & (y >= 0)].sum()), float(p_pair[(x < 0) | (y < 0)].sum()),

@@ -67,7 +67,7 @@ def _pct(x) -> str:
 def _num(value, *key, text=None) -> str:
     """A number as shown, with its place in the JSON document."""
     shown = _pct(value) if text is None else text
-    return (f'<span class="n" data-key="{html.escape(pointer(*key))}" data-value="{value!r}">'
+    return (f'<span class="n" data-key="{html.escape(pointer(*key))}" data-value="{float(value)!r}">'
             f"{html.escape(shown)}</span>")
 
 
