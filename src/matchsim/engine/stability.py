@@ -19,7 +19,7 @@ import numpy as np
 from numba import njit
 
 from matchsim.constants import UNMATCHED, UNRANKED, UNRANKED_BY_PROGRAM
-from matchsim.engine.da import _receiver_rank_table
+from matchsim.engine.da import receiver_ranks
 from matchsim.market import Market
 
 __all__ = ["blocking_pairs", "is_stable", "is_individually_rational", "is_feasible"]
@@ -115,9 +115,7 @@ def _blocking(a_ptr, a_idx, rank_at, cap, assignment, pos, prank):
 
 
 def _tables(market: Market, assignment):
-    rank_at = _receiver_rank_table(
-        market.applicant_ptr, market.applicant_list, market.program_ptr, market.program_list
-    )
+    rank_at = receiver_ranks(market)
     pos, prank = _match_positions(
         market.applicant_ptr, market.applicant_list, market.program_ptr, market.program_list, assignment
     )

@@ -18,7 +18,8 @@ import argparse
 import numpy as np
 
 from matchsim.engine import deferred_acceptance
-from matchsim.markets.generator import APPLICANT_TYPES, MarketParams, generate_market
+from matchsim.markets.generator import generate_market
+from matchsim.markets.params import APPLICANT_TYPES, MarketParams
 from matchsim.markets.presets import TARGETS, preset
 
 __all__ = ["market_figures", "simulate_figures", "calibration_rows", "format_table"]

@@ -1,6 +1,6 @@
 """Calibration presets and the published figures they aim at.
 
-Each preset is a :class:`~matchsim.markets.generator.MarketParams`. Sizes and
+Each preset is a :class:`~matchsim.markets.params.MarketParams`. Sizes and
 type shares come from published NRMP/AAMC figures (grades as in the project's
 reference notes: A = NRMP/AAMC or the paper itself, B = reputable secondary
 report, C = unverified transcription). Where no trustworthy figure exists
@@ -33,7 +33,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, replace
 
-from matchsim.markets.generator import MarketParams
+from matchsim.markets.params import MarketParams
 
 __all__ = ["PRESETS", "TARGETS", "Target", "preset"]
 
