@@ -25,6 +25,14 @@ the receivers' lists into a table aligned with the proposers' entries), or
 ``UNRANKED`` when the receiver did not rank the proposer. Applicant-proposing,
 each program keeps its held applicants in a max-heap keyed on
 ``rank << 32 | applicant``, so the worst held applicant is at the top.
+
+Examples
+--------
+>>> m = Market.from_lists([[0, 1], [0]], [[1, 0], [0]], [1, 1])
+>>> deferred_acceptance(m).assignment.tolist()
+[1, 0]
+>>> deferred_acceptance(m, "program").assignment.tolist()
+[1, 0]
 """
 
 from __future__ import annotations

@@ -52,6 +52,16 @@ class Applications(NamedTuple):
         The program's screening score of the applicant, before signals.
     signal : ndarray of bool, shape (n_applications,)
         Whether the applicant sent the program a preference signal.
+
+    Examples
+    --------
+    See :func:`draw_applications`; the fields are plain arrays:
+
+    >>> import numpy as np
+    >>> apps = Applications(np.array([0, 1]), np.array([3], np.int32), np.zeros(1), np.zeros(1),
+    ...                     np.ones(1, bool))
+    >>> int(apps.program[apps.ptr[0]])
+    3
     """
 
     ptr: np.ndarray

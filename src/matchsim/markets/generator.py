@@ -85,6 +85,12 @@ Everything is vectorised over flat arrays; the steps that need a loop
 interview scores, each applicant's attended interviews, sorting programs'
 lists, messages) are private ``@njit(cache=True)`` kernels that take the
 random draws as arrays.
+
+Examples
+--------
+>>> sm = generate_market("pmr", rng=3)
+>>> sm.market.n_positions, int(sm.signal.sum()) > 0
+(413, True)
 """
 
 from __future__ import annotations

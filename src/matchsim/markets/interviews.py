@@ -43,6 +43,13 @@ class Interviews(NamedTuple):
     entry : ndarray of int64, shape (n_interviews,)
         Index into the :class:`~matchsim.markets.applications.Applications`
         arrays; each applicant's run is in decreasing utility (true order).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> iv = Interviews(np.array([0, 2]), np.array([4, 1]))
+    >>> iv.entry[iv.ptr[0]:iv.ptr[1]].tolist()  # applicant 0's interviews, best first
+    [4, 1]
     """
 
     ptr: np.ndarray

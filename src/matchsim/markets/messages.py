@@ -82,6 +82,13 @@ class MessageDraws(NamedTuple):
         entries), those it ranked first.
     ztil_entry : ndarray of float64, shape (n_entries,)
         The applicant's standardised strength, per interview.
+
+    Examples
+    --------
+    >>> from matchsim.markets import generate_market
+    >>> d = generate_market("small", rng=0).message_draws
+    >>> d.prog_talk_u.shape, d.msg_pick.shape == d.belief_noise.shape
+    ((40,), True)
     """
 
     prog_talk_u: np.ndarray

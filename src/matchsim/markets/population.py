@@ -38,6 +38,12 @@ class Programs(NamedTuple):
         Quality ``q_p`` (standard normal): what applicants look for.
     region : ndarray of int64
         Region in ``0 .. n_regions-1``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Programs(np.array([2], np.int32), np.zeros(1), np.zeros(1, np.int64)).capacity.tolist()
+    [2]
     """
 
     capacity: np.ndarray
@@ -59,6 +65,14 @@ class Applicants(NamedTuple):
     level : ndarray of float64
         ``z~_a``: strength standardised over the applicant pool (mean 0,
         standard deviation 1), the scale applications aim on.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from matchsim.markets import preset
+    >>> a = draw_applicants(preset("small"), np.random.default_rng(0))
+    >>> a.type.dtype, a.level.shape
+    (dtype('int8'), (300,))
     """
 
     type: np.ndarray

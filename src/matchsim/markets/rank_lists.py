@@ -53,6 +53,13 @@ class RankLists(NamedTuple):
         the ranked ones first, each part in the program's order.
     applicant : ndarray of int64, aligned with ``market.applicant_list``
         The applicant of each entry.
+
+    Examples
+    --------
+    See :func:`rank_lists`, which returns one.
+
+    >>> RankLists._fields[:2]
+    ('market', 'program_rank')
     """
 
     market: Market
