@@ -111,6 +111,12 @@ class MatchResult:
         return np.asarray(capacity) - self.filled
 
 
+def _check_side(proposing):
+    """Refuse a proposing side other than those of ``PROPOSING_SIDES``."""
+    if proposing not in PROPOSING_SIDES:
+        raise ValueError(f"proposing must be one of {PROPOSING_SIDES}, got {proposing!r}")
+
+
 # --------------------------------------------------------------------- tables
 def receiver_ranks(market: Market, proposing: str = "applicant") -> np.ndarray:
     """For each entry of the proposing side's lists, the other side's rank of the proposer.
@@ -159,8 +165,7 @@ def receiver_ranks(market: Market, proposing: str = "applicant") -> np.ndarray:
     >>> receiver_ranks(m, "program").tolist()
     [0, 0]
     """
-    if proposing not in PROPOSING_SIDES:
-        raise ValueError(f"proposing must be one of {PROPOSING_SIDES}, got {proposing!r}")
+    _check_side(proposing)
     a = (market.applicant_ptr, market.applicant_list)
     p = (market.program_ptr, market.program_list)
     return _receiver_rank_table(*a, *p) if proposing == "applicant" else _receiver_rank_table(*p, *a)
@@ -495,8 +500,7 @@ def deferred_acceptance(market: Market, proposing: str = "applicant") -> MatchRe
     >>> r.n_matched, r.filled.tolist()
     (6, [1, 2, 1, 2])
     """
-    if proposing not in PROPOSING_SIDES:
-        raise ValueError(f"proposing must be one of {PROPOSING_SIDES}, got {proposing!r}")
+    _check_side(proposing)
     kernel = _applicant_proposing if proposing == "applicant" else _program_proposing
     assignment, rank, filled, proposals, rounds = kernel(
         market.applicant_ptr, market.applicant_list, market.program_ptr, market.program_list,
