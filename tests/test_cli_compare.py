@@ -359,7 +359,8 @@ def test_issue_7_20_template_writes_a_commented_spreadsheet_and_never_overwrites
     r = run(t, "--samples", "0", "--json")
     assert r.exit_code == 0, r.output
     rep = json.loads(r.output)
-    assert [x["name"] for x in rep["lists"]] == ["honest", "alternative"] and rep["ignored_columns"] == ["notes"]
+    assert [x["name"] for x in rep["lists"]] == ["honest", "alternative"]
+    assert rep["ignored_columns"] == ["notes", "supplemental"]  # an empty supplemental column is named, not used
 
 
 @pytest.mark.parametrize("extra", [["--example"], [DATA / "sheets_comma.csv"]])

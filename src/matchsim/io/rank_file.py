@@ -594,8 +594,10 @@ def _parse_rows(rows, source, encoding, decimal_comma, sheet=None, need_lists=Tr
     chance, given = _chances(sh, signal, prog_rows)
     known = {n.lower() for n in names}
     lists, written_ranks, _, by_name = _list_columns(sh, list_cols, names, prog_rows, known)
-    supp, supp_ranks, supp_rows, supp_names = _list_columns(sh, supp_cols, names, prog_rows, known,
-                                                            "supplemental list")
+    empty = [c for c in supp_cols if not any(cells[c] for _, cells in body)]  # e.g. the template's
+    supp, supp_ranks, supp_rows, supp_names = _list_columns(sh, [c for c in supp_cols if c not in empty],
+                                                            names, prog_rows, known, "supplemental list")
+    ignored = ignored + tuple(header[c] for c in empty)
     supplemental_checks(sh, names, tracks, supp, supp_rows)
     link, link_given = links(sh, names, tracks, supp, prog_rows)
     return RankFile(
