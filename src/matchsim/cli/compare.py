@@ -166,7 +166,7 @@ def _bullets(console, mark_lines):
     console.print(grid)
 
 
-def _program_columns(f, order, tracks, extra_row=True):
+def _program_columns(f, order, tracks, extra_row=True, signal=True):
     """The "your order", "chance", "signal" (and "track") columns of a program table."""
     from matchsim.extensions import TRACKS
 
@@ -178,6 +178,8 @@ def _program_columns(f, order, tracks, extra_row=True):
                           for j in order] + pad),
         ("signal", False, [f.signal[j] or "" for j in order] + pad),
     ]
+    if not signal:
+        cols.pop()
     if tracks:
         cols.insert(0, ("track", False, [TRACKS[int(f.track_codes[j])] for j in order] + pad))
     return cols
@@ -205,7 +207,7 @@ def _render_tracks(advice, console, rows, labels, width) -> None:
     if not order:
         return
     key = ("PGY-1 program", False, [plain(f.programs[j]) for j in order] + ["none (advanced only)"])
-    extra = _program_columns(f, order, False)
+    extra = _program_columns(f, order, False, signal=False)
     data = [(plain(r.name), True, [_fmt(float(r.pgy1.p_pgy1_program[j])) for j in order]
              + [_fmt(r.pgy1.p_advanced_without_pgy1)]) for r in rows]
     for t in _stacked(width, "Your PGY-1 year with an advanced match, list by list", key, extra, data,
