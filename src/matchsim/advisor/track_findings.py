@@ -62,13 +62,14 @@ def track_findings(f, r, lists, truth, pgy1_on_primary, correlation) -> list:
     if any_adv:
         best = max(lists, key=lambda o: o.pgy1.p_complete)
         truth_list = next((o for o in lists if o.is_true_order), None)
+        if truth_list is not None and pct_pair(best.pgy1.p_complete, truth_list.pgy1.p_complete) is None:
+            best = truth_list  # a tie to within 0.01 percentage points: the true order
         shown = pct(best.pgy1.p_complete)
         versus = ""
         if truth_list is not None and truth_list is not best:
-            pair = pct_pair(best.pgy1.p_complete, truth_list.pgy1.p_complete) or (shown, shown)
+            pair = pct_pair(best.pgy1.p_complete, truth_list.pgy1.p_complete)
             shown, versus = pair[0], f", against {pair[1]} for your true order {_q(truth_list.name)}"
-        others = [o for o in lists if o is not best and o is not truth_list or (o is truth_list and not versus
-                                                                                 and o is not best)]
+        others = [o for o in lists if o is not best and (o is not truth_list or not versus)]
         rest = join_names([f"{_q(o.name)} {pct(o.pgy1.p_complete)}" for o in others], limit=len(others))
         text = (f"If a complete training path matters most to you (a categorical position, or an advanced "
                 f"one with its PGY-1 year), {_q(best.name)} gives you one most often: in {shown} of "

@@ -1,0 +1,51 @@
+"""docs/advanced-and-couples.md shows what ``compare --example advanced`` and ``--example couple`` print."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from matchsim.cli.main import cli
+
+DOCS = Path(__file__).parents[1] / "docs"
+
+
+def _blocks(name, marker):
+    text = (DOCS / name).read_text(encoding="utf-8")
+    blocks = re.findall(rf"<!-- doc-output: {re.escape(marker)} -->\n```text\n(.*?)```", text, flags=re.S)
+    return [[line.rstrip() for line in b.splitlines()] for b in blocks]
+
+
+def _is_subsequence(part, whole):
+    it = iter(whole)
+    return all(any(line == w for w in it) for line in part)
+
+
+@pytest.mark.parametrize("example", ["advanced", "couple"])
+def test_doc_blocks_are_what_the_example_prints_at_80_columns(example):
+    r = CliRunner().invoke(cli, ["compare", "--example", example], env={"COLUMNS": "80"})
+    assert r.exit_code == 0, r.output
+    printed = [line.rstrip() for line in r.output.splitlines()]
+    blocks = _blocks("advanced-and-couples.md", f"compare --example {example}")
+    assert len(blocks) >= 3
+    for block in blocks:
+        assert _is_subsequence(block, printed), "\n".join(block)
+
+
+def test_the_shipped_examples_are_the_ones_in_examples():
+    data = Path(__file__).parents[1] / "src" / "matchsim" / "data"
+    ex = Path(__file__).parents[1] / "examples"
+    for shipped, copy in (("advanced_example.csv", "advanced.csv"), ("couple_example.csv", "couple.csv"),
+                          ("couple_partner_example.csv", "couple_partner.csv")):
+        assert (data / shipped).read_bytes() == (ex / copy).read_bytes()
+
+
+def test_the_docs_name_every_new_option():
+    text = (DOCS / "compare.md").read_text(encoding="utf-8")
+    r = CliRunner().invoke(cli, ["compare", "--help"])
+    for option in ("--html", "--png", "--chance-scale", "--couple", "--sheet", "--example"):
+        assert option in r.output and f"`{option}" in text
+    assert "img/compare-report.png" in text and (DOCS / "img" / "compare-report.png").exists()
