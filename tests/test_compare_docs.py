@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from matchsim.cli.main import cli
-
-DOCS = Path(__file__).parents[1] / "docs"
-
-
-def _blocks(name, marker):
-    text = (DOCS / name).read_text(encoding="utf-8")
-    blocks = re.findall(rf"<!-- doc-output: {re.escape(marker)} -->\n```text\n(.*?)```", text, flags=re.S)
-    return [[line.rstrip() for line in b.splitlines()] for b in blocks]
-
-
-def _is_subsequence(part, whole):
-    it = iter(whole)
-    return all(any(line == w for w in it) for line in part)
+from tests.test_cli_compare import DOCS, _is_subsequence
+from tests.test_cli_compare import _doc_blocks as _blocks
 
 
 @pytest.mark.parametrize("example", ["advanced", "couple"])
@@ -29,7 +17,7 @@ def test_doc_blocks_are_what_the_example_prints_at_80_columns(example):
     r = CliRunner().invoke(cli, ["compare", "--example", example], env={"COLUMNS": "80"})
     assert r.exit_code == 0, r.output
     printed = [line.rstrip() for line in r.output.splitlines()]
-    blocks = _blocks("advanced-and-couples.md", f"compare --example {example}")
+    blocks = _blocks("advanced-and-couples.md", f"doc-output: compare --example {example}")
     assert len(blocks) >= 3
     for block in blocks:
         assert _is_subsequence(block, printed), "\n".join(block)
