@@ -117,3 +117,66 @@ def test_supplemental_curve_is_the_chance_of_advanced_without_pgy1_for_each_leng
                           link=np.where(tracks == ADVANCED, 0, -1))
         assert curve[k] == pytest.approx(r.p_advanced_without_pgy1[0], abs=1e-12)
     assert np.all(np.diff(curve) <= 1e-15)  # a longer list never leaves her without a PGY-1 year more often
+
+
+# ------------------------------------------------------- the advice for a file with advanced programs
+def _advice(text, **kw):
+    from matchsim.advisor.advice import advise
+    from matchsim.io.rank_file import parse_rank_text
+
+    return advise(parse_rank_text(text, "mine.csv"), samples=kw.pop("samples", 0), **kw)
+
+
+BASE = ("program,track,preference,chance,honest,backup,supplemental: med,supplemental: surg,link\n"
+        "Rehab A,advanced,1,40%,1,1,,,med\n"
+        "Rehab B,advanced,2,40%,2,2,,,none\n"
+        "Rehab C,categorical,3,40%,3,3,,,\n"
+        "Med Prelim,preliminary,1,50%,,4,2,,\n"
+        "City TY,transitional,2,60%,,,1,,\n"
+        "Surg Prelim,preliminary,3,60%,,,,1,\n")
+
+
+def test_risky_choices_are_findings_naming_their_lists():
+    a = _advice(BASE)
+    kinds = {(x.list_name, x.kind) for x in a.findings}
+    assert ("honest", "no supplemental") in kinds          # Rehab B has no supplemental list
+    assert ("backup", "pgy1 on primary") in kinds          # a prelim year on the primary list
+    assert ("supplemental: med", "supplemental order") in kinds   # City TY above Med Prelim, preferred
+    assert ("supplemental: surg", "supplemental unused") in kinds  # linked to no advanced program
+    text = {x.kind: x.text for x in a.findings if x.list_name in ("honest", "backup")}
+    assert "Rehab B" in text["no supplemental"] and "Med Prelim" in text["pgy1 on primary"]
+    # a PGY-1 year alone counts between every primary program and no match, so the true order ends with them
+    assert any("PGY-1 year alone counts as better than not matching" in s for s in a.assumptions)
+    assert a.true_order.programs.tolist() == [0, 1, 2, 3, 4, 5] and a.true_order_list is None
+    assert max(o.better for o in a.lists) < 1e-12
+    backup = a.lists[1]
+    assert backup.pgy1.p_pgy1_only == pytest.approx(backup.p_program[3], abs=1e-12) and backup.pgy1.p_pgy1_only > 0
+
+
+def test_json_and_csv_carry_the_pgy1_side():
+    import csv
+    import io
+
+    from matchsim.advisor.export import CSV_TRACK_COLUMNS, advice_csv_rows, advice_to_json
+
+    a = _advice(BASE)
+    doc = advice_to_json(a)
+    honest = doc["lists"][0]
+    assert honest["supplemental"] == {"Rehab A": "supplemental: med", "Rehab B": None}
+    assert set(honest["p_pgy1_program"]) == {"Med Prelim", "City TY", "Surg Prelim"}
+    total = sum(x["p"] for x in honest["outcomes"])
+    assert total == pytest.approx(1.0, abs=1e-12)
+    assert honest["p_program_without_pgy1"]["Rehab B"] == pytest.approx(honest["p_program"]["Rehab B"])
+    assert doc["supplemental_lists"][0]["linked_to"] == ["Rehab A"]
+    rows = list(csv.reader(io.StringIO("\n".join(",".join(map(str, r)) for r in advice_csv_rows(a)))))
+    head = rows[0]
+    for col in CSV_TRACK_COLUMNS + ("p PGY-1: City TY",):
+        assert col in head
+    assert float(rows[1][head.index("p_advanced_without_pgy1")]) == pytest.approx(
+        honest["p_advanced_without_pgy1"], rel=1e-9)
+
+
+def test_cross_check_covers_the_pgy1_tables():
+    a = _advice(BASE, samples=20_000)
+    assert a.cross_check.max_abs_difference < 0.02
+    assert a.cross_check.better_than_true_order < 1e-12
