@@ -1,0 +1,43 @@
+"""The simulated specialty market with advanced and PGY-1 programs (for ``compare --market``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from matchsim.extensions import ADVANCED, CATEGORICAL, PGY1_TRACKS, PRELIMINARY, TRANSITIONAL
+from matchsim.markets.specialty import specialty_market, specialty_track_market
+
+TRACKS = np.array([ADVANCED] * 5 + [CATEGORICAL] * 7 + [PRELIMINARY] * 9 + [TRANSITIONAL] * 4
+                  + [CATEGORICAL] * 20 + [ADVANCED] * 10 + [PRELIMINARY] * 15, dtype=np.int8)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_every_list_follows_the_nrmp_rules(seed):
+    m = specialty_track_market(200, TRACKS, rng=seed)
+    assert m.n_programs == TRACKS.size and np.array_equal(m.tracks, TRACKS)
+    assert m.applicant_prefs(0).size == 0 and not np.isin(0, m.program_list)  # the focal applicant: nowhere yet
+    pgy1 = np.isin(TRACKS, PGY1_TRACKS)
+    sp = m.supplemental
+    owners = set(sp.owner.tolist())
+    for a in range(1, m.n_applicants):
+        prim = m.applicant_prefs(a)
+        assert not pgy1[prim].any()                               # primary lists: categorical and advanced
+        assert (a in owners) == bool((TRACKS[prim] == ADVANCED).any())  # a supplemental list iff advanced ranked
+    ranked_on = {p: set() for p in np.flatnonzero(pgy1).tolist()}
+    for i in range(sp.n_lists):
+        progs, links = sp.programs_of(i), sp.links_of(i)
+        assert pgy1[progs].all() and (TRACKS[links] == ADVANCED).all()
+        assert set(links.tolist()) == set(np.flatnonzero(TRACKS == ADVANCED).tolist()) & set(
+            m.applicant_prefs(int(sp.owner[i])).tolist())
+        for p in progs.tolist():
+            ranked_on[p].add(int(sp.owner[i]))
+    for p, who in ranked_on.items():  # a PGY-1 program ranks exactly the applicants whose lists name it
+        assert set(m.program_prefs(p).tolist()) == who
+
+
+def test_seeded_and_the_plain_generator_is_unchanged():
+    a, b = specialty_track_market(120, TRACKS, rng=5), specialty_track_market(120, TRACKS, rng=5)
+    assert np.array_equal(a.applicant_list, b.applicant_list) and np.array_equal(a.program_list, b.program_list)
+    plain = specialty_market(100, 15, rng=0)  # the single-track generator draws as before
+    assert plain.tracks is None and plain.supplemental is None
