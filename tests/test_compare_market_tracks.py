@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from matchsim.extensions import ADVANCED, CATEGORICAL, PGY1_TRACKS, PRELIMINARY, TRANSITIONAL
-from matchsim.markets.specialty import specialty_market, specialty_track_market
+from matchsim.markets.specialty import specialty_track_market
 
 TRACKS = np.array([ADVANCED] * 5 + [CATEGORICAL] * 7 + [PRELIMINARY] * 9 + [TRANSITIONAL] * 4
                   + [CATEGORICAL] * 20 + [ADVANCED] * 10 + [PRELIMINARY] * 15, dtype=np.int8)
@@ -36,8 +36,8 @@ def test_every_list_follows_the_nrmp_rules(seed):
         assert set(m.program_prefs(p).tolist()) == who
 
 
-def test_seeded_and_the_plain_generator_is_unchanged():
+def test_the_same_seed_gives_the_same_market_and_another_seed_another():
     a, b = specialty_track_market(120, TRACKS, rng=5), specialty_track_market(120, TRACKS, rng=5)
     assert np.array_equal(a.applicant_list, b.applicant_list) and np.array_equal(a.program_list, b.program_list)
-    plain = specialty_market(100, 15, rng=0)  # the single-track generator draws as before
-    assert plain.tracks is None and plain.supplemental is None
+    c = specialty_track_market(120, TRACKS, rng=6)
+    assert not np.array_equal(a.applicant_list, c.applicant_list)
