@@ -41,3 +41,59 @@ def test_the_same_seed_gives_the_same_market_and_another_seed_another():
     assert np.array_equal(a.applicant_list, b.applicant_list) and np.array_equal(a.program_list, b.program_list)
     c = specialty_track_market(120, TRACKS, rng=6)
     assert not np.array_equal(a.applicant_list, c.applicant_list)
+
+
+def _has_nrmp():
+    try:
+        from matchsim.engine.nrmp import nrmp_match  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+needs_nrmp = pytest.mark.skipif(not _has_nrmp(), reason="the NRMP algorithm (matchsim.nrmp_match) is not merged yet")
+
+
+def test_without_the_nrmp_algorithm_market_with_tracks_says_so():
+    from click.testing import CliRunner
+
+    from matchsim.cli.main import cli
+
+    if _has_nrmp():
+        pytest.skip("the NRMP algorithm is here: the market mode runs (tests below)")
+    r = CliRunner().invoke(cli, ["compare", "--example", "advanced", "--market", "--markets", "2"])
+    assert r.exit_code == 2 and "need the NRMP algorithm (matchsim.nrmp_match)" in r.output
+    assert "Traceback" not in r.output
+
+
+@needs_nrmp
+def test_market_mode_with_supplemental_lists_agrees_with_the_menu_model_market_by_market():
+    from matchsim.advisor.advice import MarketSettings, advise
+    from matchsim.cli.compare import example_path
+    from matchsim.io.rank_file import read_rank_file
+
+    f = read_rank_file(example_path("advanced"))
+    a = advise(f, market=MarketSettings(applicants=150, markets=12, verify=12), seed=3)
+    assert a.method == "market" and a.market.verified_markets == 12
+    assert a.market.menu_violations == 0  # every list got the pair the algorithm's menus predict
+    assert a.market.pgy1_checks > 0
+    assert max(o.better for o in a.lists) == 0.0
+    for o in a.rows:
+        assert o.pgy1.p_advanced_and_pgy1 + o.pgy1.p_advanced_without_pgy1 == pytest.approx(
+            sum(o.p_program[j] for j in range(f.n_programs) if f.is_advanced[j]), abs=1e-12)
+
+
+@needs_nrmp
+def test_cli_market_with_tracks_json():
+    import json
+
+    from click.testing import CliRunner
+
+    from matchsim.cli.main import cli
+
+    r = CliRunner().invoke(cli, ["compare", "--example", "advanced", "--market", "--markets", "4",
+                                 "--applicants", "100", "--verify-markets", "2", "--json"])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.output)
+    assert doc["market"]["menu_violations"] == 0 and "p_advanced_without_pgy1" in doc["lists"][0]
+    assert doc["market"]["realised_chance"]["Lakeside Medicine Preliminary"] is None

@@ -234,7 +234,10 @@ class MarketCheck:
         Share of (verified market, program) pairs where the algorithm's menu
         equals the intended one.
     realised_chance : ndarray of float64 or None
-        Share of verified markets in which each program would take you.
+        Share of verified markets in which each program would take you
+        (NaN for PGY-1 programs, whose menu depends on the advanced match).
+    pgy1_checks : int
+        With advanced programs: PGY-1 menu entries found with the algorithm.
     """
 
     markets: int
@@ -243,6 +246,7 @@ class MarketCheck:
     menu_violations: int | None
     placement_agreement: float | None
     realised_chance: np.ndarray | None
+    pgy1_checks: int = 0
 
 
 @dataclass(frozen=True, eq=False)
@@ -367,6 +371,7 @@ def _market_check(run) -> MarketCheck:
         menu_violations=run.menu_violations,
         placement_agreement=run.placement_agreement,
         realised_chance=run.realised_chance,
+        pgy1_checks=getattr(run, "pgy1_checks", 0),
     )
 
 

@@ -138,7 +138,9 @@ def advice_to_json(advice) -> dict:
             "menu_violations": mk.menu_violations,
             "placement_agreement": mk.placement_agreement,
             "realised_chance": (None if mk.realised_chance is None else
-                                {names[j]: float(v) for j, v in enumerate(mk.realised_chance)}),
+                                {names[j]: (None if v != v else float(v))
+                                 for j, v in enumerate(mk.realised_chance)}),
+            "pgy1_menu_checks": mk.pgy1_checks,
         }
     return doc
 

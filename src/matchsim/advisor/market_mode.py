@@ -274,9 +274,14 @@ def simulate_list_outcomes(chance, preference, lists, n_applicants=DEFAULT_APPLI
     c, rho = validate_model(chance, correlation)
     k = c.size
     if tracks is not None and (np.any(np.asarray(tracks) != 0) or len(supplemental)):
-        raise ValueError("simulated markets with advanced programs and supplemental lists need the NRMP "
-                         "algorithm (matchsim.nrmp_match), which this version does not have yet; leave out "
-                         "--market, or the track and supplemental columns")
+        from matchsim.advisor.market_tracks import simulate_track_outcomes
+
+        if generator != "simple":
+            raise ValueError(f"the {generator!r} generator has no advanced or PGY-1 programs; with tracks, "
+                             "simulated markets use the simple generator (leave out --generator)")
+        return simulate_track_outcomes(c, preference, lists, tracks, pgy1_preference, supplemental,
+                                       supplemental_names, link, n_applicants=n_applicants, n_markets=n_markets,
+                                       correlation=rho, rng=rng, verify=verify, progress=progress)
     pref = np.asarray(preference, dtype=np.int64).ravel()
     if pref.size != k:
         raise ValueError(f"preference has {pref.size} entries for {k} programs")
