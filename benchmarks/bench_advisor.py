@@ -141,3 +141,24 @@ def test_market_mode_500_applicants_1000_markets_5_lists(benchmark, verify):
 
     run = benchmark.pedantic(work, rounds=1, warmup_rounds=0)
     assert run.comparison.better.max() == 0.0
+
+
+@pytest.mark.big
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_market_mode_with_supplemental_lists_500_applicants_1000_markets_5_lists(benchmark, jobs):
+    """Issue 10: under 10 s on 2 cores. Needs the NRMP algorithm (matchsim.nrmp_match)."""
+    from matchsim.advisor.market_tracks import nrmp_match_function
+
+    try:
+        nrmp_match_function()
+    except ValueError:
+        pytest.skip("the NRMP algorithm (matchsim.nrmp_match) is not merged yet")
+    chance, pref, lists, kw = _advanced_inputs()
+    simulate_list_outcomes(chance, pref, lists, n_applicants=60, n_markets=2, rng=0, **kw)  # compile
+
+    def work():
+        return simulate_list_outcomes(chance, pref, lists, n_applicants=500, n_markets=1000, rng=0, verify=0,
+                                      jobs=jobs, **kw)
+
+    run = benchmark.pedantic(work, rounds=1, warmup_rounds=0)
+    assert run.comparison.better.max() == 0.0

@@ -61,12 +61,15 @@ class MarketSettings:
         One of :data:`matchsim.advisor.defaults.GENERATORS`.
     verify : int
         In this many markets, also find your menu with the algorithm.
+    jobs : int
+        Worker processes (markets with advanced programs and supplemental lists).
     """
 
     applicants: int = DEFAULT_APPLICANTS
     markets: int = DEFAULT_MARKETS
     generator: str = DEFAULT_GENERATOR
     verify: int = DEFAULT_VERIFY_MARKETS
+    jobs: int = 1
 
 
 @dataclass(frozen=True, eq=False)
@@ -518,7 +521,7 @@ def advise(rank_file: RankFile, *, correlation=DEFAULT_CORRELATION, method=DEFAU
         run = simulate_list_outcomes(m.chance, m.preference, m.lists, n_applicants=market.applicants,
                                      n_markets=market.markets, correlation=correlation, rng=seed,
                                      verify=market.verify, generator=market.generator, progress=progress,
-                                     **m.track_kw)
+                                     jobs=market.jobs, **m.track_kw)
         shown = run.comparison
         market_check = _market_check(run)
     else:

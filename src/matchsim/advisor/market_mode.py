@@ -230,7 +230,7 @@ def simulate_list_outcomes(chance, preference, lists, n_applicants=DEFAULT_APPLI
                            n_markets=DEFAULT_MARKETS, correlation=DEFAULT_CORRELATION, rng=None,
                            verify=False, n_programs=None, generator=DEFAULT_GENERATOR, progress=None,
                            tracks=None, pgy1_preference=None, supplemental=(), supplemental_names=None,
-                           link=None, **market_kw) -> MarketRun:
+                           link=None, jobs=1, **market_kw) -> MarketRun:
     """Run every candidate list through the full algorithm in simulated markets.
 
     Parameters
@@ -281,7 +281,10 @@ def simulate_list_outcomes(chance, preference, lists, n_applicants=DEFAULT_APPLI
                              "simulated markets use the simple generator (leave out --generator)")
         return simulate_track_outcomes(c, preference, lists, tracks, pgy1_preference, supplemental,
                                        supplemental_names, link, n_applicants=n_applicants, n_markets=n_markets,
-                                       correlation=rho, rng=rng, verify=verify, progress=progress)
+                                       correlation=rho, rng=rng, verify=verify, progress=progress, jobs=jobs)
+    if int(jobs) != 1:
+        raise ValueError("jobs: worker processes are used for markets with advanced programs and supplemental "
+                         "lists; a file with categorical programs only runs in one process (leave out --jobs)")
     pref = np.asarray(preference, dtype=np.int64).ravel()
     if pref.size != k:
         raise ValueError(f"preference has {pref.size} entries for {k} programs")

@@ -188,13 +188,64 @@ def _links_for(lst, supplemental, link, adv):
     return [[int(a) for a in lst if adv[a] and link[a] == s] for s in range(len(supplemental))]
 
 
+#: Markets handed to a worker process at a time.
+_CHUNK = 25
+
+
+def _one_market(task, t, seed, intended, verify):
+    """One simulated market: her pair of outcomes for every plan, and the menu check when asked."""
+    from matchsim.markets.specialty import specialty_track_market
+
+    nrmp_match = nrmp_match_function()
+    n_applicants, all_tracks, plans, adv, prim_ids, k = task
+    g = np.random.default_rng(seed)
+    base = _place(specialty_track_market(n_applicants, all_tracks, g), intended, g, nrmp_match)
+    prim = np.full(len(plans), -1, dtype=np.int32)
+    pg = np.full(len(plans), -1, dtype=np.int32)
+    done = {}
+    for i, (lst, sl, links) in enumerate(plans):
+        key = (tuple(lst.tolist()), tuple(tuple(x.tolist()) for x in sl), tuple(map(tuple, links)))
+        if key not in done:  # the true order is often one of the lists: run it once
+            res = nrmp_match(_with_focal(base, lst, sl, links))
+            done[key] = (res.assignment[FOCAL], res.pgy1[FOCAL])
+        prim[i], pg[i] = done[key]
+    if not verify:
+        return t, prim, pg, None, 0, 0
+    menu = np.zeros(k, dtype=bool)
+    for j in prim_ids.tolist():
+        menu[j] = nrmp_match(_with_focal(base, [j], (), [])).assignment[FOCAL] == j
+    cache = {}
+
+    def takes(a, p):
+        if (a, p) not in cache:
+            cache[(a, p)] = nrmp_match(_with_focal(base, [a], ([p],), [[a]])).pgy1[FOCAL] == p
+        return cache[(a, p)]
+
+    bad = False
+    for i, (lst, sl, links) in enumerate(plans):
+        a = next((int(x) for x in lst if menu[x]), -1)
+        want_b = -1
+        if a >= 0 and adv[a]:
+            s = next((sl[si] for si, ll in enumerate(links) if a in ll), None)
+            if s is not None:
+                want_b = next((int(p) for p in s if takes(a, int(p))), -1)
+        bad |= (a, want_b) != (int(prim[i]), int(pg[i]))
+    return t, prim, pg, menu, int(bad), len(cache)
+
+
+def _markets(work):
+    task, items = work
+    return [_one_market(task, *item) for item in items]
+
+
 def simulate_track_outcomes(chance, preference, lists, tracks, pgy1_preference, supplemental,
                             supplemental_names, link, *, n_applicants, n_markets, correlation, rng=None,
-                            verify=0, progress=None) -> TrackMarketRun:
+                            verify=0, progress=None, jobs=1) -> TrackMarketRun:
     """Every candidate list, with her supplemental lists, through the NRMP algorithm in simulated markets.
 
     Parameters are those of :func:`matchsim.advisor.market_mode.simulate_list_outcomes` and of the
-    track arguments of :func:`matchsim.advisor.menu.compare_lists`.
+    track arguments of :func:`matchsim.advisor.menu.compare_lists`, and ``jobs``: worker processes
+    (each market has its own child seed, so the figures do not depend on ``jobs``).
 
     Raises
     ------
@@ -202,9 +253,8 @@ def simulate_track_outcomes(chance, preference, lists, tracks, pgy1_preference, 
         When the NRMP algorithm is not available (:data:`NEEDS_NRMP`), or for bad arguments.
     """
     from matchsim.advisor.menu import menu_thresholds, validate_lists, validate_model
-    from matchsim.markets.specialty import specialty_track_market
 
-    nrmp_match = nrmp_match_function()
+    nrmp_match_function()  # a clear line before any work when the algorithm is not there
     c, rho = validate_model(chance, correlation)
     k = c.size
     pref = np.asarray(preference, dtype=np.int64)
@@ -216,7 +266,6 @@ def simulate_track_outcomes(chance, preference, lists, tracks, pgy1_preference, 
     adv = tr == ADVANCED
     truthful = true_order(pref)
     t_supp = true_order(pp)
-    all_lists = list(seqs) + [truthful]
     plans = [(lst, supp, _links_for(lst, supp, lk, adv)) for lst in seqs]
     plans.append((truthful, (t_supp,), [[int(a) for a in truthful if adv[a]]]))
     n_markets = int(n_markets)
@@ -228,42 +277,40 @@ def simulate_track_outcomes(chance, preference, lists, tracks, pgy1_preference, 
     intended = math.sqrt(rho) * z[:, None] + math.sqrt(1.0 - rho) * e < menu_thresholds(c)
     seeds = np.random.SeedSequence(int(rng.integers(2**63))).spawn(n_markets)
     all_tracks = market_tracks(tr, n_applicants)
-    primary = np.full((len(all_lists), n_markets), -1, dtype=np.int32)
-    pgy1 = np.full((len(all_lists), n_markets), -1, dtype=np.int32)
     n_verify = n_markets if verify is True else min(int(verify), n_markets)
+    if n_verify < 0:
+        raise ValueError(f"verify must be True, False or a number of markets >= 0, got {verify}")
+    jobs = max(1, min(int(jobs), n_markets))
+    task = (int(n_applicants), all_tracks, plans, adv, np.flatnonzero(~np.isin(tr, PGY1_TRACKS)), k)
+    chunks = [range(lo, min(lo + _CHUNK, n_markets)) for lo in range(0, n_markets, _CHUNK)]
+    work = [(task, [(t, seeds[t], intended[t], t < n_verify) for t in c]) for c in chunks]
+    primary = np.full((len(plans), n_markets), -1, dtype=np.int32)
+    pgy1 = np.full((len(plans), n_markets), -1, dtype=np.int32)
     menus = np.zeros((n_verify, k), dtype=bool) if n_verify else None
-    violations, pgy1_checks = 0, 0
-    prim_ids = np.flatnonzero(~np.isin(tr, PGY1_TRACKS))
-    for t in range(n_markets):
-        g = np.random.default_rng(seeds[t])
-        base = _place(specialty_track_market(n_applicants, all_tracks, g), intended[t], g, nrmp_match)
-        for i, (lst, sl, links) in enumerate(plans):
-            res = nrmp_match(_with_focal(base, lst, sl, links))
-            primary[i, t], pgy1[i, t] = res.assignment[FOCAL], res.pgy1[FOCAL]
-        if t < n_verify:
-            for j in prim_ids.tolist():
-                menus[t, j] = nrmp_match(_with_focal(base, [j], (), [])).assignment[FOCAL] == j
-            cache = {}
+    violations, pgy1_checks, done = 0, 0, 0
 
-            def takes(a, p):
-                if (a, p) not in cache:
-                    cache[(a, p)] = nrmp_match(_with_focal(base, [a], ([p],), [[a]])).pgy1[FOCAL] == p
-                return cache[(a, p)]
-
-            bad = False
-            for i, (lst, sl, links) in enumerate(plans):
-                a = next((int(x) for x in lst if menus[t, x]), -1)
-                want_b = -1
-                if a >= 0 and adv[a]:
-                    s = next((sl[si] for si, ll in enumerate(links) if a in ll), None)
-                    if s is not None:
-                        want_b = next((int(p) for p in s if takes(a, int(p))), -1)
-                if (a, want_b) != (int(primary[i, t]), int(pgy1[i, t])):
-                    bad = True
-            pgy1_checks += len(cache)
+    def collect(out):
+        nonlocal violations, pgy1_checks, done
+        for t, prim, pg, menu, bad, checks in out:
+            primary[:, t], pgy1[:, t] = prim, pg
+            if menu is not None:
+                menus[t] = menu
             violations += bad
+            pgy1_checks += checks
+            done += 1
         if progress is not None:
-            progress(t + 1, n_markets)
+            progress(done, n_markets)
+
+    if jobs == 1:
+        for w in work:
+            collect(_markets(w))
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            for fut in as_completed([pool.submit(_markets, w) for w in work]):
+                collect(fut.result())
     joint = joint_from_outcomes(primary[:-1], primary[-1], k)
     u = outcome_utility(pp)
     tables, truth_table, split = pair_tables(primary[:-1], pgy1[:-1], primary[-1], pgy1[-1], k, adv, u)

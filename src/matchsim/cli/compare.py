@@ -419,7 +419,7 @@ def render(advice, console) -> None:
 
 #: Options that only mean something with --market, and options of the menu model only.
 _MARKET_ONLY = {"applicants": "--applicants", "markets": "--markets", "generator": "--generator",
-                "verify": "--verify-markets"}
+                "verify": "--verify-markets", "jobs": "--jobs"}
 _MENU_ONLY = {"samples": "--samples", "method": "--method"}
 
 
@@ -552,6 +552,8 @@ def _write(flag, path, writer) -> None:
               show_default=True,
               help="--market: in this many markets, also find your menu with the algorithm (one "
               "run per program) and check every list against it.")
+@click.option("--jobs", "-j", type=click.IntRange(1), default=1, show_default=True,
+              help="--market with advanced programs: worker processes (the figures do not depend on it).")
 @click.option("--template", "template", type=click.Path(dir_okay=False), default=None,
               help="Write a blank, commented spreadsheet to this new file and stop.")
 @json_option
@@ -562,7 +564,7 @@ def _write(flag, path, writer) -> None:
 @click.option("--png", "png_path", type=click.Path(dir_okay=False), default=None,
               help="Also write one chart (where each list matches you) as a PNG image.")
 def compare(path, example, partner, sheet, correlation, samples, seed, method, chance_scale, market, applicants,
-            markets, generator, verify, template, as_json, csv_path, html_path, png_path):
+            markets, generator, verify, jobs, template, as_json, csv_path, html_path, png_path):
     """Compare your candidate rank lists and explain which is best.
 
     PATH is a spreadsheet (CSV, or an .xlsx / .ods workbook), one row per
@@ -599,13 +601,13 @@ def compare(path, example, partner, sheet, correlation, samples, seed, method, c
                 f = read_rank_file(shipped, sheet=sheet)
         else:
             f = read_rank_file(path, sheet=sheet)
-        settings = MarketSettings(applicants, markets, generator, verify) if market else None
+        settings = MarketSettings(applicants, markets, generator, verify, jobs) if market else None
         with ProgressBar(market and not as_json, "simulated Matches", unit="markets") as bar:
             try:
                 advice = advise(f, correlation=correlation, method=method, samples=samples, seed=seed,
                                 market=settings, progress=bar, chance_scale=chance_scale)
             except ValueError as exc:
-                if market and "NRMP algorithm" in str(exc):
+                if market and ("NRMP algorithm" in str(exc) or str(exc).startswith(("jobs:", "the '"))):
                     raise click.UsageError(f"option --market: {exc}") from None
                 raise
     if csv_path:
