@@ -97,3 +97,16 @@ def test_cli_market_with_tracks_json():
     doc = json.loads(r.output)
     assert doc["market"]["menu_violations"] == 0 and "p_advanced_without_pgy1" in doc["lists"][0]
     assert doc["market"]["realised_chance"]["Lakeside Medicine Preliminary"] is None
+
+
+@needs_nrmp
+def test_worker_processes_do_not_change_the_figures():
+    from matchsim.advisor.advice import MarketSettings, advise
+    from matchsim.cli.compare import example_path
+    from matchsim.io.rank_file import read_rank_file
+
+    f = read_rank_file(example_path("advanced"))
+    one = advise(f, market=MarketSettings(applicants=80, markets=30, verify=0, jobs=1), seed=2)
+    two = advise(f, market=MarketSettings(applicants=80, markets=30, verify=0, jobs=2), seed=2)
+    assert np.array_equal(one.comparison.joint, two.comparison.joint)
+    assert np.array_equal(one.comparison.tracks.pgy1, two.comparison.tracks.pgy1)
