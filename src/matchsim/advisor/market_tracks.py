@@ -62,7 +62,7 @@ def market_tracks(her_tracks, n_applicants) -> np.ndarray:
     Examples
     --------
     >>> market_tracks(np.array([1, 0, 2], dtype=np.int8), 60).tolist()[:3], market_tracks(np.array([0]), 60).size
-    ([1, 0, 2], 19)
+    ([1, 0, 2], 18)
     """
     her = np.asarray(her_tracks, dtype=np.int8).ravel()
     pgy1 = np.isin(her, PGY1_TRACKS)
