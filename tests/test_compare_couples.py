@@ -125,7 +125,8 @@ def test_cli_couple_json_and_the_example(tmp_path):
 
 
 @pytest.mark.parametrize("extra, message", [
-    (["--market"], "option --market with --couple needs the NRMP algorithm with couples"),
+    (["--markets", "5"], "option --markets works only with --market"),
+    (["--market", "--jobs", "2"], "option --jobs does not apply to a couple's simulated markets"),
     (["--png", "x.png"], "option --png is for a single applicant's lists"),
     (["--samples", "0"], "a couple's figures are sampled"),
 ])
@@ -153,3 +154,45 @@ def test_couple_report_in_a_browser_shows_the_json_numbers(browser, tmp_path):  
         assert float(value) == node and text == pct(node), key
     b = browser.open(page, width=390)
     assert b.js("return document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def _has_nrmp():
+    try:
+        from matchsim.engine.nrmp import nrmp_match  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def test_couple_market_without_the_nrmp_algorithm_says_so(tmp_path):
+    if _has_nrmp():
+        pytest.skip("the NRMP algorithm is here: the couple's market mode runs (test below)")
+    me, him = _files(tmp_path)
+    r = CliRunner().invoke(cli, ["compare", str(me), "--couple", str(him), "--market"])
+    assert r.exit_code == 2 and "need the NRMP algorithm with couples" in r.output and "Traceback" not in r.output
+
+
+@pytest.mark.skipif(not _has_nrmp(), reason="the NRMP algorithm (matchsim.nrmp_match) is not merged yet")
+def test_couple_market_counts_what_reorderings_and_truncations_do():
+    from matchsim.advisor.couple_market import simulate_couple_markets
+
+    c = read_couple_files(*_files_example())
+    r = simulate_couple_markets(c.me.chance, c.partner.chance, c.joint, c.true_order, n_applicants=160,
+                                n_markets=6, correlation=0.5, rng=4)
+    assert r.true_rank.shape == (6,) and r.variant_rank.shape[0] == len(r.variants) > 10
+    # truncating the joint list to its first pair can only end on that pair or unmatched
+    first = [i for i, (f, label) in enumerate(r.variants) if label == "first 1 pair"][0]
+    assert set(r.variant_rank[first].tolist()) <= {0, len(c.joint[c.true_order])}
+    assert sum(r.versus(r.list_rank[1])) == pytest.approx(1.0)
+    doc = json.loads(CliRunner().invoke(cli, ["compare", "--example", "couple", "--market", "--markets", "3",
+                                              "--applicants", "120", "--samples", "500", "--json"]).output)
+    assert doc["market"]["markets"] == 3 and {x["family"] for x in doc["market"]["families"]} == {
+        "truncation", "swap", "reordering"}
+    assert any(x["kind"] == "couple market" for x in doc["findings"])
+
+
+def _files_example():
+    from matchsim.cli.compare import COUPLE_PARTNER_EXAMPLE, example_path
+
+    data = example_path("couple").parent
+    return data / "couple_example.csv", data / COUPLE_PARTNER_EXAMPLE

@@ -67,7 +67,7 @@ def test_installed_couple(tmp_path):
     doc = json.loads(r.stdout)
     assert doc["joint_lists"][0]["pairs"][1] == {"me": "City PM&R", "partner": None,
                                                   "p": doc["joint_lists"][0]["pairs"][1]["p"]}
-    r = installed("me.csv", "--couple", "him.csv", "--market", cwd=tmp_path)
-    assert r.returncode == 2 and "needs the NRMP algorithm with couples" in r.stderr
+    r = installed("me.csv", "--couple", "him.csv", "--markets", "3", cwd=tmp_path)
+    assert r.returncode == 2 and "option --markets works only with --market" in r.stderr
     r = installed("--example", "couple", "--samples", "2000", cwd=tmp_path)
     assert r.returncode == 0 and "No Match" in r.stdout and "How each joint list does" in r.stdout

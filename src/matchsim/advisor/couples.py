@@ -271,15 +271,66 @@ def couple_assumptions(couple, comparison) -> list:
     return out
 
 
-def advise_couple(couple, *, correlation=DEFAULT_CORRELATION, samples=DEFAULT_SAMPLES, seed=0) -> CoupleAdvice:
-    """Compare a couple's joint lists: figures, findings and assumptions (see the module docstring)."""
+def advise_couple(couple, *, correlation=DEFAULT_CORRELATION, samples=DEFAULT_SAMPLES, seed=0, market=None,
+                  progress=None) -> CoupleAdvice:
+    """Compare a couple's joint lists: figures, findings and assumptions (see the module docstring).
+
+    With ``market`` (a :class:`~matchsim.advisor.advice.MarketSettings`), also run every joint list and
+    the variants of the true joint order through the NRMP algorithm with couples in simulated markets
+    (:mod:`matchsim.advisor.couple_market`).
+    """
     samples = int(samples)
     if samples < 1:
         raise ValueError(f"a couple's figures are sampled: samples must be at least 1, got {samples}")
     comp = compare_joint_lists(couple.me.chance, couple.partner.chance, couple.joint, couple.true_order,
                                correlation, samples, seed)
-    return CoupleAdvice(couple, comp, tuple(couple_findings(couple, comp)),
-                        tuple(couple_assumptions(couple, comp)), seed)
+    findings = couple_findings(couple, comp)
+    summary = None
+    if market is not None:
+        from matchsim.advisor.couple_market import simulate_couple_markets
+
+        run = simulate_couple_markets(couple.me.chance, couple.partner.chance, couple.joint, couple.true_order,
+                                      n_applicants=market.applicants, n_markets=market.markets,
+                                      correlation=correlation, rng=seed, progress=progress)
+        summary = couple_market_summary(run)
+        findings += couple_market_findings(run, comp.true_order)
+    return CoupleAdvice(couple, comp, tuple(findings), tuple(couple_assumptions(couple, comp)), seed, summary)
+
+
+def couple_market_summary(run) -> dict:
+    """The JSON-ready summary of what the NRMP algorithm did (``CoupleAdvice.market``)."""
+    def vs(ranks):
+        w, s, b = run.versus(ranks)
+        return {"worse": float(w), "same": float(s), "better": float(b)}
+
+    return {
+        "markets": run.markets,
+        "runs_not_stable": run.unstable,
+        "any_variant_better": run.any_better,
+        "lists": [{"name": n, **vs(run.list_rank[i])} for i, n in enumerate(run.lists)],
+        "families": [{"family": fam, "variants": int(k), "worse": float(w), "same": float(s), "better": float(b),
+                      "mean_worse": mw, "mean_same": ms, "mean_better": mb}
+                     for fam, (k, w, s, b, mw, ms, mb) in run.families().items()],
+        "variants": [{"family": f, "label": label, **vs(run.variant_rank[i])}
+                     for i, (f, label) in enumerate(run.variants)],
+    }
+
+
+def couple_market_findings(run, true_order) -> list:
+    from matchsim.advisor.findings import Finding, pct
+
+    fam = run.families()
+    n_var = len(run.variants)
+    parts = "; ".join(f"one of its {k} {name}{'s' if k != 1 else ''} is worse in {pct(mw)} of markets on average "
+                      f"and better in {pct(mb)}; the best of them better in {pct(b)}"
+                      for name, (k, w, s, b, mw, ms, mb) in fam.items())
+    text = (f"In {run.markets:,} simulated markets run with the NRMP algorithm with couples, some reordering or "
+            f'truncation of "{true_order}" ({n_var} tried in each market) did better than it in '
+            f"{pct(run.any_better)} of markets. By kind, against your true joint order: {parts}.")
+    if run.unstable:
+        text += (f" In {run.unstable:,} markets some run did not end in a stable match (a loop the algorithm could "
+                 "not resolve), as can happen with couples.")
+    return [Finding(true_order, "couple market", text)]
 
 
 def couple_to_json(advice) -> dict:

@@ -36,7 +36,7 @@ from matchsim.advisor.comparison import ListComparison, TrackTables, joint_from_
 from matchsim.advisor.inputs import true_order
 from matchsim.extensions import ADVANCED, CATEGORICAL, PGY1_TRACKS, PRELIMINARY, SupplementalLists
 
-__all__ = ["NEEDS_NRMP", "nrmp_match_function", "simulate_track_outcomes", "TrackMarketRun", "market_tracks"]
+__all__ = ["NEEDS_NRMP", "NEEDS_NRMP_COUPLES", "nrmp_match_function", "simulate_track_outcomes", "TrackMarketRun", "market_tracks"]
 
 #: Why ``--market`` with tracks or couples cannot run without the NRMP algorithm.
 NEEDS_NRMP = ("simulated markets with advanced programs and supplemental lists need the NRMP algorithm "
@@ -46,12 +46,17 @@ NEEDS_NRMP = ("simulated markets with advanced programs and supplemental lists n
 FOCAL = 0
 
 
-def nrmp_match_function():
-    """The NRMP algorithm, or a ``ValueError`` saying it is not there."""
+#: The same for a couple's simulated markets.
+NEEDS_NRMP_COUPLES = ("simulated markets for a couple need the NRMP algorithm with couples (matchsim.nrmp_match), "
+                      "which this version does not have yet; leave out --market")
+
+
+def nrmp_match_function(message=NEEDS_NRMP):
+    """The NRMP algorithm, or a ``ValueError`` with ``message`` saying it is not there."""
     try:
         from matchsim.engine.nrmp import nrmp_match
     except ImportError:
-        raise ValueError(NEEDS_NRMP) from None
+        raise ValueError(message) from None
     return nrmp_match
 
 

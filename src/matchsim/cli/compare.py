@@ -234,7 +234,8 @@ def _render_sensitivity(advice, console, width) -> None:
 
 
 def _compare_couple(path, example, partner, sheet, correlation, samples, seed, market, as_json, html_path,
-                    png_path, csv_path, chance_scale, method) -> None:
+                    png_path, csv_path, chance_scale, method, applicants=DEFAULT_APPLICANTS,
+                    markets=DEFAULT_MARKETS) -> None:
     """``compare mylist.csv --couple partner.csv`` (or ``--example couple``)."""
     from rich.console import Console
 
@@ -252,9 +253,16 @@ def _compare_couple(path, example, partner, sheet, correlation, samples, seed, m
                                    "--json or --html")
     if method != DEFAULT_METHOD:
         raise click.UsageError("option --method: a couple's figures are always sampled; leave --method out")
+    ctx = click.get_current_context()
+    for name, flag in (("generator", "--generator"), ("verify", "--verify-markets"), ("jobs", "--jobs")):
+        if market and _given(ctx, name):
+            raise click.UsageError(f"option {flag} does not apply to a couple's simulated markets; leave it out")
+    settings = None
     if market:
-        raise click.UsageError("option --market with --couple needs the NRMP algorithm with couples "
-                               "(matchsim.nrmp_match), which this version does not have yet; leave out --market")
+        from matchsim.advisor.advice import MarketSettings
+        from matchsim.advisor.defaults import DEFAULT_COUPLE_MARKETS
+
+        settings = MarketSettings(applicants, markets if _given(ctx, "markets") else DEFAULT_COUPLE_MARKETS)
     if samples == 0:
         raise click.BadParameter("a couple's figures are sampled: give --samples of at least 1",
                                  param_hint="--samples")
@@ -268,7 +276,14 @@ def _compare_couple(path, example, partner, sheet, correlation, samples, seed, m
                 couple = read_couple_files(mine, his, sheet=sheet)
         else:
             couple = read_couple_files(path, partner, sheet=sheet)
-        advice = advise_couple(couple, correlation=correlation, samples=samples, seed=seed)
+        with ProgressBar(market and not as_json, "simulated Matches", unit="markets") as bar:
+            try:
+                advice = advise_couple(couple, correlation=correlation, samples=samples, seed=seed,
+                                       market=settings, progress=bar)
+            except ValueError as exc:
+                if market and "NRMP algorithm" in str(exc):
+                    raise click.UsageError(f"option --market: {exc}") from None
+                raise
     if html_path:
         from matchsim.report.advice_html import write_couple_html
 
@@ -314,10 +329,27 @@ def render_couple(advice, console) -> None:
         data = [("chance", True, [_fmt(float(v)) for v in o.p_pair] + [_fmt(o.p_unmatched)])]
         for t in _stacked(width, f'The pairs of "{plain(o.name)}"', key, extra, data, "The pairs"):
             console.print(t)
+    if advice.market is not None:
+        _render_couple_market(advice.market, console, width)
     console.print("\n[bold]What this means[/bold]")
     _bullets(console, [("  -", esc(x.text)) for x in advice.findings])
     console.print("\n[bold]Assumptions and method[/bold]")
     _bullets(console, [("  -", esc(line)) for line in advice.assumptions])
+
+
+def _render_couple_market(mk, console, width) -> None:
+    """What the NRMP algorithm with couples did, against the true joint order."""
+    from matchsim.io.escape import terminal_text as plain
+
+    rows, figures = [plain(x["name"]) for x in mk["lists"]], list(mk["lists"])
+    for x in mk["families"]:
+        rows += [f"one {x['family']} (mean of {x['variants']})", f"best of the {x['variants']} {x['family']}s"]
+        figures += [{k: x[f"mean_{k}"] for k in ("worse", "same", "better")}, x]
+    cols = [(k, True, [_fmt(x[k]) for x in figures]) for k in ("worse", "same", "better")]
+    for t in _stacked(width, f"In {mk['markets']:,} simulated markets with the NRMP algorithm with couples "
+                      "(worse / same / better than your true joint order in the same market)",
+                      ("joint list or variant", False, rows), [], cols, "In simulated markets"):
+        console.print(t)
 
 
 def render(advice, console) -> None:
@@ -429,8 +461,15 @@ def _given(ctx, name) -> bool:
     return ctx.get_parameter_source(name) in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
 
 
-def _check_options(ctx, market) -> None:
+def _check_options(ctx, market, couple=False) -> None:
     """An option that would be ignored is an error, never silence."""
+    if couple:
+        if not market:
+            for name, flag in _MARKET_ONLY.items():
+                if _given(ctx, name):
+                    raise click.UsageError(f"option {flag} works only with --market (simulated markets); "
+                                           f"add --market, or leave {flag} out")
+        return
     if not market:
         for name, flag in _MARKET_ONLY.items():
             if _given(ctx, name):
@@ -545,7 +584,7 @@ def _write(flag, path, writer) -> None:
               show_default=True,
               help="--market: applicants per simulated market.")
 @click.option("--markets", type=click.IntRange(1), default=DEFAULT_MARKETS, show_default=True,
-              help="--market: number of simulated markets.")
+              help="--market: number of simulated markets (200 with --couple unless given).")
 @click.option("--generator", type=click.Choice(GENERATORS), default=DEFAULT_GENERATOR, show_default=True,
               help="--market: the built-in simple specialty, or a calibrated preset (slower).")
 @click.option("--verify-markets", "verify", type=click.IntRange(0), default=DEFAULT_VERIFY_MARKETS,
@@ -585,11 +624,11 @@ def compare(path, example, partner, sheet, correlation, samples, seed, method, c
     example = _example_name(example, path)
     if (example is not None) == (path is not None):
         raise click.UsageError("give a CSV file, or --example (not both)")
+    _check_options(click.get_current_context(), market, couple=example == "couple" or partner is not None)
     if example == "couple" or partner is not None:
         _compare_couple(path, example, partner, sheet, correlation, samples, seed, market, as_json,
-                        html_path, png_path, csv_path, chance_scale, method)
+                        html_path, png_path, csv_path, chance_scale, method, applicants, markets)
         return
-    _check_options(click.get_current_context(), market)
     if method == "sample" and samples == 0 and not market:
         raise click.BadParameter("--method sample needs --samples of at least 1",
                                  param_hint="--samples")

@@ -394,6 +394,34 @@ def _couple_card(doc, i) -> str:
     return '<section class="card">' + "".join(body) + "</section>"
 
 
+def _couple_market(doc) -> str:
+    mk = doc.get("market")
+    if not mk:
+        return ""
+    rows = []
+    for i, x in enumerate(mk["lists"]):
+        rows.append((f'"{x["name"]}"', ("market", "lists", i), ""))
+    for i, x in enumerate(mk["families"]):
+        rows.append((f"one {x['family']} (mean of {x['variants']})", ("market", "families", i), "mean_"))
+        rows.append((f"best of the {x['variants']} {x['family']}s", ("market", "families", i), ""))
+    body = "".join(
+        f"<tr><td>{html.escape(label)}</td>" + "".join(
+            f'<td class="r">{_num(_at(doc, key)[prefix + k], *key, prefix + k)}</td>'
+            for k in ("worse", "same", "better")) + "</tr>" for label, key, prefix in rows)
+    return (f"<h2>In {mk['markets']:,} simulated markets (the NRMP algorithm with couples)</h2>"
+            "<p>Each joint list, and reorderings and truncations of your true joint order, against your true "
+            "joint order in the same market.</p>"
+            '<div class="scroll"><table><tr><th>joint list or variant</th><th class="r">worse</th>'
+            f'<th class="r">same</th><th class="r">better</th></tr>{body}</table></div>')
+
+
+def _at(doc, key):
+    node = doc
+    for part in key:
+        node = node[part]
+    return node
+
+
 def couple_html(advice) -> str:
     """The report page of a couple's joint lists (``compare --couple ... --html``)."""
     from matchsim.advisor.couples import couple_to_json
@@ -413,6 +441,7 @@ def couple_html(advice) -> str:
         f'<p class="big">{esc(lead["text"])}</p>',
         "<h2>Each joint list</h2>",
         *[_couple_card(doc, i) for i in range(n)],
+        _couple_market(doc),
         "<h2>What this means</h2>", items(x["text"] for x in doc["findings"] if x is not lead),
         "<h2>Assumptions and method</h2>", items(doc["assumptions"]),
     ])
