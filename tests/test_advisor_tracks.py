@@ -180,3 +180,15 @@ def test_cross_check_covers_the_pgy1_tables():
     a = _advice(BASE, samples=20_000)
     assert a.cross_check.max_abs_difference < 0.02
     assert a.cross_check.better_than_true_order < 1e-12
+
+
+def test_a_short_supplemental_list_is_not_called_the_true_order():
+    text = ("program,track,preference,chance,honest,supplemental\n"
+            "Rehab A,advanced,1,40%,1,\nRehab B,categorical,2,40%,2,\n"
+            "Med Prelim,preliminary,1,50%,,1\nCity TY,transitional,2,60%,,\n")
+    a = _advice(text)
+    assert a.true_order_list is None and a.true_order.is_reference
+    (f,) = [x for x in a.findings if x.kind == "true order"]
+    assert "not your whole PGY-1 true order" in f.text and "Submit it" not in f.text
+    assert any(c.kind == "left off" and c.list_name == "supplemental" for c in a.checks)
+    assert a.lists[0].worse > 0  # City TY is missing from the supplemental list: sometimes a PGY-1 year is lost

@@ -543,7 +543,7 @@ def advise(rank_file: RankFile, *, correlation=DEFAULT_CORRELATION, method=DEFAU
         lists=lists,
         true_order=truth,
         true_order_list=first,
-        findings=tuple(list_findings(f.programs, shown, f.signal, f.chance, f.chance_given)
+        findings=tuple(_primary_only(list_findings(f.programs, shown, f.signal, f.chance, f.chance_given), lists)
                        + track_findings(f, shown, lists, truth, m.pgy1_on_primary, correlation)
                        + sensitivity_findings(f, scales)),
         checks=tuple(check_lists(f.programs, m.preference, f.lists, written_ranks=f.written_ranks,
@@ -557,6 +557,22 @@ def advise(rank_file: RankFile, *, correlation=DEFAULT_CORRELATION, method=DEFAU
         market=market_check,
         sensitivity=scales,
     )
+
+
+def _primary_only(findings, lists):
+    """A list whose primary list is the true order but whose supplemental list is not: say so, not "submit it"."""
+    from matchsim.advisor.findings import Finding
+
+    short = {o.name for o in lists if not o.is_true_order}
+    out = []
+    for x in findings:
+        if x.kind == "true order" and x.list_name in short:
+            x = Finding(x.list_name, x.kind,
+                        f'"{x.list_name}" ranks your programs in your true order, but the supplemental list used '
+                        "with its advanced programs is not your whole PGY-1 true order (see the list checks): "
+                        "fix that, and it does at least as well as any other list in every possible Match.")
+        out.append(x)
+    return out
 
 
 def _written_primary(f):
