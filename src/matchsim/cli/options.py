@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import sys
 
 import click
 
@@ -45,6 +46,9 @@ __all__ = [
     "quiet_option",
     "out_option",
     "ProgressBar",
+    "COMPILE_NOTICE",
+    "announce_compiling",
+    "with_compile_notice",
 ]
 
 #: Exit status for a mistake in the user's input (click uses 2 for usage errors too).
@@ -160,3 +164,65 @@ class ProgressBar:
             if exc_type is not None:  # an error line follows: leave no half-drawn bar above it
                 self.bar.live.transient = True
             self.bar.stop()
+
+
+#: Printed once, on standard error, when numba compiles matchsim's kernels (a cold cache).
+COMPILE_NOTICE = ("matchsim: compiling fast kernels, first run only (this takes 5-20 s; "
+                  "later runs reuse them)")
+
+_compile_listener = None
+
+
+def announce_compiling() -> None:
+    """From now on, say :data:`COMPILE_NOTICE` once when a matchsim kernel is compiled.
+
+    numba compiles a kernel on its first call and saves the machine code in
+    its cache, so only the first run after installing (or after the cache is
+    cleared) pays for it. numba broadcasts a ``"numba:compile"`` event when it
+    compiles rather than loads a function (``numba.core.event``); the notice
+    listens for that event, so it is printed exactly when a kernel is being
+    compiled, and never when the cache is warm. Calling this again is harmless.
+    """
+    global _compile_listener
+    if _compile_listener is not None:
+        return
+    from numba.core import event
+
+    class _Notice(event.Listener):
+        said = False
+
+        def on_start(self, ev):
+            dispatcher = (ev.data or {}).get("dispatcher")
+            module = getattr(getattr(dispatcher, "py_func", None), "__module__", "") or ""
+            if not self.said and module.startswith("matchsim"):
+                self.said = True
+                print(COMPILE_NOTICE, file=sys.stderr, flush=True)
+
+        def on_end(self, ev):
+            pass
+
+    _compile_listener = _Notice()
+    event.register("numba:compile", _compile_listener)
+
+
+def with_compile_notice(command):
+    """Make a click ``command`` call :func:`announce_compiling` before it runs.
+
+    Installed by the command group on every subcommand, so each command says
+    when its first run compiles; ``--help`` and usage errors end before the
+    callback and so never import numba. A command called with ``--quiet``
+    stays quiet.
+    """
+    callback = command.callback
+    if callback is None or getattr(callback, "_announces_compiling", False):
+        return command
+
+    @functools.wraps(callback)
+    def wrapper(*args, **kwargs):
+        if not kwargs.get("quiet"):
+            announce_compiling()
+        return callback(*args, **kwargs)
+
+    wrapper._announces_compiling = True
+    command.callback = wrapper
+    return command
