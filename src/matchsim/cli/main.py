@@ -13,7 +13,7 @@ import importlib.util
 import click
 
 from matchsim import __version__
-from matchsim.cli.options import with_compile_notice
+from matchsim.cli.options import BROKEN_PIPE_EXIT, silence_stdout, with_compile_notice
 
 #: command name -> (module, function, one-line help)
 COMMANDS = {
@@ -41,6 +41,13 @@ class LazyGroup(click.Group):
                 return None
             raise
         return with_compile_notice(getattr(module, func))
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:  # the reader went away (``matchsim explain | head``): stop quietly
+            silence_stdout()
+            ctx.exit(BROKEN_PIPE_EXIT)
 
     def format_commands(self, ctx, formatter):
         rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]

@@ -38,6 +38,8 @@ from matchsim.errors import InputError
 
 __all__ = [
     "USER_ERROR_EXIT",
+    "BROKEN_PIPE_EXIT",
+    "silence_stdout",
     "UserError",
     "user_errors",
     "reports_user_errors",
@@ -53,6 +55,9 @@ __all__ = [
 
 #: Exit status for a mistake in the user's input (click uses 2 for usage errors too).
 USER_ERROR_EXIT = 2
+
+#: Exit status when the output pipe closed early (``matchsim ... | head``), as rich's console uses.
+BROKEN_PIPE_EXIT = 1
 
 
 class UserError(click.ClickException):
@@ -81,6 +86,20 @@ def user_errors():
         where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
         what = exc.strerror or str(exc)
         raise UserError(_one_line(f"{where}{what}; check the path and that the file can be read")) from None
+
+
+def silence_stdout():
+    """Point standard output at the null device, so Python's final flush cannot fail again.
+
+    Used when the reader of a pipe went away (``matchsim explain | head``).
+    """
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def reports_user_errors(func):
