@@ -66,8 +66,24 @@ class UserError(click.ClickException):
     exit_code = USER_ERROR_EXIT
 
 
+#: An error line longer than this is cut in the middle (the readers already shorten quoted input;
+#: this keeps any message a terminal line or two, whatever a file held).
+MAX_ERROR_LENGTH = 600
+
+
 def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+    """One terminal-safe line, at most :data:`MAX_ERROR_LENGTH` characters (the end, what to do, kept)."""
+    from matchsim.io.escape import terminal_text
+
+    text = str(text)
+    if len(text) > 4 * MAX_ERROR_LENGTH:  # do not split a 50 MB message into words
+        text = text[:MAX_ERROR_LENGTH] + " " + text[-MAX_ERROR_LENGTH:]
+    text = terminal_text(" ".join(text.split()))
+    if len(text) > MAX_ERROR_LENGTH:
+        cut = len(text) - MAX_ERROR_LENGTH + 5
+        keep = (MAX_ERROR_LENGTH - 5) // 2
+        text = f"{text[:keep]} ... {text[keep + cut:]}"
+    return text
 
 
 @contextlib.contextmanager
