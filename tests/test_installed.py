@@ -193,3 +193,85 @@ def test_first_run_says_it_is_compiling_once(run_matchsim, outside_dir):
     quiet = _ok(run_matchsim("match", "--example", "nrmp", "--quiet",
                              env={"NUMBA_CACHE_DIR": str(outside_dir / "other-cache")}))
     assert quiet.stdout == "" and quiet.stderr == ""
+
+
+# ------------------------------------------------------------------- README
+README = ROOT / "README.md"
+CI_RUN = ROOT / ".ci" / "run"
+
+
+def _readme_blocks(language):
+    text = README.read_text(encoding="utf-8")
+    return [block.split("```", 1)[0] for block in text.split(f"```{language}\n")[1:]]
+
+
+def _readme_commands():
+    """Every shell command in README.md, in order (comment-only lines left out)."""
+    lines = [ln.strip() for block in _readme_blocks("bash") for ln in block.splitlines()]
+    return [ln for ln in lines if ln and not ln.startswith("#")]
+
+
+#: Parts of README commands that install the project or run the test suite: CI runs exactly those
+#: (.ci/run), so a test does not run them again inside the test suite.
+_RUN_BY_CI = ("python -m pip install", "python -m pytest")
+
+
+def test_readme_test_command_is_what_ci_runs():
+    tests = [c for c in _readme_commands() if "python -m pytest" in c]
+    assert len(tests) == 1, tests
+    assert tests[0] in CI_RUN.read_text(encoding="utf-8").splitlines(), \
+        ".ci/run must run README's test command verbatim"
+    assert "benchmarks --benchmark-disable" in tests[0]  # the benchmark smoke runs in CI too
+
+
+def _fresh_copy(dest: Path) -> Path:
+    """The checkout's files as a fresh clone has them (tracked and new files, nothing generated)."""
+    import subprocess
+
+    try:
+        names = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT,
+                               capture_output=True, check=True).stdout.decode().split("\0")
+    except (OSError, subprocess.CalledProcessError):
+        names = None
+    if names is None:
+        shutil.copytree(ROOT, dest, ignore=shutil.ignore_patterns(
+            ".git", ".venv*", "results", "__pycache__", "*.egg-info", ".pytest_cache", ".hypothesis"))
+        return dest
+    for name in filter(None, names):
+        src = ROOT / name
+        if src.is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+def test_readme_commands_work_verbatim_in_order(matchsim_script, clean_env, outside_dir):
+    """Issue 7.24: every command of README.md, as written, in order, in a fresh copy of the checkout.
+
+    The install and test-suite parts (``python -m pip install ...``, ``python -m pytest ...``) are
+    what CI itself runs; everything else runs here, with the installed matchsim, then the Python
+    example."""
+    import os
+    import subprocess
+    import sys
+
+    clone = _fresh_copy(outside_dir / "clone")
+    env = dict(clean_env, PATH=f"{Path(sys.executable).parent}{os.pathsep}{clean_env.get('PATH', '')}")
+    ran = []
+    for command in _readme_commands():
+        for part in (p.strip() for p in command.split("&&")):
+            if part.startswith(_RUN_BY_CI):
+                continue
+            r = subprocess.run(["bash", "-c", part], cwd=clone, env=env, capture_output=True, text=True,
+                               encoding="utf-8", timeout=900)
+            assert r.returncode == 0, f"README command failed: {part}\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}"
+            assert "Traceback" not in r.stderr, (part, r.stderr)
+            ran.append(part)
+    assert any("matchsim run" in p and "--jobs 2" in p for p in ran)
+    for code in _readme_blocks("python"):
+        r = subprocess.run([sys.executable, "-c", code], cwd=clone, env=env, capture_output=True, text=True,
+                           encoding="utf-8", timeout=300)
+        assert r.returncode == 0, f"README Python example failed:\n{r.stderr[-2000:]}"
+    serial, parallel = ((clone / "results" / n / "summary.csv").read_text(encoding="utf-8")
+                        for n in ("strategies", "strategies-2jobs"))
+    assert serial == parallel  # README: "same numbers, faster"
