@@ -271,3 +271,15 @@ def test_explain_bad_input_is_one_line(args, message):
     assert r.exit_code == 2
     assert message in r.output
     assert "Traceback" not in r.output and len(r.output.strip().splitlines()) == 1
+
+
+def test_docs_teaching_quotes_the_current_output():
+    """docs/teaching.md quotes the NRMP story (abridged with '...'); every quoted line must be true."""
+    from pathlib import Path
+
+    doc = (Path(__file__).parents[1] / "docs" / "teaching.md").read_text(encoding="utf-8")
+    quoted = doc.split("## What it prints", 1)[1].split("```\n", 1)[1].split("```", 1)[0]
+    out = _explain(columns=250).output.splitlines()
+    for line in quoted.splitlines():
+        if line.strip() and line.strip() != "...":
+            assert line in out, line

@@ -98,6 +98,8 @@ def user_errors():
         yield
     except InputError as exc:
         raise UserError(_one_line(str(exc))) from None
+    except BrokenPipeError:  # not a file problem: the reader of our output went away (see cli.main)
+        raise
     except OSError as exc:
         where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
         what = exc.strerror or str(exc)
@@ -202,7 +204,7 @@ class ProgressBar:
 
 
 #: Printed once, on standard error, when numba compiles matchsim's kernels (a cold cache).
-COMPILE_NOTICE = ("matchsim: compiling fast kernels, first run only (this takes 5-20 s; "
+COMPILE_NOTICE = ("matchsim: compiling fast kernels, first run only (seconds to a minute; "
                   "later runs reuse them)")
 
 _compile_listener = None
@@ -216,12 +218,34 @@ def announce_compiling() -> None:
     cleared) pays for it. numba broadcasts a ``"numba:compile"`` event when it
     compiles rather than loads a function (``numba.core.event``); the notice
     listens for that event, so it is printed exactly when a kernel is being
-    compiled, and never when the cache is warm. Calling this again is harmless.
+    compiled, and never when the cache is warm.
+
+    Worker processes forked by ``matchsim run --jobs N`` inherit the listener;
+    whichever process compiles first claims a marker file (created with
+    ``O_EXCL``, removed when this process exits), so the notice still appears
+    once per command. Calling this again is harmless.
     """
     global _compile_listener
     if _compile_listener is not None:
         return
+    import atexit
+    import os
+    import secrets
+    import tempfile
+
     from numba.core import event
+
+    owner = os.getpid()
+    marker = os.path.join(tempfile.gettempdir(), f"matchsim-compiling-{owner}-{secrets.token_hex(4)}")
+
+    def first_to_say() -> bool:
+        try:
+            os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except FileExistsError:
+            return False
+        except OSError:  # no writable temporary folder: say it in this process only
+            return os.getpid() == owner
+        return True
 
     class _Notice(event.Listener):
         said = False
@@ -231,11 +255,18 @@ def announce_compiling() -> None:
             module = getattr(getattr(dispatcher, "py_func", None), "__module__", "") or ""
             if not self.said and module.startswith("matchsim"):
                 self.said = True
-                print(COMPILE_NOTICE, file=sys.stderr, flush=True)
+                if first_to_say():
+                    print(COMPILE_NOTICE, file=sys.stderr, flush=True)
 
         def on_end(self, ev):
             pass
 
+    def cleanup():
+        if os.getpid() == owner:
+            with contextlib.suppress(OSError):
+                os.unlink(marker)
+
+    atexit.register(cleanup)
     _compile_listener = _Notice()
     event.register("numba:compile", _compile_listener)
 
