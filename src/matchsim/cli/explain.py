@@ -57,74 +57,55 @@ class _Names:
         self.p = [terminal_text(n) for n in market.program_labels()]
 
 
-def _applicant_story(market, names, trace):
-    """Sentences for applicant-proposing deferred acceptance, one per application."""
+def _applicant_sentence(market, names, s, held):
+    """What happened to one application; ``held[p]`` counts the applicants program p holds."""
     from matchsim.engine import trace as tr
 
     A, P = names.a, names.p
-    held = [0] * market.n_programs
-    lines, current = [], 0
-    for s in trace.steps:
-        if s.round != current:
-            current = s.round
-            lines += ["", f"Round {current}"]
-        a, p = A[s.applicant], P[s.program]
-        cap = int(market.capacity[s.program])
-        head = f"{a} applies to {p} ({a}'s {_ordinal(s.applicant_rank)} choice): "
-        if s.outcome == tr.HELD:
-            held[s.program] += 1
-            tail = (f"{p} holds {a} (ranked {_ordinal(s.program_rank)}); "
-                    f"{held[s.program]} of {cap} positions taken.")
-        elif s.outcome == tr.HELD_BUMPING:
-            w = A[s.displaced]
-            tail = (f"{p} is full but ranked {a} {_ordinal(s.program_rank)}, above {w} "
-                    f"({_ordinal(s.displaced_rank)}): it holds {a} and lets {w} go.")
-        elif s.outcome == tr.REJECTED_FULL:
-            tail = f"{p} is full of applicants it ranked above {a} ({_ordinal(s.program_rank)}): turned away."
-        elif s.outcome == tr.REJECTED_NOT_RANKED:
-            tail = f"{p} did not rank {a}: turned away."
-        else:
-            tail = f"{p} offers no positions: turned away."
-        for x in s.ran_out:
-            tail += f" {A[x]} has no program left to apply to and will not match."
-        lines.append("  " + head + tail)
-    return lines, "Nobody is turned away any more, so every hold becomes a match:"
+    a, p = A[s.applicant], P[s.program]
+    head = f"{a} applies to {p} ({a}'s {_ordinal(s.applicant_rank)} choice): "
+    if s.outcome == tr.HELD:
+        held[s.program] += 1
+        tail = (f"{p} holds {a} (ranked {_ordinal(s.program_rank)}); "
+                f"{held[s.program]} of {int(market.capacity[s.program])} positions taken.")
+    elif s.outcome == tr.HELD_BUMPING:
+        w = A[s.displaced]
+        tail = (f"{p} is full but ranked {a} {_ordinal(s.program_rank)}, above {w} "
+                f"({_ordinal(s.displaced_rank)}): it holds {a} and lets {w} go.")
+    elif s.outcome == tr.REJECTED_FULL:
+        tail = f"{p} is full of applicants it ranked above {a} ({_ordinal(s.program_rank)}): turned away."
+    elif s.outcome == tr.REJECTED_NOT_RANKED:
+        tail = f"{p} did not rank {a}: turned away."
+    else:
+        tail = f"{p} offers no positions: turned away."
+    for x in s.ran_out:
+        tail += f" {A[x]} has no program left to apply to and will not match."
+    return head + tail
 
 
-def _program_story(market, names, trace):
-    """Sentences for program-proposing deferred acceptance, one per offer."""
+def _program_sentence(market, names, s, holds):
+    """What happened to one offer; ``holds[a]`` is the program whose offer applicant a holds."""
     from matchsim.engine import trace as tr
 
     A, P = names.a, names.p
-    holds = [None] * market.n_applicants  # the program whose offer each applicant holds
-    lines, current = [], 0
-    for s in trace.steps:
-        if s.round != current:
-            current = s.round
-            lines += ["", f"Round {current}"]
-        a, p = A[s.applicant], P[s.program]
-        head = f"{p} offers a position to {a} (its {_ordinal(s.program_rank)} choice): "
-        if s.outcome == tr.HELD:
-            holds[s.applicant] = s.program
-            tail = f"{a} holds it ({a}'s {_ordinal(s.applicant_rank)} choice)."
-        elif s.outcome == tr.HELD_BUMPING:
-            holds[s.applicant] = s.program
-            q = P[s.displaced]
-            tail = (f"{a} ranked {p} {_ordinal(s.applicant_rank)}, above {q} ({_ordinal(s.displaced_rank)}): "
-                    f"{a} holds {p} and lets {q} go.")
-        elif s.outcome == tr.REJECTED_HOLDS_BETTER:
-            tail = f"{a} holds an offer from {P[holds[s.applicant]]}, ranked higher: turned down."
-        else:
-            tail = f"{a} did not rank {p}: turned down."
-        for x in s.ran_out:
-            open_ = int(market.capacity[x]) - _held_count(holds, x)
-            tail += f" {P[x]} has nobody left to offer to; {_plural(open_, 'position')} will stay unfilled."
-        lines.append("  " + head + tail)
-    return lines, "No program has an offer left to make, so every held offer becomes a match:"
-
-
-def _held_count(holds, p):
-    return sum(1 for q in holds if q == p)
+    a, p = A[s.applicant], P[s.program]
+    head = f"{p} offers a position to {a} (its {_ordinal(s.program_rank)} choice): "
+    if s.outcome in (tr.HELD, tr.HELD_BUMPING):
+        holds[s.applicant] = s.program
+    if s.outcome == tr.HELD:
+        tail = f"{a} holds it ({a}'s {_ordinal(s.applicant_rank)} choice)."
+    elif s.outcome == tr.HELD_BUMPING:
+        q = P[s.displaced]
+        tail = (f"{a} ranked {p} {_ordinal(s.applicant_rank)}, above {q} ({_ordinal(s.displaced_rank)}): "
+                f"{a} holds {p} and lets {q} go.")
+    elif s.outcome == tr.REJECTED_HOLDS_BETTER:
+        tail = f"{a} holds an offer from {P[holds[s.applicant]]}, ranked higher: turned down."
+    else:
+        tail = f"{a} did not rank {p}: turned down."
+    for x in s.ran_out:
+        vacant = int(market.capacity[x]) - sum(1 for q in holds if q == x)
+        tail += f" {P[x]} has nobody left to offer to; {_plural(vacant, 'position')} will stay unfilled."
+    return head + tail
 
 
 def _narrate(market, trace):
@@ -132,8 +113,18 @@ def _narrate(market, trace):
     from matchsim.io.results import program_members
 
     names = _Names(market)
-    story = _applicant_story if trace.proposing == "applicant" else _program_story
-    lines, ending = story(market, names, trace)
+    if trace.proposing == "applicant":
+        sentence, state = _applicant_sentence, [0] * market.n_programs
+        ending = "Nobody is turned away any more, so every hold becomes a match:"
+    else:
+        sentence, state = _program_sentence, [None] * market.n_applicants
+        ending = "No program has an offer left to make, so every held offer becomes a match:"
+    lines, current = [], 0
+    for s in trace.steps:
+        if s.round != current:
+            current = s.round
+            lines += ["", f"Round {current}"]
+        lines.append("  " + sentence(market, names, s, state))
     lines += ["", ending]
     members = program_members(market, trace.result())
     index = {n: i for i, n in enumerate(market.applicant_labels())}

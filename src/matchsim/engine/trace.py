@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from matchsim.engine.da import MatchResult
 from matchsim.market import UNMATCHED, Market
 
 __all__ = [
@@ -146,8 +147,6 @@ class MatchTrace:
 
     def result(self):
         """The outcome as the engine reports it, a :class:`~matchsim.engine.MatchResult`."""
-        from matchsim.engine.da import MatchResult
-
         return MatchResult(self.assignment, self.rank, self.filled, self.proposals, self.rounds,
                            self.proposing)
 
