@@ -91,3 +91,23 @@ def test_broken_pipe_ends_quietly(tmp_path):
                        env={**os.environ, "COLUMNS": "80"})
     assert r.stdout.startswith("The Match, round by round")
     assert "Traceback" not in r.stderr and "Error" not in r.stderr, r.stderr
+
+
+def test_run_output_escapes_names_from_the_command_line(tmp_path):
+    """Issue 7.12 for ``matchsim run``: the --out folder (and anything else a user typed or a file held)
+    reaches the terminal as visible codes, never as control sequences or rich markup."""
+    from tests.test_installed import TINY_STUDY
+
+    (tmp_path / "tiny.toml").write_text(TINY_STUDY, encoding="utf-8")
+    out = tmp_path / "st\x1b[2Jdy [bold]x"
+    r = CliRunner().invoke(cli, ["run", str(tmp_path / "tiny.toml"), "--out", str(out), "--no-plots"])
+    assert r.exit_code == 0, r.output
+    assert "\x1b" not in r.output
+    assert "st\\x1b[2Jdy [bold]x/" in " ".join(r.output.split())
+
+
+def test_progress_bar_label_is_shown_as_written():
+    from matchsim.cli.options import ProgressBar
+
+    bar = ProgressBar(True, "study\x1b[2J [red]x")
+    assert bar.bar.tasks[0].description == "study\\x1b[2J \\[red]x"  # shown: study\x1b[2J [red]x

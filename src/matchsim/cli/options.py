@@ -185,7 +185,12 @@ class ProgressBar:
             TextColumn(unit), TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(),
             console=Console(stderr=True), transient=False,
         )
-        self.task = self.bar.add_task(label, total=None)
+        from rich.markup import escape
+
+        from matchsim.io.escape import terminal_text
+
+        # the label may be a name from a user's file: shown as written, never as markup or control codes
+        self.task = self.bar.add_task(escape(terminal_text(label)), total=None)
 
     def __call__(self, done, total):
         if self.bar is not None:

@@ -34,7 +34,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from matchsim.engine.da import MatchResult
-from matchsim.market import UNMATCHED, Market
+from matchsim.constants import UNMATCHED
+from matchsim.market import Market
 
 __all__ = [
     "Step",

@@ -36,7 +36,8 @@ from pathlib import Path
 import numpy as np
 
 from matchsim.errors import InputError
-from matchsim.market import UNMATCHED, Market
+from matchsim.constants import UNMATCHED
+from matchsim.market import Market
 
 __all__ = [
     "RESULT_FORMAT",

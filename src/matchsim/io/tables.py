@@ -34,7 +34,8 @@ import pandas as pd
 
 from matchsim.errors import InputError
 from matchsim.io.escape import clip
-from matchsim.market import NRMP_MAX_RANKS, Market
+from matchsim.constants import NRMP_MAX_RANKS
+from matchsim.market import Market
 
 __all__ = [
     "TABLES",
