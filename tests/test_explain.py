@@ -96,7 +96,7 @@ def test_replaying_the_steps_gives_the_match_and_every_list_that_ran_out(m):
 
 
 def test_trace_rejects_an_unknown_side():
-    with pytest.raises(ValueError, match="'applicant' or 'program'"):
+    with pytest.raises(ValueError, match=r"proposing must be one of \('applicant', 'program'\), got 'hospital'"):
         trace_match(nrmp_example(), "hospital")
 
 

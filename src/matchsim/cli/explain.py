@@ -17,23 +17,12 @@ import click
 
 from matchsim import datasets
 from matchsim.cli.options import UserError, json_option, proposing_option, reports_user_errors
+from matchsim.wording import ordinal, plural
 
 EXAMPLES = tuple(datasets.EXAMPLES)
 
 #: Narrower terminals are treated as this wide (a line of the story needs some room).
 MIN_WIDTH = 40
-
-
-def _ordinal(n: int) -> str:
-    if 10 <= n % 100 <= 20:
-        suffix = "th"
-    else:
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' if n != 1 else ''}"
 
 
 def _load(path, example):
@@ -63,17 +52,17 @@ def _applicant_sentence(market, names, s, held):
 
     A, P = names.a, names.p
     a, p = A[s.applicant], P[s.program]
-    head = f"{a} applies to {p} ({a}'s {_ordinal(s.applicant_rank)} choice): "
+    head = f"{a} applies to {p} ({a}'s {ordinal(s.applicant_rank)} choice): "
     if s.outcome == tr.HELD:
         held[s.program] += 1
-        tail = (f"{p} holds {a} (ranked {_ordinal(s.program_rank)}); "
+        tail = (f"{p} holds {a} (ranked {ordinal(s.program_rank)}); "
                 f"{held[s.program]} of {int(market.capacity[s.program])} positions taken.")
     elif s.outcome == tr.HELD_BUMPING:
         w = A[s.displaced]
-        tail = (f"{p} is full but ranked {a} {_ordinal(s.program_rank)}, above {w} "
-                f"({_ordinal(s.displaced_rank)}): it holds {a} and lets {w} go.")
+        tail = (f"{p} is full but ranked {a} {ordinal(s.program_rank)}, above {w} "
+                f"({ordinal(s.displaced_rank)}): it holds {a} and lets {w} go.")
     elif s.outcome == tr.REJECTED_FULL:
-        tail = f"{p} is full of applicants it ranked above {a} ({_ordinal(s.program_rank)}): turned away."
+        tail = f"{p} is full of applicants it ranked above {a} ({ordinal(s.program_rank)}): turned away."
     elif s.outcome == tr.REJECTED_NOT_RANKED:
         tail = f"{p} did not rank {a}: turned away."
     else:
@@ -89,14 +78,14 @@ def _program_sentence(market, names, s, holds):
 
     A, P = names.a, names.p
     a, p = A[s.applicant], P[s.program]
-    head = f"{p} offers a position to {a} (its {_ordinal(s.program_rank)} choice): "
+    head = f"{p} offers a position to {a} (its {ordinal(s.program_rank)} choice): "
     if s.outcome in (tr.HELD, tr.HELD_BUMPING):
         holds[s.applicant] = s.program
     if s.outcome == tr.HELD:
-        tail = f"{a} holds it ({a}'s {_ordinal(s.applicant_rank)} choice)."
+        tail = f"{a} holds it ({a}'s {ordinal(s.applicant_rank)} choice)."
     elif s.outcome == tr.HELD_BUMPING:
         q = P[s.displaced]
-        tail = (f"{a} ranked {p} {_ordinal(s.applicant_rank)}, above {q} ({_ordinal(s.displaced_rank)}): "
+        tail = (f"{a} ranked {p} {ordinal(s.applicant_rank)}, above {q} ({ordinal(s.displaced_rank)}): "
                 f"{a} holds {p} and lets {q} go.")
     elif s.outcome == tr.REJECTED_HOLDS_BETTER:
         tail = f"{a} holds an offer from {P[holds[s.applicant]]}, ranked higher: turned down."
@@ -104,7 +93,7 @@ def _program_sentence(market, names, s, holds):
         tail = f"{a} did not rank {p}: turned down."
     for x in s.ran_out:
         vacant = int(market.capacity[x]) - sum(1 for q in holds if q == x)
-        tail += f" {P[x]} has nobody left to offer to; {_plural(vacant, 'position')} will stay unfilled."
+        tail += f" {P[x]} has nobody left to offer to; {plural(vacant, 'position')} will stay unfilled."
     return head + tail
 
 
@@ -130,7 +119,7 @@ def _narrate(market, trace):
     index = {n: i for i, n in enumerate(market.applicant_labels())}
     for p, roster in enumerate(members):
         empty = int(market.capacity[p]) - len(roster)
-        note = f" ({_plural(empty, 'position')} unfilled)" if empty else ""
+        note = f" ({plural(empty, 'position')} unfilled)" if empty else ""
         shown = ", ".join(names.a[index[n]] for n in roster) or "nobody"
         lines.append(f"  {names.p[p]}: {shown}{note}")
     unmatched = [names.a[a] for a in range(market.n_applicants) if trace.assignment[a] < 0]

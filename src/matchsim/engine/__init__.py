@@ -11,7 +11,13 @@ from matchsim.engine.brute import (
     program_optimal_brute,
     stable_matchings_brute,
 )
-from matchsim.engine.da import PROPOSING_SIDES, UNRANKED, MatchResult, deferred_acceptance
+from matchsim.engine.da import (
+    PROPOSING_SIDES,
+    UNRANKED,
+    MatchResult,
+    deferred_acceptance,
+    receiver_ranks,
+)
 from matchsim.engine.menu import applicant_menu, outcome_from_menu
 from matchsim.engine.stability import (
     blocking_pairs,
@@ -28,6 +34,7 @@ __all__ = [
     "PROPOSING_SIDES",
     "UNRANKED",
     "deferred_acceptance",
+    "receiver_ranks",
     "deferred_acceptance_reference",
     "trace_match",
     "MatchTrace",

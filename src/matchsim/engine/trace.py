@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matchsim.engine.da import MatchResult
+from matchsim.engine.da import PROPOSING_SIDES, MatchResult
 from matchsim.constants import UNMATCHED
 from matchsim.market import Market
 
@@ -289,7 +289,7 @@ def trace_match(market: Market, proposing: str = "applicant") -> MatchTrace:
     Raises
     ------
     ValueError
-        If ``proposing`` is neither ``"applicant"`` nor ``"program"``.
+        If ``proposing`` is not one of ``PROPOSING_SIDES``.
 
     Examples
     --------
@@ -309,8 +309,8 @@ def trace_match(market: Market, proposing: str = "applicant") -> MatchTrace:
     >>> [m.program_label(p) if p >= 0 else None for p in t.assignment]
     [None, None, 'Mercy', 'General', 'City', 'State', 'City', 'State']
     """
-    if proposing not in ("applicant", "program"):
-        raise ValueError(f"proposing must be 'applicant' or 'program', got {proposing!r}")
+    if proposing not in PROPOSING_SIDES:
+        raise ValueError(f"proposing must be one of {PROPOSING_SIDES}, got {proposing!r}")
     a_lists = _lists(market.applicant_ptr, market.applicant_list)
     p_lists = _lists(market.program_ptr, market.program_list)
     cap = market.capacity.tolist()
