@@ -179,7 +179,10 @@ def run(scenario_file, out, trials, jobs, use_dask, scheduler, resume, force, ch
         manifest["status"] = "interrupted"
         _write_json(manifest_path, manifest)
         saved = result.trials_run + result.trials_resumed
-        click.echo(f"Interrupted: {saved} of {scenario.trials} trials are saved in {out_dir / 'parts'}; "
+        from matchsim.io.escape import terminal_text
+
+        click.echo(f"Interrupted: {saved} of {scenario.trials} trials are saved in "
+                   f"{terminal_text(out_dir / 'parts')}; "
                    f"run the same command with --resume to continue.", err=True)
         sys.exit(INTERRUPTED_EXIT)
 
@@ -215,7 +218,11 @@ def run(scenario_file, out, trials, jobs, use_dask, scheduler, resume, force, ch
 
         from matchsim.report import summary_table
 
-        title = f"{scenario.name}: {scenario.trials} trials, seed {scenario.seed}"
+        from rich.markup import escape
+
+        from matchsim.io.escape import terminal_text
+
+        title = escape(terminal_text(f"{scenario.name}: {scenario.trials} trials, seed {scenario.seed}"))
         # summary.csv has every column; the terminal gets the ones that matter most
         drop = {"messages": ("matched", "trials"), "core": ("se_share_differ",)}.get(scenario.kind, ())
         table = summary_table(summary, title, drop=drop)
@@ -224,7 +231,8 @@ def run(scenario_file, out, trials, jobs, use_dask, scheduler, resume, force, ch
         if need > console.width:  # a wide table wraps rather than losing columns
             console = Console(width=min(need, 250))
         console.print(table)
-        console.print(f"Wrote {', '.join(files)} to {out_dir}/ in {result.seconds:.1f} s "
+        console.print(f"Wrote {escape(terminal_text(', '.join(files)))} to {escape(terminal_text(out_dir))}/ "
+                      f"in {result.seconds:.1f} s "
                       f"({result.executor}, {result.workers} worker{'s' if result.workers != 1 else ''}).")
 
 

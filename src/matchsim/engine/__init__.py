@@ -19,13 +19,13 @@ from matchsim.engine.da import (
     receiver_ranks,
 )
 from matchsim.engine.menu import applicant_menu, outcome_from_menu
-from matchsim.engine.reference import deferred_acceptance_reference, deferred_acceptance_steps
 from matchsim.engine.stability import (
     blocking_pairs,
     is_feasible,
     is_individually_rational,
     is_stable,
 )
+from matchsim.engine.trace import MatchTrace, Step, deferred_acceptance_reference, trace_match
 
 __all__ = [
     "MatchResult",
@@ -36,7 +36,9 @@ __all__ = [
     "deferred_acceptance",
     "receiver_ranks",
     "deferred_acceptance_reference",
-    "deferred_acceptance_steps",
+    "trace_match",
+    "MatchTrace",
+    "Step",
     "blocking_pairs",
     "is_feasible",
     "is_individually_rational",
