@@ -40,12 +40,14 @@ _EXAMPLES = """
 \b
 Examples:
   matchsim compare --example                  # the shipped PM&R example
-  matchsim compare --example advanced         # advanced programs and a supplemental list
+  matchsim compare --example advanced         # PGY-2 programs, prelim/TY years
+  matchsim compare --example couple           # a couple's joint lists
   matchsim compare --template mylist.csv      # a blank spreadsheet to fill in
   matchsim compare mylist.csv                 # your own spreadsheet
   matchsim compare mylist.xlsx --sheet Lists  # a workbook: say which sheet
   matchsim compare mylist.csv --html report.html --png chart.png
   matchsim compare mylist.csv --chance-scale 0.5,1,2
+  matchsim compare mine.csv --couple partner.csv
   matchsim compare mylist.csv --correlation 0.3 --samples 200000 --seed 7
   matchsim compare mylist.csv --json > result.json
   matchsim compare mylist.csv --csv result.csv
@@ -560,8 +562,8 @@ def _write(flag, path, writer) -> None:
 @click.command("compare", epilog=_EXAMPLES)
 @click.argument("path", required=False, type=click.Path(dir_okay=False))
 @click.option("--example", "example", is_flag=False, flag_value="basic", default=None, metavar="[NAME]",
-              help="Use a shipped example spreadsheet: --example (a PM&R applicant) or --example advanced "
-              "(advanced programs and a supplemental list).")
+              help="Use a shipped example spreadsheet: --example (a PM&R applicant), --example advanced "
+              "(advanced programs and a supplemental list) or --example couple.")
 @click.option("--couple", "partner", type=click.Path(dir_okay=False), default=None, metavar="PARTNER",
               help="You apply as a couple: PARTNER is your partner's spreadsheet, and your joint lists are "
               "the columns '<list>: me' and '<list>: partner' of yours.")
