@@ -40,7 +40,7 @@ _EXAMPLES = """
 \b
 Examples:
   matchsim compare --example                  # the shipped PM&R example
-  matchsim compare --example advanced         # PGY-2 programs, prelim/TY years
+  matchsim compare --example advanced         # PGY-2 programs and PGY-1 years
   matchsim compare --example couple           # a couple's joint lists
   matchsim compare --template mylist.csv      # a blank spreadsheet to fill in
   matchsim compare mylist.csv                 # your own spreadsheet
