@@ -144,3 +144,24 @@ def test_an_output_never_overwrites_the_input_or_another_output(tmp_path, flag):
     assert src.read_bytes() == before
     r = CliRunner().invoke(cli, ["compare", str(src), "--html", str(tmp_path / "x"), "--png", str(tmp_path / "x")])
     assert r.exit_code == 2 and "name the same file" in r.output
+
+
+def test_hostile_names_are_shown_as_written_and_run_nothing(browser, tmp_path):  # noqa: F811
+    src = tmp_path / "evil.csv"
+    src.write_text('program,preference,chance,"<b>honest</b>",swap\n'
+                   '"<script>window.pwned=1</script>",1,40%,1,2\n'
+                   '"</script><!-- x",2,50%,2,1\n"A & B ""quoted""",3,30%,3,3\n', encoding="utf-8")
+    page = tmp_path / "evil.html"
+    r = CliRunner().invoke(cli, ["compare", str(src), "--samples", "0", "--html", str(page), "--json"])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.output)
+    text = page.read_text(encoding="utf-8")
+    assert text.count("<script") == 1 and "<b>honest" not in text
+    b = browser.open(page)
+    assert b.console_errors() == []
+    assert b.js("return window.pwned === undefined && "
+                "[...document.querySelectorAll('*')].every(e => e.textContent !== 'honest')")
+    shown = b.js("return document.body.innerText")
+    for name in ("<script>window.pwned=1</script>", "</script><!-- x", 'A & B "quoted"', "<b>honest</b>"):
+        assert name in shown
+    assert json.loads(b.js("return document.getElementById('matchsim-advice').textContent")) == doc

@@ -47,6 +47,21 @@ COLORS = {
 }
 
 
+def _json_for_script(doc) -> str:
+    """The JSON document as the text of a ``<script type="application/json">`` element.
+
+    ``<``, ``>`` and ``&`` are written as ``\\u003c`` etc., so no name (``</script>``, ``<!--``) can end
+    the element or start anything else; ``json.loads`` reads the same document back.
+
+    Examples
+    --------
+    >>> print(_json_for_script({"name": "</script><!--"}))
+    {"name": "\\u003c/script\\u003e\\u003c!--"}
+    """
+    text = json.dumps(doc, ensure_ascii=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def pointer(*parts) -> str:
     """A JSON pointer (RFC 6901) to a value of the ``--json`` document.
 
@@ -261,7 +276,7 @@ def advice_html(advice) -> str:
         return f'<ul class="{cls}">' + "".join(f"<li>{esc(v)}</li>" for v in values) + "</ul>"
 
     checks = [("ok: " if c["ok"] else "! ") + c["message"] for c in doc["checks"]]
-    data = json.dumps(doc, ensure_ascii=True).replace("</", "<\\/")
+    data = _json_for_script(doc)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -349,7 +364,7 @@ def write_advice_png(advice, path) -> None:
 
 
 def _page(title, body, data) -> str:
-    payload = json.dumps(data, ensure_ascii=True).replace("</", "<\\/")
+    payload = _json_for_script(data)
     return "\n".join([
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
