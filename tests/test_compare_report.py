@@ -165,3 +165,22 @@ def test_hostile_names_are_shown_as_written_and_run_nothing(browser, tmp_path): 
     for name in ("<script>window.pwned=1</script>", "</script><!-- x", 'A & B "quoted"', "<b>honest</b>"):
         assert name in shown
     assert json.loads(b.js("return document.getElementById('matchsim-advice').textContent")) == doc
+
+
+def test_png_without_matplotlib_is_one_line_saying_what_to_install(tmp_path):
+    code = ("import sys, importlib.abc\n"
+            "class Block(importlib.abc.MetaPathFinder):\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            "        if name == 'matplotlib' or name.startswith('matplotlib.'):\n"
+            "            raise ModuleNotFoundError(name)\n"
+            "sys.meta_path.insert(0, Block())\n"
+            "import importlib.util\n"
+            "importlib.util.find_spec = lambda name, *a: None if name.startswith('matplotlib') else "
+            "importlib.machinery.PathFinder.find_spec(name)\n"
+            "from matchsim.cli.main import cli\n"
+            "sys.argv = ['matchsim', 'compare', '--example', '--png', sys.argv[1]]\n"
+            "cli()\n")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "c.png")], capture_output=True, text=True)
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "option --png draws with matplotlib, which is not installed" in out.stderr
+    assert not (tmp_path / "c.png").exists()

@@ -636,6 +636,12 @@ def compare(path, example, partner, sheet, correlation, samples, seed, method, c
                                  param_hint="--samples")
     _check_outputs([("--csv", csv_path), ("--html", html_path), ("--png", png_path)],
                    None if example else path)
+    if png_path is not None:
+        import importlib.util
+
+        if importlib.util.find_spec("matplotlib") is None:
+            raise click.UsageError("option --png draws with matplotlib, which is not installed; install it "
+                                   "(python -m pip install 'matchsim[plot]') or use --html for the report")
     with user_errors():
         if example:
             with resources.as_file(example_path(example)) as shipped:
