@@ -140,7 +140,9 @@ def _with_focal(base, primary, supplemental, links):
     idx = np.concatenate([lst, a_idx[a_ptr[1]:]])
     sp = base.supplemental
     mine = [(s, lk) for s, lk in zip(supplemental, links) if len(lk) and len(s)]
-    if mine or sp is not None:
+    if not mine:
+        supp = sp  # the others' lists as they are: no new container to check
+    else:
         own_ptr = np.cumsum([0] + [len(s) for s, _ in mine])
         own_lptr = np.cumsum([0] + [len(lk) for _, lk in mine])
         if sp is None:
@@ -158,8 +160,6 @@ def _with_focal(base, primary, supplemental, links):
                             np.zeros(0, np.int32), sp_links]),
             tuple(f"her {i + 1}" for i in range(len(mine))) + (sp.names if sp is not None else ()),
         )
-    else:
-        supp = None
     return Market.from_arrays(ptr, idx, base.program_ptr, base.program_list, base.capacity,
                               tracks=base.tracks, supplemental=supp)
 
