@@ -166,26 +166,10 @@ def _with_focal(base, primary, supplemental, links):
 
 def _place(market, menu, rng, nrmp_match):
     """Put applicant 0 on the lists of programs ``0..k-1`` above or below each one's cutoff."""
-    from matchsim.advisor.market_mode import _insert_applicant
-    from matchsim.market import Market
+    from matchsim.advisor.market_mode import place_applicant
 
     res = nrmp_match(market)
-    held = (res.assignment, res.pgy1)
-    ptr, idx = market.program_ptr, market.program_list
-    pos = np.full(menu.size, -1, dtype=np.int64)
-    for j in range(menu.size):
-        seg = idx[ptr[j]:ptr[j + 1]]
-        admitted = np.flatnonzero((held[0][seg] == j) | (held[1][seg] == j))
-        full = admitted.size >= market.capacity[j]
-        worst = int(admitted[-1]) if admitted.size else -1
-        if menu[j]:
-            hi = worst if full else seg.size
-            pos[j] = int(rng.integers(0, hi + 1)) if hi >= 0 else 0
-        elif full:
-            pos[j] = int(rng.integers(worst + 1, seg.size + 1))
-    new_ptr, new_idx = _insert_applicant(ptr, idx, pos, np.int32(FOCAL))
-    return Market.from_arrays(market.applicant_ptr, market.applicant_list, new_ptr, new_idx, market.capacity,
-                              tracks=market.tracks, supplemental=market.supplemental)
+    return place_applicant(market, menu, rng, FOCAL, held=(res.assignment, res.pgy1))
 
 
 def _links_for(lst, supplemental, link, adv):
