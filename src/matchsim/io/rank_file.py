@@ -52,8 +52,11 @@ chance then comes from the defaults). Excel (``.xlsx``) and LibreOffice
 (``.ods``) workbooks are read directly (:mod:`matchsim.io.workbook`); with
 several sheets, ``sheet`` says which.
 
-What spreadsheets produce is tolerated (decoding, separators and row numbers
-come from the shared text layer, :mod:`matchsim.io.text`): a byte-order mark,
+The list columns and the names-only layout are :mod:`matchsim.io.rank_lists`,
+the track, supplemental and link columns :mod:`matchsim.io.rank_tracks`, cell
+parsing :mod:`matchsim.io.rank_cells`. What spreadsheets produce is tolerated
+(decoding, separators and row numbers come from the shared text layer,
+:mod:`matchsim.io.text`): a byte-order mark,
 ``;`` or tab separators (with decimal commas in ``;`` files), Windows line
 ends, empty rows, trailing empty columns, ``%`` signs, ranks written ``3.0`` or
 ``3rd``. Real mistakes stop the reading with one
@@ -75,7 +78,6 @@ Examples
 
 from __future__ import annotations
 
-import math
 import re
 from pathlib import Path
 from typing import NamedTuple
@@ -85,8 +87,10 @@ import numpy as np
 from matchsim.advisor.inputs import UNACCEPTABLE, RankFile, true_order
 from matchsim.advisor.signals import NOT_RECORDED, SIGNALS, canonical_signal, default_chance
 from matchsim.errors import InputError
+from matchsim.io.rank_cells import _clean, _filled, _number, _whole_rank
+from matchsim.io.rank_lists import _holds_names, _list_columns, _parse_names_only
 from matchsim.io.text import first_line, read_csv_bytes, read_rows, sniff_separator, workbook_kind
-from matchsim.wording import join_names, ordinal
+from matchsim.wording import join_names
 
 __all__ = ["RankFile", "read_rank_file", "parse_rank_text", "UNACCEPTABLE", "COLUMN_NAMES",
            "supplemental_name"]
@@ -104,9 +108,6 @@ COLUMN_NAMES = {
 
 #: Columns read once each (a second column with such a name is a list).
 _SINGLE = ("program", "preference", "chance", "signal", "track", "link")
-
-#: Columns that describe a program, so they need the one-row-per-program layout.
-_PER_PROGRAM = ("chance", "signal", "track", "link")
 
 #: A header starting with "#", or whose first word is note(s) or comment(s), marks a notes column.
 _NOTES = re.compile(r"#|(notes?|comments?)\b")
@@ -197,44 +198,6 @@ def parse_rank_text(text: str, source: str = "<input>") -> RankFile:
     _, header = first_line(text, comment="#")
     separator = sniff_separator(header or "")
     return _parse_rows(read_rows(text, separator), source, "utf-8", separator == ";")
-
-
-# ------------------------------------------------------------------ cells
-def _clean(cell) -> str:
-    return " ".join(str(cell).replace("\u00a0", " ").split())
-
-
-def _strip_ordinal(text: str) -> str:
-    """``"3rd"`` -> ``"3"`` (people write ranks as ordinals); anything else unchanged.
-
-    Examples
-    --------
-    >>> _strip_ordinal("3rd"), _strip_ordinal("21ST"), _strip_ordinal("first")
-    ('3', '21', 'first')
-    """
-    t = text.strip()
-    if len(t) > 2 and t[:-2].isdigit() and t[-2:].lower() in ("st", "nd", "rd", "th"):
-        return t[:-2]
-    return t
-
-
-def _number(text: str, decimal_comma: bool):
-    t = text.strip().replace(" ", "")
-    if decimal_comma and "," in t and "." not in t:
-        t = t.replace(",", ".")
-    try:
-        value = float(t)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
-
-
-def _whole_rank(cell, decimal_comma):
-    """The cell as a whole number from 1 (``"3"``, ``"3.0"``, ``"3rd"``), or None."""
-    v = _number(_strip_ordinal(cell), decimal_comma)
-    if v is None or v < 1 or v != int(v):
-        return None
-    return int(v)
 
 
 # --------------------------------------------------------------- sections
@@ -359,13 +322,6 @@ def _program_rows(sheet):
     return [(line, cells) for line, cells in sheet.body if cells[c_prog]]
 
 
-def _filled(sheet, c, rows=None):
-    """``(program index, row number, cell)`` of each non-empty cell of column ``c``."""
-    for j, (line, cells) in enumerate(sheet.body if rows is None else rows):
-        if cells[c]:
-            yield j, line, cells[c]
-
-
 def _preference(sheet, rows, pgy1):
     """The two true orders, each renumbered 1..k (only the order matters); 0 = blank.
 
@@ -484,99 +440,6 @@ def _plain_numbers_are_percentages(parsed, source, column) -> bool:
     return bool(pct)
 
 
-def _holds_names(sheet, c, known) -> bool:
-    """A list column written as program names: some cell is a known name and not a rank."""
-    for _, cells in sheet.body:
-        cell = cells[c]
-        if cell and cell.lower() in known and _whole_rank(cell, sheet.decimal_comma) is None:
-            return True
-    return False
-
-
-def _names_list(sheet, c, index):
-    """A list column of program names, top to bottom: ``(ids, entry rows)``."""
-    lname = sheet.header[c]
-    ids, rows, seen = [], [], {}
-    for line, cells in sheet.body:
-        cell = cells[c]
-        if not cell:
-            continue
-        j = index.get(cell.lower())
-        if j is None:
-            raise InputError(
-                f'"{cell}" is not one of the programs; this column lists programs by name, top to '
-                "bottom, so write each name as it is in the program column",
-                file=sheet.source, row=line, column=lname)
-        if j in seen:
-            raise InputError(f'"{cell}" is on this list twice (also in row {seen[j]}); list each '
-                             "program once", file=sheet.source, row=line, column=lname)
-        seen[j] = line
-        ids.append(j)
-        rows.append(line)
-    return ids, rows
-
-
-def _ranks_list(sheet, c, names, rows, what):
-    """A list column of ranks (one row per program): ``(ids, entry rows, written ranks)``."""
-    lname = sheet.header[c]
-    ranked, used = [], {}
-    for j, line, cell in _filled(sheet, c, rows):
-        v = _whole_rank(cell, sheet.decimal_comma)
-        if v is None:
-            hint = ""
-            if _number(_strip_ordinal(cell), sheet.decimal_comma) is None:  # words: notes?
-                shown = join_names([f'"{sheet.header[k]}"' for k in sheet.list_cols], limit=6)
-                hint = (". A column not named program, preference, chance, signal, track or notes is a "
-                        f"candidate list, and the columns read as candidate lists are {shown}; "
-                        f'if "{lname}" holds notes, name it "notes" or start its name with "#"')
-                if _is_track_word(cell):
-                    hint += f'; if it says each program\'s track, name it "track"'
-            raise InputError(
-                f'"{cell}" is not a rank; write a whole number from 1 (ranked first), '
-                f"or leave the cell blank to leave the program off this {what}{hint}",
-                file=sheet.source, row=line, column=lname)
-        if v in used:
-            raise InputError(
-                f"this list ranks two programs {ordinal(v)} ({names[used[v][0]]} in row "
-                f"{used[v][1]} and {names[j]}); give each program on a list its own rank",
-                file=sheet.source, row=line, column=lname)
-        used[v] = (j, line)
-        ranked.append((v, j, line))
-    ranked.sort()
-    return [j for _, j, _ in ranked], [line for _, _, line in ranked], [v for v, _, _ in ranked]
-
-
-def _is_track_word(cell) -> bool:
-    from matchsim.io.rank_tracks import track_code
-
-    try:
-        track_code(cell)
-    except ValueError:
-        return False
-    return bool(cell.strip())
-
-
-def _list_columns(sheet, cols, names, rows, known, what="list"):
-    """Each list column as program ids: ``(lists, written ranks, entry rows, names columns)``."""
-    index = {n.lower(): j for j, n in enumerate(names)}
-    lists, written, entry_rows, by_name = {}, {}, {}, []
-    for c in cols:
-        lname = sheet.header[c]
-        if _holds_names(sheet, c, known):
-            ids, lines = _names_list(sheet, c, index)
-            ranks = list(range(1, len(ids) + 1))
-            by_name.append(lname)
-        else:
-            ids, lines, ranks = _ranks_list(sheet, c, names, rows, what)
-        if not ids:
-            raise InputError(f'the {what} "{lname}" ranks no programs; fill in ranks or delete the column',
-                             file=sheet.source, row=sheet.header_row, column=lname)
-        lists[lname] = np.array(ids, dtype=np.int64)
-        written[lname] = np.array(ranks, dtype=np.int64)
-        entry_rows[lname] = lines
-    return lists, written, entry_rows, by_name
-
-
 def _parse_rows(rows, source, encoding, decimal_comma, sheet=None, need_lists=True) -> RankFile:
     from matchsim.io.rank_tracks import links, supplemental_checks, tracks_column
 
@@ -627,63 +490,3 @@ def _pgy1_codes():
     from matchsim.extensions import PGY1_TRACKS
 
     return PGY1_TRACKS
-
-
-def _parse_names_only(sh, encoding, ignored, sheet) -> RankFile:
-    """The layout without a program column: the true order and every list written as names."""
-    source = sh.source
-    per_program = [r for r in _PER_PROGRAM if r in sh.col]
-    c_pref = sh.col["preference"]
-    names, index = [], {}
-    for c in [c_pref] + sh.list_cols + sh.supp_cols:
-        for line, cells in sh.body:
-            cell = cells[c]
-            if cell and _whole_rank(cell, sh.decimal_comma) is not None:
-                raise InputError(
-                    'no "program" column; name the column of program names "program" (or, to write '
-                    "every list as program names top to bottom, write names in the preference column "
-                    "too)", file=source, row=sh.header_row)
-            if cell and cell.lower() not in index and c == c_pref:
-                index[cell.lower()] = len(names)
-                names.append(cell)
-    if per_program or not names:
-        raise InputError(
-            'no "program" column; name the column of program names "program"'
-            + (f' (the column "{sh.name(per_program[0])}" needs one row per program)' if per_program else ""),
-            file=source, row=sh.header_row)
-    pref_ids, _ = _names_list(sh, c_pref, index)
-    known = set(index)
-    for c in sh.list_cols + sh.supp_cols:  # a program on a list but not in the true order: unacceptable
-        for line, cells in sh.body:
-            cell = cells[c]
-            if cell and cell.lower() not in index:
-                index[cell.lower()] = len(names)
-                names.append(cell)
-    known = set(index)
-    preference = np.zeros(len(names), dtype=np.int64)
-    preference[pref_ids] = np.arange(1, len(pref_ids) + 1)
-    lists, written_ranks, _, by_name = _list_columns(sh, sh.list_cols, names, [], known)
-    supp, supp_ranks, supp_rows, supp_names = _list_columns(sh, sh.supp_cols, names, [], known,
-                                                            "supplemental list")
-    if supp:
-        from matchsim.io.rank_tracks import supplemental_checks
-
-        supplemental_checks(sh, names, None, supp, supp_rows)
-    signal = [NOT_RECORDED] * len(names)
-    chance = np.array([default_chance(s) for s in signal], dtype=np.float64)
-    return RankFile(
-        programs=tuple(names),
-        preference=preference,
-        chance=chance,
-        chance_given=np.zeros(len(names), dtype=bool),
-        signal=tuple(signal),
-        lists=lists,
-        source=source,
-        rows=np.zeros(len(names), dtype=np.int64),
-        written_ranks=written_ranks,
-        written_preference=preference.copy(),
-        ignored=ignored,
-        encoding=encoding,
-        names_layout=tuple([sh.name("preference")] + by_name + supp_names),
-        sheet=sheet,
-    )
