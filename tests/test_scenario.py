@@ -28,9 +28,11 @@ def test_shipped_scenario_loads(path):
 
 def test_defaults_fill_every_option():
     s = parse_scenario('[study]\nkind = "list_length"\n')
-    assert s.trials == 100 and s.seed == 0 and s.preset == "pmr" and s.who == "focal"
-    assert s.options["lengths"][0] == 1 and s.options["sample"] > 0
-    assert "truncate" in s.compare and "truthful" not in s.compare
+    assert s.trials == 100 and s.seed == 0 and s.preset == "pmr"
+    assert s.options.lengths[0] == 1 and s.options.sample > 0
+    strategies = parse_scenario('[study]\nkind = "strategies"\n').options
+    assert strategies.who == "focal"
+    assert "truncate" in strategies.compare and "truthful" not in strategies.compare
 
 
 def test_overrides_reach_the_market_parameters():

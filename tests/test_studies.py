@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from matchsim.errors import InputError
 from matchsim.studies import parse_scenario, run_study, run_trial, summarize, trial_seed
 from matchsim.studies.runner import done_trials, plan_chunks
-from matchsim.studies.trial import compare_outcomes, scaled_params
+from matchsim.studies.kinds.core import scaled_params
+from matchsim.studies.trial import compare_outcomes
 
 
 def scenario(kind, trials=4, seed=1, preset="small", extra=""):
@@ -196,7 +197,7 @@ def test_no_strategy_beats_truthful_for_a_focal_applicant(seed):
     """Dubins-Freedman/Roth: without couples, truthful ranking is a dominant strategy."""
     s = scenario("strategies", trials=3, seed=seed, extra="[strategies]\nfocal = 12\n")
     df = run_study(s).results
-    assert set(df["strategy"]) == {"truthful", *s.compare}
+    assert set(df["strategy"]) == {"truthful", *s.options.compare}
     assert (df["outcome"] != "better").all()
     truthful = df[df["strategy"] == "truthful"]
     assert (truthful["outcome"] == "same").all()

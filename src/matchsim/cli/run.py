@@ -216,9 +216,10 @@ def run(scenario_file, out, trials, jobs, use_dask, scheduler, resume, force, ch
         from matchsim.report import summary_table
 
         title = f"{scenario.name}: {scenario.trials} trials, seed {scenario.seed}"
+        from matchsim.studies import get_kind
+
         # summary.csv has every column; the terminal gets the ones that matter most
-        drop = {"messages": ("matched", "trials"), "core": ("se_share_differ",)}.get(scenario.kind, ())
-        table = summary_table(summary, title, drop=drop)
+        table = summary_table(summary, title, drop=get_kind(scenario.kind).hidden)
         console = Console()
         need = Measurement.get(console, console.options.update_width(1000), table).maximum
         if need > console.width:  # a wide table wraps rather than losing columns
