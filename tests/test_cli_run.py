@@ -88,24 +88,25 @@ def test_jobs_give_the_same_results(tiny, tmp_path):
 
 
 def test_interrupt_then_resume_gives_the_uninterrupted_numbers(tiny, tmp_path, monkeypatch):
-    from matchsim.studies import runner
+    import os
+    import signal
+
+    from matchsim.studies import trial
 
     assert invoke("run", tiny, "--out", tmp_path / "full", "-q").exit_code == 0
-    real = runner.run_chunk
-    calls = []
+    real = trial.run_trial
 
-    def ctrl_c_on_third_chunk(scenario, first, stop):
-        calls.append(first)
-        if len(calls) == 3:
-            raise KeyboardInterrupt
-        return real(scenario, first, stop)
+    def ctrl_c_in_the_third_chunk(scenario, t):
+        if t == 4:
+            os.kill(os.getpid(), signal.SIGINT)
+        return real(scenario, t)
 
-    monkeypatch.setattr(runner, "run_chunk", ctrl_c_on_third_chunk)
+    monkeypatch.setattr(trial, "run_trial", ctrl_c_in_the_third_chunk)
     cut = CliRunner().invoke(cli, ["run", str(tiny), "--out", str(tmp_path / "cut"), "-q"])
     assert cut.exit_code == 130
     assert "4 of 6 trials are saved" in cut.output and "--resume" in cut.output
     assert json.loads((tmp_path / "cut" / "manifest.json").read_text())["status"] == "interrupted"
-    monkeypatch.setattr(runner, "run_chunk", real)
+    monkeypatch.setattr(trial, "run_trial", real)
 
     again = invoke("run", tiny, "--out", tmp_path / "cut", "--resume", "--json")
     assert again.exit_code == 0

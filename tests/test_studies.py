@@ -159,31 +159,38 @@ def test_resume_ends_with_the_uninterrupted_numbers(tmp_path, jobs):
     assert_same_frames(full, again.results)
 
 
-def test_without_resume_everything_runs_again(tmp_path):
+def test_force_runs_everything_again_and_resume_nothing(tmp_path):
     s = scenario("core", trials=3, extra=SMALL["core"])
     run_study(s, tmp_path)
     assert done_trials(tmp_path) == {0, 1, 2}
-    assert run_study(s, tmp_path).trials_run == 3
+    with pytest.raises(InputError, match="already holds a study"):
+        run_study(s, tmp_path)
+    assert run_study(s, tmp_path, force=True).trials_run == 3
     assert run_study(s, tmp_path, resume=True).trials_run == 0
 
 
 def test_ctrl_c_keeps_finished_chunks(tmp_path, monkeypatch):
-    from matchsim.studies import runner
+    """SIGINT during the third chunk: the trial running finishes, the chunk is dropped, two are kept."""
+    import os
+    import signal
+
+    from matchsim.studies import trial as trial_module
 
     s = scenario("core", trials=6, extra=SMALL["core"])
-    real = runner.run_chunk
+    real = trial_module.run_trial
     calls = []
 
-    def flaky(scn, first, stop):
-        calls.append(first)
-        if len(calls) == 3:
-            raise KeyboardInterrupt
-        return real(scn, first, stop)
+    def ctrl_c_in_trial_5(scn, t):
+        calls.append(t)
+        if t == 4:
+            os.kill(os.getpid(), signal.SIGINT)  # a real SIGINT, while a trial runs
+        return real(scn, t)
 
-    monkeypatch.setattr(runner, "run_chunk", flaky)
+    monkeypatch.setattr(trial_module, "run_trial", ctrl_c_in_trial_5)
     cut = run_study(s, tmp_path, chunk=2)
     assert cut.interrupted and done_trials(tmp_path) == {0, 1, 2, 3}
-    monkeypatch.setattr(runner, "run_chunk", real)
+    assert calls == [0, 1, 2, 3, 4]  # trial 5 never started
+    monkeypatch.setattr(trial_module, "run_trial", real)
     assert_same_frames(run_study(s).results, run_study(s, tmp_path, resume=True).results)
 
 
