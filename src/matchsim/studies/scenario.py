@@ -61,7 +61,10 @@ from msgspec import Meta
 from matchsim.errors import InputError
 from matchsim.studies.kinds import REGISTRY, OptionError, all_kinds, get_kind
 
-__all__ = ["KINDS", "Scenario", "StudyTable", "load_scenario", "parse_scenario"]
+__all__ = ["KINDS", "MAX_TRIALS", "Scenario", "StudyTable", "load_scenario", "parse_scenario"]
+
+#: The most trials a study may have: trial numbers are stored as 32-bit integers.
+MAX_TRIALS = 2**31 - 1
 
 
 class StudyTable(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
@@ -71,7 +74,7 @@ class StudyTable(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_onl
                                                    extra={"what": "study kind"})]
     name: Annotated[str | None, Meta(description="a short name (default: the file name)")] = None
     description: str = ""
-    trials: Annotated[int, Meta(gt=0, description="number of trials (markets drawn)")] = 100
+    trials: Annotated[int, Meta(gt=0, le=MAX_TRIALS, description="number of trials (markets drawn)")] = 100
     seed: Annotated[int, Meta(ge=0, description="the seed all trials derive from")] = 0
     chunk: Annotated[int, Meta(ge=0, description="trials per checkpoint file (0 = automatic)")] = 0
 
@@ -139,9 +142,9 @@ class Scenario:
         Trial ``i`` keeps its seed, so the first trials of a longer run equal
         those of a shorter one.
         """
-        if isinstance(trials, bool) or not isinstance(trials, int) or trials <= 0:
-            raise InputError(f"the number of trials must be a whole number greater than 0, got {trials!r}",
-                             file=self.file, column="study.trials")
+        if isinstance(trials, bool) or not isinstance(trials, int) or not 0 < trials <= MAX_TRIALS:
+            raise InputError(f"the number of trials must be a whole number from 1 to {MAX_TRIALS:,}, "
+                             f"got {trials!r}", file=self.file, column="--trials")
         return dataclasses.replace(self, trials=trials)
 
 
@@ -234,10 +237,16 @@ def parse_scenario(text: str, *, file: str = "<scenario>", default_name: str = "
         fail(*_explain(exc, schema, data))
 
     study = doc.study
+    name = study.name if study.name is not None else default_name
+    problem = _not_a_plain_name(name)
+    if problem:
+        fail("study.name", f"the study name {json.dumps(name)} {problem}; it names the plot files and the "
+                           'default results folder, so use letters, digits, "-" and "_", like '
+                           'name = "my_study" under [study]')
     preset_name, overrides = _market_overrides(doc.market, fail)
     strategy_params = {name: _strategy_params(name, params, fail) for name, params in given_params.items()}
     scenario = Scenario(
-        kind=study.kind, name=study.name or default_name, description=study.description,
+        kind=study.kind, name=name, description=study.description,
         options=getattr(doc, study.kind), trials=study.trials, seed=study.seed, chunk=study.chunk,
         preset=preset_name, overrides=overrides, strategy_params=strategy_params,
         text=text, file=file,
@@ -249,6 +258,25 @@ def parse_scenario(text: str, *, file: str = "<scenario>", default_name: str = "
         except OptionError as exc:
             fail(exc.key, exc.message)
     return scenario
+
+
+def _not_a_plain_name(name: str) -> str | None:
+    """Why ``name`` cannot be used as a file name inside the output folder (None if it can).
+
+    Examples
+    --------
+    >>> _not_a_plain_name("core_size"), _not_a_plain_name("../../escaped")
+    (None, 'is a path, not a plain file name')
+    """
+    if not name.strip():
+        return "is empty"
+    if any(c in name for c in "/\\:") or name in (".", ".."):
+        return "is a path, not a plain file name"
+    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in name):
+        return "holds control characters"
+    if name.startswith(".") or name != name.strip():
+        return "starts with a dot or a space"
+    return None
 
 
 def _market_overrides(given, fail):
@@ -288,10 +316,13 @@ def _market_overrides(given, fail):
             fail(full, f"expected {wanted} (the preset has {current!r}), got {_type_of(value)} ({value!r})")
         out[key] = value
     try:
-        preset(name, **out)
+        params = preset(name, **out)
     except (ValueError, TypeError) as exc:
         key = next((k for k in out if k in str(exc)), next(iter(out), "preset"))
         fail(f"market.{key}", f"{exc}; change this value")
+    if params.n_applicants < 1:
+        fail("market.n_applicants", f"a study needs applicants; n_applicants must be 1 or more, "
+                                    f"got {params.n_applicants}")
     return name, out
 
 
@@ -466,22 +497,26 @@ def _words(annotation, plural=False) -> str:
     return (words[1] if plural else words[0]) if words else getattr(base, "__name__", str(base))
 
 
+def _number(v) -> str:
+    return f"{v:,}" if isinstance(v, int) else f"{v:g}"
+
+
 def _bounds(metas) -> str:
     get = {name: next((getattr(m, name) for m in metas if getattr(m, name, None) is not None), None)
            for name in ("ge", "gt", "le", "lt")}
-    low = f"{get['ge']:g}" if get["ge"] is not None else None
-    high = f"{get['le']:g}" if get["le"] is not None else None
+    low = _number(get["ge"]) if get["ge"] is not None else None
+    high = _number(get["le"]) if get["le"] is not None else None
     if low is not None and high is not None:
         return f"between {low} and {high}"
     parts = []
     if get["gt"] is not None:
-        parts.append(f"greater than {get['gt']:g}")
+        parts.append(f"greater than {_number(get['gt'])}")
     if low is not None:
         parts.append(f"{low} or more")
     if get["lt"] is not None:
-        parts.append(f"less than {get['lt']:g}")
+        parts.append(f"less than {_number(get['lt'])}")
     if high is not None:
-        parts.append(f"{high} or less")
+        parts.append(f"at most {high}")
     return " and ".join(parts)
 
 

@@ -19,7 +19,7 @@ from msgspec import Meta
 
 from matchsim.engine import deferred_acceptance
 from matchsim.market import UNMATCHED
-from matchsim.studies.kinds import Options, StudyKind
+from matchsim.studies.kinds import OptionError, Options, StudyKind
 from matchsim.studies.trial import generate
 
 __all__ = ["KIND", "CoreOptions", "scaled_params"]
@@ -66,6 +66,14 @@ def scaled_params(params, size: float = 1.0, interviews: float = 1.0):
         interview_slots_per_position=params.interview_slots_per_position * interviews,
         max_interviews=max(1, int(round(params.max_interviews * interviews))),
     )
+
+
+def check(scenario):
+    base = scenario.market_params()
+    for scale in scenario.options.scales:
+        if scaled_params(base, scale).n_applicants < 1:
+            raise OptionError("core.scales", f"at scale {scale:g} the market of {base.n_applicants} applicants "
+                                             "has none left; use larger scales")
 
 
 _COLUMNS = {"trial": np.int32, "sweep": str, "value": np.float64, "n_applicants": np.int32,
@@ -147,4 +155,5 @@ KIND = StudyKind(
     summarize=summarize,
     plot=plot,
     hidden=("se_share_differ",),
+    check=check,
 )

@@ -4,8 +4,9 @@ In every trial a market is drawn. With ``who = "focal"``, ``focal``
 applicants are picked and each one, alone, swaps their truthful list for
 each strategy of ``compare`` while everybody else ranks truthfully; the
 Match is run again on the same market. With ``who = "share"`` (a random
-share) or ``"everybody"``, the deviators use the strategy together, and
-applicants of both groups are recorded. Outcomes are judged in true
+``share`` of applicants) or ``"everybody"``, the deviators use the strategy
+together, and ``record`` applicants of each group (deviators, others) are
+recorded. Outcomes are judged in true
 preferences; without couples no strategy can do better than truthful ranking
 (Dubins & Freedman 1981; Roth 1982).
 
@@ -37,9 +38,11 @@ class StrategiesOptions(Options):
     """The ``[strategies]`` table (its ``[strategies.NAME]`` sub-tables hold strategy parameters)."""
 
     who: Annotated[Literal[WHO], Meta(description="who deviates: focal, share or everybody")] = "focal"
-    focal: Annotated[int, Meta(gt=0, description="focal applicants per trial")] = 10
+    focal: Annotated[int, Meta(gt=0, description="with who = focal: applicants per trial, each deviating alone")] = 10
     share: Annotated[float, Meta(ge=0.0, le=1.0,
-                                 description="share of applicants that deviate together")] = 0.2
+                                 description="with who = share: the share of applicants that deviate together")] = 0.2
+    record: Annotated[int, Meta(gt=0, description=(
+        "with who = share or everybody: applicants recorded per trial in each group"))] = 10
     compare: Annotated[tuple[StrategyName, ...], Meta(
         description="strategies compared with truthful", examples=[["truncate"]])] = tuple(
             s for s in STRATEGIES if s != "truthful")
@@ -76,7 +79,7 @@ def trial(scenario, trial):
         else:
             mask = pick.random(n) < opts.share
         dev, stay = np.flatnonzero(mask), np.flatnonzero(~mask)
-        k = opts.focal
+        k = opts.record
         rec_dev = np.sort(pick.choice(dev, size=min(k, dev.size), replace=False))
         rec_stay = np.sort(pick.choice(stay, size=min(k, stay.size), replace=False))
         rec = np.concatenate([rec_dev, rec_stay])
