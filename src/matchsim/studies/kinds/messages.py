@@ -1,9 +1,12 @@
 """Study kind ``messages``: post-interview messages never enter the algorithm.
 
-Every trial draws a market with post-interview messages and runs it next to
-the same market without them. Rows of four kinds (column ``mode``):
+Every trial draws a market with post-interview messages and, from the same
+seed, the same market without them (a second, independent draw with
+``message_rate = 0``: applicants, programs, tastes and interviews are drawn
+before messages, so the two must agree on everything but the messages).
+Rows of four kinds (column ``mode``):
 
-* ``"check"``: everybody ranks truthfully; rows for (up to ``focal``)
+* ``"check"``: everybody ranks truthfully; rows for (up to ``record``)
   applicants who received a message, comparing their match in the market
   with messages and in the same market without them (``outcome`` is
   ``"same"``). ``lists_identical`` says whether all rank lists were equal in
@@ -17,7 +20,7 @@ the same market without them. Rows of four kinds (column ``mode``):
 * ``"no messages"``: the same responders in the same market without messages
   have nothing to respond to; their lists stay truthful (``lists_identical``)
   and no match in the market changes (``n_differ`` is 0). Rows for up to
-  ``focal`` of them.
+  ``record`` of them.
 * ``"together"``: a share of applicants respond at once; rows for every
   applicant whose list or match changed, ``deviates`` telling whether they
   reordered themselves.
@@ -25,6 +28,7 @@ the same market without them. Rows of four kinds (column ``mode``):
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated
 
 import numpy as np
@@ -46,13 +50,18 @@ class MessagesOptions(Options):
         description="strategies of applicants who react to messages",
         examples=[["signal_chasing"]])] = ("signal_chasing", "promise_keeper")
     focal: Annotated[int, Meta(gt=0, description="responders tried one at a time per trial")] = 20
+    record: Annotated[int, Meta(gt=0, description=(
+        "applicants recorded per trial in the check and the no-messages rows"))] = 20
     share: Annotated[float, Meta(ge=0.0, le=1.0, description="share of applicants who respond together")] = 0.25
 
 
 def trial(scenario, trial):
     opts = scenario.options
-    sm = generate(scenario, trial)
-    quiet = sm.without_messages()
+    params = scenario.market_params()
+    sm = generate(scenario, trial, params)
+    # the same market drawn again from the same seed, with no program sending a message:
+    # a separate draw, so "identical lists, identical matches" is checked, not assumed
+    quiet = generate(scenario, trial, dataclasses.replace(params, message_rate=0.0))
     m0, q0 = sm.market, quiet.market
     n = m0.n_applicants
     pick = pick_rng(scenario, trial)
@@ -62,7 +71,7 @@ def trial(scenario, trial):
     n_differ = np.int32(np.count_nonzero(truthful != truthful_quiet))
     got = row_sums(m0.applicant_ptr, np.asarray(sm.message) != 0)
     recipients = np.flatnonzero(got > 0)
-    rec = np.sort(pick.choice(recipients, size=min(opts.focal, recipients.size), replace=False))
+    rec = np.sort(pick.choice(recipients, size=min(opts.record, recipients.size), replace=False))
     parts = [outcome_rows(trial, sm, rec, truthful[rec], truthful_quiet[rec], "truthful",
                           m0.applicant_list_lengths[rec], mode="check", deviates=False,
                           lists_identical=lists_same, n_differ=n_differ)]
@@ -83,7 +92,7 @@ def trial(scenario, trial):
         rq = deferred_acceptance(mq).assignment
         quiet_same = not rows_differ(q0, mq).any()
         responders = np.flatnonzero(together)
-        rec_q = np.sort(choose.choice(responders, size=min(opts.focal, responders.size), replace=False))
+        rec_q = np.sort(choose.choice(responders, size=min(opts.record, responders.size), replace=False))
         parts.append(outcome_rows(trial, sm, rec_q, rq[rec_q], truthful[rec_q], s,
                                   mq.applicant_list_lengths[rec_q], mode="no messages", deviates=False,
                                   lists_identical=quiet_same,
