@@ -68,17 +68,17 @@ def run(scenario_file, out, trials, jobs, use_dask, scheduler, resume, force, ch
       matchsim run scenarios/signals_before_interviews.toml --resume --out results/signals
       matchsim run scenarios/messages_do_not_change_the_match.toml --json > summary.json
     """
-    try:
+    from matchsim.studies.interrupt import stop_on_interrupt
+
+    # from here on Ctrl-C only asks the study to stop; the runner stops between trials
+    with stop_on_interrupt():
         _run(scenario_file, out, trials, jobs, use_dask, scheduler, resume, force, chunk, no_plots, as_json,
              quiet)
-    except KeyboardInterrupt:  # before the study started: nothing was written
-        click.echo("Interrupted before the study started; nothing was written.", err=True)
-        sys.exit(INTERRUPTED_EXIT)
 
 
 def _run(scenario_file, out, trials, jobs, use_dask, scheduler, resume, force, chunk, no_plots, as_json, quiet):
     from matchsim.io.escape import terminal_text
-    from matchsim.studies.runner import run_study, stop_on_interrupt
+    from matchsim.studies.runner import run_study
     from matchsim.studies.scenario import load_scenario
 
     with user_errors():
@@ -94,7 +94,7 @@ def _run(scenario_file, out, trials, jobs, use_dask, scheduler, resume, force, c
     workers = jobs or (2 if use_dask else 1)
     out_dir = Path(out) if out is not None else Path("results") / scenario.name
     show = not (quiet or as_json)
-    with stop_on_interrupt(), user_errors(), ProgressBar(show, terminal_text(scenario.name), unit="trials") as bar:
+    with user_errors(), ProgressBar(show, terminal_text(scenario.name), unit="trials") as bar:
         result = run_study(scenario, out_dir, jobs=workers, dask=use_dask, scheduler=scheduler, resume=resume,
                            force=force, chunk=chunk, progress=bar, plots=not no_plots)
     for warning in result.warnings:
@@ -103,13 +103,13 @@ def _run(scenario_file, out, trials, jobs, use_dask, scheduler, resume, force, c
     if result.interrupted:
         saved = result.trials_run + result.trials_resumed
         if result.summary is not None:
-            click.echo(f"Interrupted after all {scenario.trials} trials had finished; the results are complete "
+            click.echo(f"Interrupted after all {scenario.trials:,} trials had finished; the results are complete "
                        f"in {where}.", err=True)
         elif saved == 0:
             click.echo("Interrupted before any trial finished; nothing was saved. Run the same command "
                        "again to start.", err=True)
         else:
-            click.echo(f"Interrupted: {saved} of {scenario.trials} trials are saved in "
+            click.echo(f"Interrupted: {saved:,} of {scenario.trials:,} trials are saved in "
                        f"{terminal_text(out_dir / 'parts')}; run the same command with --resume to continue.",
                        err=True)
         sys.exit(INTERRUPTED_EXIT)

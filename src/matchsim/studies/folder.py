@@ -48,7 +48,7 @@ import numpy as np
 from matchsim import __version__
 from matchsim.errors import InputError
 
-__all__ = ["LOCK_FILE", "StudyFolder", "now"]
+__all__ = ["LOCK_FILE", "StudyFolder", "csv_cells", "now"]
 
 #: Name of the lock file inside a study folder.
 LOCK_FILE = ".matchsim.lock"
@@ -60,6 +60,21 @@ _FINAL_FILES = ("manifest.json", "results.parquet", "summary.csv")
 def now() -> str:
     """The time in UTC, as ISO 8601 to the second."""
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def csv_cells(frame):
+    """``frame`` with every text cell made safe for a spreadsheet (see :func:`matchsim.io.escape.csv_text`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> csv_cells(pd.DataFrame({"name": ["=1+1", "ok"], "x": [-1, 2]})).to_dict("list")
+    {'name': ["'=1+1", 'ok'], 'x': [-1, 2]}
+    """
+    from matchsim.io.escape import csv_text
+
+    text = [c for c in frame.columns if frame[c].dtype == object or str(frame[c].dtype) in ("str", "string")]
+    return frame.assign(**{c: frame[c].map(csv_text) for c in text}) if text else frame
 
 
 def _part_name(first, stop):
@@ -312,7 +327,7 @@ class StudyFolder:
         """
         self._require_lock()
         self._replace(self.path / "results.parquet", lambda p: results.to_parquet(p, index=False))
-        self._replace(self.path / "summary.csv", lambda p: summary.to_csv(p, index=False))
+        self._replace(self.path / "summary.csv", lambda p: csv_cells(summary).to_csv(p, index=False))
         files = ["results.parquet", "summary.csv", "manifest.json"]
         warnings = []
         if plot and len(summary):

@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import signal
-import threading
 import time
 from dataclasses import dataclass, field
 
@@ -30,6 +28,7 @@ import numpy as np
 
 from matchsim.studies.executors import EXECUTORS, run_chunk, start_executor
 from matchsim.studies.folder import StudyFolder, now
+from matchsim.studies.interrupt import stop_on_interrupt
 
 __all__ = ["EXECUTORS", "StudyRun", "auto_chunk", "chunks_to_run", "done_trials", "plan_chunks",
            "read_parts", "run_chunk", "run_study", "stop_on_interrupt"]
@@ -108,39 +107,6 @@ def done_trials(out) -> set[int]:
 def read_parts(out, trials: int | None = None):
     """All saved rows of a study folder as one DataFrame, in trial order (trials below ``trials``)."""
     return StudyFolder(out).read_results(trials)
-
-
-# ------------------------------------------------------------ Ctrl-C
-_ACTIVE: list[threading.Event] = []
-
-
-@contextlib.contextmanager
-def stop_on_interrupt():
-    """While inside, Ctrl-C (SIGINT) sets the yielded event instead of raising KeyboardInterrupt.
-
-    Long numba kernels cannot be interrupted safely (an exception raised while
-    one runs surfaces as ``SystemError``), so a study asks ``event.is_set()``
-    between trials instead. Nested uses share one event. Outside the main
-    thread signals cannot be caught; the event is then never set.
-    """
-    if _ACTIVE:
-        yield _ACTIVE[-1]
-        return
-    event = threading.Event()
-    if threading.current_thread() is not threading.main_thread():
-        yield event
-        return
-
-    def handler(signum, frame):
-        event.set()
-
-    previous = signal.signal(signal.SIGINT, handler)
-    _ACTIVE.append(event)
-    try:
-        yield event
-    finally:
-        _ACTIVE.pop()
-        signal.signal(signal.SIGINT, previous)
 
 
 # ------------------------------------------------------------ running
