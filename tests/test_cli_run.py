@@ -42,6 +42,23 @@ def invoke(*args):
     return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
 
+def ctrl_c_in_trial(monkeypatch, number):
+    """Send this process a real SIGINT while trial ``number`` of a study runs."""
+    import signal
+
+    from matchsim.studies import trial
+
+    real = trial.run_trial
+
+    def run_trial(scenario, t):
+        if t == number:
+            os.kill(os.getpid(), signal.SIGINT)
+        return real(scenario, t)
+
+    monkeypatch.setattr(trial, "run_trial", run_trial)
+    return lambda: monkeypatch.setattr(trial, "run_trial", real)
+
+
 def one_error_line(result):
     lines = [ln for ln in result.output.splitlines() if ln.strip()]
     assert result.exit_code == 2, result.output
@@ -89,25 +106,13 @@ def test_jobs_give_the_same_results(tiny, tmp_path):
 
 
 def test_interrupt_then_resume_gives_the_uninterrupted_numbers(tiny, tmp_path, monkeypatch):
-    import os
-    import signal
-
-    from matchsim.studies import trial
-
     assert invoke("run", tiny, "--out", tmp_path / "full", "-q").exit_code == 0
-    real = trial.run_trial
-
-    def ctrl_c_in_the_third_chunk(scenario, t):
-        if t == 4:
-            os.kill(os.getpid(), signal.SIGINT)
-        return real(scenario, t)
-
-    monkeypatch.setattr(trial, "run_trial", ctrl_c_in_the_third_chunk)
+    undo = ctrl_c_in_trial(monkeypatch, 4)  # in the third chunk
     cut = CliRunner().invoke(cli, ["run", str(tiny), "--out", str(tmp_path / "cut"), "-q"])
     assert cut.exit_code == 130
     assert "4 of 6 trials are saved" in cut.output and "--resume" in cut.output
     assert json.loads((tmp_path / "cut" / "manifest.json").read_text())["status"] == "interrupted"
-    monkeypatch.setattr(trial, "run_trial", real)
+    undo()
 
     again = invoke("run", tiny, "--out", tmp_path / "cut", "--resume", "--json")
     assert again.exit_code == 0
@@ -234,24 +239,12 @@ def test_resume_that_would_drop_finished_trials_is_refused(tiny, tmp_path):
 
 
 def test_ctrl_c_before_any_trial_finished_says_nothing_was_saved(tiny, tmp_path, monkeypatch):
-    import os
-    import signal
-
-    from matchsim.studies import trial
-
-    real = trial.run_trial
-
-    def ctrl_c_in_the_first_trial(scenario, t):
-        if t == 0:
-            os.kill(os.getpid(), signal.SIGINT)
-        return real(scenario, t)
-
-    monkeypatch.setattr(trial, "run_trial", ctrl_c_in_the_first_trial)
+    undo = ctrl_c_in_trial(monkeypatch, 0)
     cut = CliRunner().invoke(cli, ["run", str(tiny), "--out", str(tmp_path / "o"), "-q"])
     assert cut.exit_code == 130
     assert "before any trial finished; nothing was saved" in cut.output and "parts" not in cut.output
     assert not (tmp_path / "o" / "manifest.json").exists()
-    monkeypatch.setattr(trial, "run_trial", real)
+    undo()
     assert invoke("run", tiny, "--out", tmp_path / "o", "-q").exit_code == 0  # a plain run starts over
 
 

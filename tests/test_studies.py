@@ -353,3 +353,130 @@ def test_signals_change_interviews():
     assert df["signals_interviewed"].max() > 0
     summary = summarize(s.kind, df)
     assert summary["applicant_type"].iloc[-1] == "all"
+
+
+# ------------------------------------------------------- plots (issue 7.23)
+def _bars(fig):
+    """(label, better, same, worse-not-lost, lost) of each horizontal bar, top to bottom."""
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    widths = [[p.get_width() for p in c.patches] for c in ax.containers]
+    return ax, [(label, *(w[i] for w in widths)) for i, label in enumerate(labels)]
+
+
+def test_messages_plot_says_what_each_bar_compares_and_counts_the_right_rows():
+    pytest.importorskip("matplotlib")
+    from matchsim.studies.kinds import messages
+
+    s = scenario("messages", trials=3, preset="pmr", extra="[messages]\nfocal = 5\nrecord = 5\n")
+    summary = summarize(s.kind, run_study(s).results)
+    fig = messages.plot(summary)
+    ax, bars = _bars(fig)
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert not any("truthful" in t for t in legend)  # each bar names its own comparison
+    assert "trials" not in ax.get_xlabel().split(",")[0] and "applicants in each bar" in ax.get_xlabel()
+    labels = [b[0] for b in bars]
+    assert labels[0] == "truthful lists:\nwith messages vs without"
+    assert any("others whose match moved" in label for label in labels)  # not left out any more
+    assert len(bars) == len(summary)  # one bar per summary group
+    for (label, better, same, worse, lost), row in zip(bars, summary.itertuples()):
+        assert (better, same) == pytest.approx((row.better, row.same))
+        assert (worse + lost, lost) == pytest.approx((row.worse, row.lost_match))
+    counts = [t.get_text() for t in ax.child_axes[0].get_yticklabels()]
+    assert counts == [f"n = {n:,}" for n in summary["rows"]]
+
+
+def test_strategies_plot_in_share_mode_shows_users_and_others():
+    pytest.importorskip("matplotlib")
+    from matchsim.studies.kinds import strategies
+
+    s = scenario("strategies", trials=2, extra='[strategies]\nwho = "share"\nshare = 0.5\nrecord = 5\n'
+                 'compare = ["safety_first"]\n')
+    _, bars = _bars(strategies.plot(summarize(s.kind, run_study(s).results)))
+    assert [b[0] for b in bars] == ["safety_first (the others)", "safety_first (its users)"]
+
+
+def test_the_same_study_draws_the_same_bytes(tmp_path):
+    pytest.importorskip("matplotlib")
+    s = scenario("core", trials=2, extra=SMALL["core"])
+    summary = summarize(s.kind, run_study(s).results)
+    from matchsim.report import save_study_plots
+
+    a = save_study_plots("core", summary, tmp_path / "a", "core")
+    b = save_study_plots("core", summary, tmp_path / "b", "core")
+    assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b]
+
+
+# ------------------------------------------------ adding a kind (issue 8.1)
+TOY_KIND = '''
+"""A toy study kind: the share of applicants matched, per trial."""
+from typing import Annotated
+
+import numpy as np
+from msgspec import Meta
+
+from matchsim.engine import deferred_acceptance
+from matchsim.studies.kinds import Options, StudyKind
+from matchsim.studies.trial import generate
+
+
+class ToyOptions(Options):
+    proposing: Annotated[str, Meta(description="which side proposes")] = "applicant"
+    repeat: Annotated[int, Meta(ge=1, le=3, description="rows per trial")] = 1
+
+
+def trial(scenario, trial):
+    sm = generate(scenario, trial)
+    matched = deferred_acceptance(sm.market, scenario.options.proposing).assignment >= 0
+    n = scenario.options.repeat
+    return {"trial": np.full(n, trial, dtype=np.int32), "matched": np.full(n, matched.mean())}
+
+
+def summarize(df):
+    return df.groupby("trial", as_index=False)["matched"].mean().assign(secret=1)
+
+
+def plot(summary, title=""):
+    from matchsim.report.plots import pyplot
+
+    fig, ax = pyplot().subplots()
+    ax.plot(summary["trial"], summary["matched"])
+    return fig
+
+
+KIND = StudyKind(name="toy", question="the share matched", options=ToyOptions, trial=trial,
+                 summarize=summarize, plot=plot, hidden=("secret",))
+'''
+
+
+def test_a_new_kind_is_one_module_and_one_registry_line(tmp_path, monkeypatch):
+    """Everything that runs a study (parser, runner, summary, plot, folder, CLI) finds the kind
+    through the registry: one module and one line make it a working `matchsim run` study."""
+    pytest.importorskip("matplotlib")
+    from click.testing import CliRunner
+
+    from matchsim.cli.main import cli
+    from matchsim.studies import kinds, scenario as scenario_module
+
+    (tmp_path / "toy_kind.py").write_text(TOY_KIND)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setitem(kinds.REGISTRY, "toy", "toy_kind")  # the one registry line
+    scenario_module._document.cache_clear()
+    try:
+        s = parse_scenario('[study]\nkind = "toy"\ntrials = 3\n[market]\npreset = "small"\n[toy]\nrepeat = 2\n')
+        assert s.options.repeat == 2
+        with pytest.raises(InputError, match=r'column "toy.repeat": must be between 1 and 3, got 5'):
+            parse_scenario('[study]\nkind = "toy"\n[toy]\nrepeat = 5\n')
+        with pytest.raises(InputError, match='unknown key "repet"; did you mean "repeat"'):
+            parse_scenario('[study]\nkind = "toy"\n[toy]\nrepet = 2\n')
+        p = tmp_path / "toy.toml"
+        p.write_text('[study]\nkind = "toy"\ntrials = 3\n[market]\npreset = "small"\n[toy]\nrepeat = 2\n')
+        r = CliRunner().invoke(cli, ["run", str(p), "--out", str(tmp_path / "out")])
+        assert r.exit_code == 0, r.output
+        assert "secret" not in r.output and "matched" in r.output  # hidden columns come from the kind
+        assert len(pd.read_parquet(tmp_path / "out" / "results.parquet")) == 6
+        assert "secret" in pd.read_csv(tmp_path / "out" / "summary.csv").columns
+        assert (tmp_path / "out" / "toy.png").is_file()
+    finally:
+        scenario_module._document.cache_clear()
+        kinds.get_kind.cache_clear()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["COLORS", "legend_below", "outcome_bars", "percent_format", "plot_summary", "pyplot",
+__all__ = ["AGAINST_TRUTHFUL", "COLORS", "OUTCOMES", "legend_below", "outcome_bars", "outcome_figure", "percent_format", "plot_summary", "pyplot",
            "save_figure", "save_study_plots", "set_title"]
 
 #: Colours of the outcome segments (colour-blind safe, from ColorBrewer "Dark2").
@@ -32,17 +32,23 @@ def pyplot():
     return plt
 
 
-def outcome_bars(ax, labels, table, xlabel="share of trials", names=None):
+#: Legend of the outcome segments when every bar is compared with truthful ranking.
+AGAINST_TRUTHFUL = ("better than truthful", "same as truthful", "worse: a less-preferred program",
+                    "worse: unmatched instead of matched")
+#: Legend of the outcome segments when each bar names its own comparison.
+OUTCOMES = ("better", "same", "worse: a less-preferred program", "worse: unmatched instead of matched")
+
+
+def outcome_bars(ax, labels, table, xlabel="share of the applicants in each bar", names=AGAINST_TRUTHFUL):
     """Horizontal stacked bars: better / same / worse (lower rank) / worse (unmatched).
 
     ``table`` has the columns ``better``, ``same``, ``worse`` and
-    ``lost_match`` (shares of each bar's rows); ``names`` replaces the legend
-    labels of the four segments.
+    ``lost_match`` (shares of each bar's rows) and ``rows`` (how many
+    applicant-trials each bar counts, written at its right); ``names`` are
+    the legend labels of the four segments.
     """
     import numpy as np
 
-    names = names or ("better than truthful", "same as truthful", "worse: a less-preferred program",
-                      "worse: unmatched instead of matched")
     y = np.arange(len(labels))
     better = table["better"].to_numpy(float)
     same = table["same"].to_numpy(float)
@@ -58,9 +64,24 @@ def outcome_bars(ax, labels, table, xlabel="share of trials", names=None):
         left += values
     ax.set_yticks(y, labels)
     ax.invert_yaxis()
+    if "rows" in table:  # how many applicant-trials each bar counts, on the right
+        counts = ax.secondary_yaxis("right")
+        counts.set_yticks(y, [f"n = {int(n):,}" for n in table["rows"].to_numpy()])
+        counts.tick_params(length=0, labelsize=7, labelcolor="#555555")
     ax.set_xlim(0, 1)
     ax.set_xlabel(xlabel)
     ax.xaxis.set_major_formatter(percent_format())
+
+
+def outcome_figure(labels, table, *, title, default_title, xlabel, names=AGAINST_TRUTHFUL, width=7.5,
+                   bar_height=0.55):
+    """A figure of :func:`outcome_bars`, with its title (``title``, else ``default_title``) and the legend below."""
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(width, bar_height * len(table) + 2.0), layout="constrained")
+    outcome_bars(ax, labels, table, xlabel=xlabel, names=names)
+    set_title(ax, title, default_title)
+    legend_below(fig, ax)
+    return fig
 
 
 def percent_format(decimals=0):
@@ -106,10 +127,12 @@ def save_figure(fig, out, name: str) -> list[Path]:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
-    for ext in ("png", "svg"):
-        path = out / f"{name}.{ext}"
-        fig.savefig(path, dpi=120 if ext == "png" else None, metadata=_metadata(ext))
-        paths.append(path)
+    # a fixed salt for the ids in SVG files, so the same study gives the same bytes
+    with plt.rc_context({"svg.hashsalt": "matchsim"}):
+        for ext in ("png", "svg"):
+            path = out / f"{name}.{ext}"
+            fig.savefig(path, dpi=120 if ext == "png" else None, metadata=_metadata(ext))
+            paths.append(path)
     plt.close(fig)
     return paths
 

@@ -33,7 +33,7 @@ Each study kind has a table of the same name holding its options (see
 parameters of strategy NAME as declared in :mod:`matchsim.strategies`.
 
 The schema is described once, by typed :class:`msgspec.Struct` classes (the
-``[study]`` table here, each kind's options in its module, each strategy's
+``[study]`` table here, built from the registered kinds, each kind's options in its module, each strategy's
 parameters in its signature), and checked by :func:`msgspec.convert`. What
 this module adds is the translation of msgspec's errors into one friendly
 :class:`matchsim.errors.InputError` naming the file, the line (as ``row``),
@@ -61,22 +61,24 @@ from msgspec import Meta
 from matchsim.errors import InputError
 from matchsim.studies.kinds import REGISTRY, OptionError, all_kinds, get_kind
 
-__all__ = ["KINDS", "MAX_TRIALS", "Scenario", "StudyTable", "load_scenario", "parse_scenario"]
+__all__ = ["KINDS", "MAX_TRIALS", "Scenario", "load_scenario", "parse_scenario"]
 
 #: The most trials a study may have: trial numbers are stored as 32-bit integers.
 MAX_TRIALS = 2**31 - 1
 
 
-class StudyTable(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
-    """The ``[study]`` table."""
-
-    kind: Annotated[Literal[tuple(REGISTRY)], Meta(description="the question the study asks",
-                                                   extra={"what": "study kind"})]
-    name: Annotated[str | None, Meta(description="a short name (default: the file name)")] = None
-    description: str = ""
-    trials: Annotated[int, Meta(gt=0, le=MAX_TRIALS, description="number of trials (markets drawn)")] = 100
-    seed: Annotated[int, Meta(ge=0, description="the seed all trials derive from")] = 0
-    chunk: Annotated[int, Meta(ge=0, description="trials per checkpoint file (0 = automatic)")] = 0
+def _study_table(kinds) -> type:
+    """The ``[study]`` table, with ``kind`` one of ``kinds`` (the registered study kinds)."""
+    return msgspec.defstruct("StudyTable", [
+        ("kind", Annotated[Literal[tuple(kinds)], Meta(description="the question the study asks",
+                                                       extra={"what": "study kind"})]),
+        ("name", Annotated[str | None, Meta(description="a short name (default: the file name)")], None),
+        ("description", str, ""),
+        ("trials", Annotated[int, Meta(gt=0, le=MAX_TRIALS, description="number of trials (markets drawn)")],
+         100),
+        ("seed", Annotated[int, Meta(ge=0, description="the seed all trials derive from")], 0),
+        ("chunk", Annotated[int, Meta(ge=0, description="trials per checkpoint file (0 = automatic)")], 0),
+    ], frozen=True, forbid_unknown_fields=True, kw_only=True)
 
 
 #: The study kinds, each answering one question (see docs/studies.md): name -> question.
@@ -194,7 +196,7 @@ def load_scenario(path) -> Scenario:
 @cache
 def _document() -> type:
     """The schema of a whole scenario file: ``[study]``, ``[market]`` and one table per kind."""
-    tables = [("study", StudyTable), ("market", dict[str, Any], msgspec.field(default_factory=dict))]
+    tables = [("study", _study_table(REGISTRY)), ("market", dict[str, Any], msgspec.field(default_factory=dict))]
     tables += [(name, kind.options, msgspec.field(default_factory=kind.options))
                for name, kind in all_kinds().items()]
     return msgspec.defstruct("ScenarioFile", tables, forbid_unknown_fields=True, frozen=True)

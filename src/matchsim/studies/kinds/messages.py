@@ -125,20 +125,26 @@ def summarize(df):
     return out.merge(extra, on=keys).astype({"rows": int})
 
 
-def plot(summary, title=""):
-    from matchsim.report.plots import legend_below, outcome_bars, pyplot, set_title
+#: What each bar of the plot compares, by (mode, whether the applicants reordered).
+BARS = {
+    ("check", False): "truthful lists:\nwith messages vs without",
+    ("no messages", False): "{s}, no messages:\nnothing to react to, vs truthful",
+    ("alone", True): "{s}, reorders alone:\nvs truthful",
+    ("together", True): "{s}, many reorder:\nthe reorderers, vs truthful",
+    ("together", False): "{s}, many reorder:\nothers whose match moved, vs truthful",
+}
 
-    plt = pyplot()
-    table = summary[summary["deviates"].astype(bool) | summary["mode"].isin(["check", "no messages"])]
-    names = {"check": "messages, truthful lists", "alone": "reorders alone", "together": "reorders with others",
-             "no messages": "would respond, no messages"}
-    labels = [names.get(m, m) + ("" if m == "check" else f"\n({s})")
-              for m, s in zip(table["mode"], table["strategy"])]
-    fig, ax = plt.subplots(figsize=(7.5, 0.6 * len(table) + 2.0), layout="constrained")
-    outcome_bars(ax, labels, table)
-    set_title(ax, title, "Post-interview messages: outcome against the same market without them")
-    legend_below(fig, ax)
-    return fig
+
+def plot(summary, title=""):
+    """One bar per group of the summary: each names what it compares, n is the applicant-trials it counts."""
+    from matchsim.report.plots import OUTCOMES, outcome_figure
+
+    keys = list(zip(summary["mode"], summary["deviates"].astype(bool)))
+    table = summary[[k in BARS for k in keys]]
+    labels = [BARS[(m, bool(d))].format(s=s) for m, s, d in zip(table["mode"], table["strategy"], table["deviates"])]
+    return outcome_figure(labels, table, title=title, names=OUTCOMES, width=8, bar_height=0.62,
+                          default_title="Post-interview messages: outcome against the same market without them",
+                          xlabel="share of the applicants in each bar, over all trials")
 
 
 KIND = StudyKind(

@@ -114,17 +114,18 @@ def summarize(df):
 
 
 def plot(summary, title=""):
-    from matchsim.report.plots import legend_below, outcome_bars, pyplot, set_title
+    """One bar per strategy (with who = share or everybody: one for its users, one for the others)."""
+    from matchsim.report.plots import outcome_figure
 
-    plt = pyplot()
     table = summary[summary["strategy"] != "truthful"]
     if "deviates" in table:
-        table = table[table["deviates"].astype(bool)]
-    fig, ax = plt.subplots(figsize=(7.5, 0.55 * len(table) + 2.0), layout="constrained")
-    outcome_bars(ax, list(table["strategy"]), table)
-    set_title(ax, title, "Each strategy against ranking in true order (same market, same applicant)")
-    legend_below(fig, ax)
-    return fig
+        labels = [f"{s} ({'its users' if d else 'the others'})" for s, d in zip(table["strategy"], table["deviates"])]
+        xlabel = "share of the applicants recorded in each group, over all trials"
+    else:
+        labels = list(table["strategy"])
+        xlabel = "share of the focal applicants, over all trials"
+    return outcome_figure(labels, table, title=title, xlabel=xlabel,
+                          default_title="Each strategy against ranking in true order (same market, same applicant)")
 
 
 KIND = StudyKind(
