@@ -9,15 +9,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from matchsim.advisor import compare_lists, p_match_of_set, parse_rank_text, read_rank_file
+from matchsim.advisor import compare_lists, p_match_of_set
 from matchsim.advisor.checks import check_lists, inversions
+from matchsim.advisor.comparison import joint_from_outcomes
 from matchsim.advisor.findings import list_findings
-from matchsim.advisor.market_mode import place_applicant, simulate_list_outcomes, specialty_market
-from matchsim.advisor.menu import first_on_menu, joint_from_outcomes, sample_menus
+from matchsim.advisor.market_mode import place_applicant, simulate_list_outcomes
+from matchsim.advisor.menu import first_on_menu, sample_menus
 from matchsim.advisor.signals import DEFAULT_CHANCE
 from matchsim.engine import deferred_acceptance
 from matchsim.errors import InputError
+from matchsim.io.rank_file import parse_rank_text, read_rank_file
 from matchsim.market import UNMATCHED
+from matchsim.markets.specialty import specialty_market
 
 DATA = Path(__file__).parent / "data" / "advisor"
 EXAMPLE = Path(__file__).parents[1] / "src" / "matchsim" / "data" / "mylist_example.csv"
@@ -39,7 +42,7 @@ def test_excel_semicolon_file_is_tolerated():
     assert f.programs == ("Mercy; Downtown", "City", "State")
     assert f.chance[:2].tolist() == [0.125, 0.4]
     assert f.chance[2] == DEFAULT_CHANCE["ranked highly"] and not f.chance_given[2]
-    assert f.signal == ("none", "interested", "ranked highly")
+    assert f.signal == (None, "interested", "ranked highly")  # blank: no message recorded
     assert [f.programs[p] for p in f.lists["safe first"]] == ["City", "Mercy; Downtown", "State"]
     assert list(f.lists) == ["honest", "safe first"]
 
@@ -242,18 +245,19 @@ def test_inversions_ignore_unacceptable_programs():
 def test_findings_on_the_example_say_what_the_issue_asks():
     f = read_rank_file(EXAMPLE)
     r = compare_lists(f.chance, f.preference, f.lists, 0.5)
-    text = "\n".join(list_findings(f.programs, r, f.signal, f.chance, f.chance_given))
+    text = "\n".join(x.text for x in list_findings(f.programs, r, f.signal, f.chance, f.chance_given))
     assert '"honest" is your true order' in text
     assert "Ranking order does not change your chance of matching at all" in text
     assert "Moving Riverbend Rehab, Main Campus above" in text
-    assert "Leaving Lakeside PM&R and Summit City Rehabilitation off lowers your chance" in text
+    assert ('"drop reaches" leaves Lakeside PM&R and Summit City Rehabilitation off: that lowers your '
+            "chance of matching only slightly, from 73.3% to 73.1%") in text
     assert "a better one in 0%" in text
     assert "an assumption" in text
 
 
 def test_findings_recommend_the_true_order_when_no_list_is_it():
     r = compare_lists([0.5, 0.5], [1, 2], {"swap": [1, 0]}, 0.5)
-    text = " ".join(list_findings(("A", "B"), r))
+    text = " ".join(x.text for x in list_findings(("A", "B"), r))
     assert "None of your lists is your complete true order" in text
 
 
@@ -328,7 +332,7 @@ def test_market_mode_rejects_bad_sizes(kwargs, match):
 
 def test_specialty_market_lists_follow_utilities_and_scores():
     """The generator's kernel equals a plain NumPy construction of the same lists."""
-    from matchsim.advisor.market_mode import _specialty_lists
+    from matchsim.markets.specialty import _specialty_lists
 
     rng = np.random.default_rng(8)
     n_a, n_p = 40, 9
@@ -387,3 +391,168 @@ def test_ordinal_ranks_are_understood():
     f = parse_rank_text("program,preference,L\nA,2nd,1st\nB,1st,3rd\n")
     assert f.preference.tolist() == [2, 1]
     assert f.lists["L"].tolist() == [0, 1]
+
+
+# ------------------------------------------------------- issue 7: reading honestly
+@pytest.mark.parametrize(
+    "cells, row, fragment",
+    [
+        (["60", "0.5", "40"], 3, r"60 \(row 2\) and 40 \(row 4\) read as percentages but 0\.5 \(row 3\) as a fraction"),
+        (["0.3", "0.5", "1.4"], 4, r"1\.4 \(row 4\) reads as a percentage but 0\.3 \(row 2\) and 0\.5 \(row 3\) as fractions"),
+        (["60", "1", "30%"], 3, r"60 \(row 2\) reads as a percentage but 1 \(row 3\) as a fraction"),
+    ],
+)
+def test_issue_7_13_a_chance_column_mixing_scales_is_an_error(cells, row, fragment):
+    text = "program,preference,chance,L\n" + "".join(f"P{i},{i + 1},{c},{i + 1}\n" for i, c in enumerate(cells))
+    with pytest.raises(InputError, match=fragment) as info:
+        parse_rank_text(text, source="mix.csv")
+    assert info.value.row == row and info.value.column == "chance"
+    assert "write every chance as a fraction from 0 to 1 (0.6) or with a % sign (60%)" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "cells, expect",
+    [
+        (["0.3", "0.5", "1"], [0.3, 0.5, 1.0]),       # fractions (1 = sure)
+        (["60", "45", "0"], [0.6, 0.45, 0.0]),        # percentages (0 is 0 on both scales)
+        (["60%", "0.5", "0.25"], [0.6, 0.5, 0.25]),   # a % sign says what it is
+        (["12", "30%", "5"], [0.12, 0.3, 0.05]),
+    ],
+)
+def test_issue_7_13_a_chance_column_on_one_scale_is_read_as_written(cells, expect):
+    text = "program,preference,chance,L\n" + "".join(f"P{i},{i + 1},{c},{i + 1}\n" for i, c in enumerate(cells))
+    assert parse_rank_text(text).chance.tolist() == pytest.approx(expect)
+
+
+def test_issue_7_14_ranks_with_gaps_are_said_in_the_list_checks():
+    f = parse_rank_text("program,preference,L,M\nA,1,1,1\nB,2,2,2\nC,3,7,3\n")
+    checks = check_lists(f.programs, f.preference, f.lists, written_ranks=f.written_ranks)
+    gaps = [c for c in checks if c.kind == "gaps"]
+    assert [c.list_name for c in gaps] == ["L"]
+    assert gaps[0].message.startswith('"L" has no ranks 3 to 6: only the order counts, so its '
+                                      "ranks 1, 2 and 7 are read as 1st to 3rd.")
+
+
+def test_gaps_in_the_preference_column_are_said_too():
+    f = parse_rank_text("program,preference,L\nA,10,1\nB,20,2\nC,15,3\n")
+    assert f.written_preference.tolist() == [10, 20, 15] and f.preference.tolist() == [1, 3, 2]
+    checks = check_lists(f.programs, f.preference, f.lists, written_ranks=f.written_ranks,
+                         written_preference=f.written_preference)
+    assert [(c.list_name, c.kind) for c in checks][0] == (None, "gaps")
+    assert "your true order has no preferences 1 to 9, 11 to 14 and 16 to 19" in checks[0].message.lower()
+
+
+def test_issue_7_15_an_unknown_column_is_named_as_a_list_with_how_to_mark_notes():
+    text = ("program,preference,Type,honest,Chance of matching\n"
+            "Mercy,1,categorical,1,high\nCity,2,advanced,2,low\n")
+    with pytest.raises(InputError) as info:
+        parse_rank_text(text, source="mylist.csv")
+    msg = str(info.value)
+    assert msg.startswith('mylist.csv, row 2, column "Type": "categorical" is not a rank')
+    assert 'the columns read as candidate lists are "Type", "honest" and "Chance of matching"' in msg
+    assert 'if "Type" holds notes, name it "notes" or start its name with "#"' in msg
+
+
+@pytest.mark.parametrize("header", ["notes", "Notes (interview day)", "# my thoughts", "comment", "Note: drive"])
+def test_notes_columns_are_ignored_and_named(header):
+    f = parse_rank_text(f"program,preference,honest,{header}\nMercy,1,1,far away\nCity,2,2,42\n")
+    assert list(f.lists) == ["honest"] and f.ignored == (header,)
+
+
+@pytest.mark.parametrize(
+    "cell, expect",
+    [
+        ("you will be ranked highly", "ranked highly"),       # the phrase the findings quote
+        ('"You will be ranked highly."', "ranked highly"),
+        ("\u201cyou will be ranked highly\u201d", "ranked highly"),
+        ("you are ranked to match", "ranked to match"),
+        ("you will match here", "ranked to match"),
+        ("guaranteed commitment", "ranked to match"),
+        ("high rank", "ranked highly"),
+        ("strong interest", "interested"),
+        ("no statement", "none"),
+    ],
+)
+def test_issue_7_16_the_phrases_the_tool_and_its_docs_quote_are_signals(cell, expect):
+    from matchsim.advisor.signals import canonical_signal
+
+    assert canonical_signal(cell) == expect
+
+
+def test_issue_7_16_every_phrase_quoted_in_findings_and_docs_is_accepted():
+    import re
+
+    from matchsim.advisor.signals import canonical_signal
+
+    f = read_rank_file(EXAMPLE)
+    r = compare_lists(f.chance, f.preference, f.lists, 0.5)
+    text = " ".join(x.text for x in list_findings(f.programs, r, ("ranked highly", "ranked to match")
+                                                  + f.signal[2:], f.chance, f.chance_given))
+    docs = Path(__file__).parents[1] / "docs"
+    text += (docs / "ranked-highly.md").read_text(encoding="utf-8")
+    quoted = set(re.findall(r'told you "([^"]+)"|said "([^"]+)"', text))
+    phrases = {p for pair in quoted for p in pair if p}
+    assert {"you will be ranked highly", "you are ranked to match"} <= phrases
+    assert all(canonical_signal(p) is not None for p in phrases), phrases
+
+
+def test_issue_7_16_a_blank_signal_is_no_message_recorded_not_none():
+    f = parse_rank_text("program,preference,signal,L\nA,1,,1\nB,2,none,2\n")
+    assert f.signal == (None, "none")
+    assert f.chance.tolist() == [DEFAULT_CHANCE["none"]] * 2
+    from matchsim.advisor.findings import assumption_notes
+
+    note = assumption_notes(f.programs, f.chance, f.chance_given, f.signal, "src")[0]
+    assert "A (no message recorded), so we used 5.9%, the figure for a program that sent none" in note
+    assert 'B, so we used 5.9% from what the program told you ("none")' in note
+
+
+def test_issue_7_17_findings_name_their_list_and_never_state_a_change_that_is_not_one():
+    # C is unacceptable and almost never takes you: adding it changes P(match) by 0.025 points
+    r = compare_lists([0.5, 0.5, 0.001], [1, 2, 0], {"plus C": [0, 1, 2], "also plus C": [0, 1, 2],
+                                                     "short": [0], "short too": [0]}, 0.0)
+    found = list_findings(("A", "B", "C"), r)
+    texts = [f.text for f in found]
+    assert not any("from 75% to 75%" in t for t in texts), texts
+    adding = [t for t in texts if "adds C" in t]
+    assert len(adding) == 2 and adding[0].startswith('"plus C"') and adding[1].startswith('"also plus C"')
+    assert "from 75.00% to 75.02%" in adding[0]
+    leaving = [f for f in found if f.kind == "left off"]
+    assert [f.list_name for f in leaving] == ["short", "short too"]
+    assert leaving[0].text.startswith('"short" leaves B off: that lowers your chance of matching from 75% to 50%')
+
+
+def test_comment_rows_above_the_header_are_skipped_and_do_not_fool_the_separator():
+    # the template as a ';' spreadsheet saves it: comments padded with separators
+    text = ('"# matchsim compare; one row, per program";;;;\n# signal: none / interested;;;;\n'
+            "program;preference;chance;honest;notes\nMercy;1;12,5%;1;x\nCity;2;0,4;2;\n")
+    f = parse_rank_text(text)
+    assert f.programs == ("Mercy", "City") and f.chance.tolist() == [0.125, 0.4]
+    assert f.rows.tolist() == [4, 5] and f.ignored == ("notes",)
+
+
+def test_bytes_that_are_no_text_are_an_error_naming_the_row_never_replaced(tmp_path):
+    """Windows-1252 leaves 0x81 undefined: the reader used to put U+FFFD there in silence."""
+    path = tmp_path / "odd.csv"
+    path.write_bytes(b"program,preference,L\nMercy,1,1\nCaf\xe9 \x81,2,2\n")
+    with pytest.raises(InputError, match=r"byte \(0x81\) that is not text in UTF-8 or Windows-1252") as info:
+        read_rank_file(path)
+    assert info.value.row == 3 and info.value.file == "odd.csv"
+
+
+def test_windows_1252_files_are_read_and_said_so(tmp_path):
+    from matchsim.advisor import advise
+
+    path = tmp_path / "w.csv"
+    path.write_bytes("program,preference,chance,L\r\nSão José,1,50%,1\r\n".encode("cp1252"))
+    f = read_rank_file(path)
+    assert f.programs == ("São José",) and f.encoding == "cp1252"
+    notes = advise(f, samples=0).assumptions
+    assert any("read as Windows-1252" in n for n in notes)
+
+
+def test_a_workbook_is_named_by_its_kind(tmp_path):
+    path = tmp_path / "lists.csv"
+    path.write_bytes(b"PK\x03\x04" + b"\0" * 26 + b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet")
+    with pytest.raises(InputError, match=r"this is a LibreOffice / OpenDocument workbook \(\.ods\), not a CSV"):
+        read_rank_file(path)

@@ -10,19 +10,18 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matchsim.advisor.market_mode import place_applicant, specialty_market
-from matchsim.advisor.menu import (
-    compare_lists,
-    first_on_menu,
-    outcome_utility,
-    p_match_of_set,
-    sample_menus,
-)
+from matchsim.advisor.comparison import outcome_utility
+from matchsim.advisor.findings import list_findings
+from matchsim.advisor.market_mode import place_applicant
+from matchsim.advisor.menu import compare_lists, first_on_menu, p_match_of_set, sample_menus
 from matchsim.engine import deferred_acceptance
+from matchsim.markets.specialty import specialty_market
 
 
 @st.composite
@@ -117,3 +116,26 @@ def test_vectorised_joint_equals_plain_loop_reference(app, seed):
         lst = np.asarray(lst, dtype=np.int64)
         np.testing.assert_allclose(_exact_joint(q, w, lst, tru, chance.size),
                                    _exact_joint_reference(q, w, lst, tru, chance.size), atol=1e-12)
+
+
+_NO_CHANGE = re.compile(r"from (\S+%) to \1(?![\d.])|in (\S+%) of [^.]* instead of \2(?![\d.])")
+
+
+@settings(max_examples=60, deadline=None)
+@given(applicants(), st.sampled_from(["exact", "sample"]))
+def test_every_finding_names_its_list_and_states_only_real_changes(app, method):
+    """Issue 7.17: two lists never produce identical lines; no "from 73% to 73%"."""
+    chance, pref, lists, rho = app
+    seqs = [np.asarray(x, dtype=np.int64) for x in lists + [lists[0]]]  # the last two may be equal
+    names = [f"list {i}" for i in range(len(seqs))]
+    lists = dict(zip(names, seqs))
+    r = compare_lists(chance, pref, lists, rho, method=method, n_samples=400, rng=1)
+    programs = tuple(f"P{j}" for j in range(len(chance)))
+    found = list_findings(programs, r, ("ranked highly",) * len(chance), chance, np.ones(len(chance), bool))
+    for f in found:
+        if f.list_name is not None:
+            assert f'"{f.list_name}"' in f.text, f.text
+        assert not _NO_CHANGE.search(f.text), f.text
+    texts = [f.text for f in found]
+    assert len(texts) == len(set(texts))
+    assert {f.list_name for f in found} >= set(names)

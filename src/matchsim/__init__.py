@@ -25,6 +25,9 @@ __version__ = "0.1.0"
 _LAZY = {
     "UNMATCHED": "matchsim.market",
     "Market": "matchsim.market",
+    "Couples": "matchsim.extensions",
+    "SupplementalLists": "matchsim.extensions",
+    "Reversions": "matchsim.extensions",
     "MatchResult": "matchsim.engine",
     "deferred_acceptance": "matchsim.engine",
     "blocking_pairs": "matchsim.engine",

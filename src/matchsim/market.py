@@ -18,9 +18,11 @@ a run of program ids in order of preference; program lists likewise hold
 applicant ids. Inside the package every participant is an integer
 ``0 .. n-1``; names are kept on the market only to be shown at the edges.
 
-Extensions such as couples, supplemental PGY-1 lists and reversions are kept as
-further arrays beside these (a couple's joint list is another CSR of program
-pairs), so the single-applicant arrays never change shape.
+The NRMP's variations (program tracks, couples, supplemental PGY-1 lists,
+reversions, even/odd requests; see :mod:`matchsim.extensions`) are optional
+fields kept beside these arrays (a couple's joint list is another CSR, of
+program pairs), ``None`` on a plain market, so the single-applicant arrays
+never change shape and plain markets keep every fast path.
 
 Examples
 --------
@@ -43,17 +45,18 @@ from dataclasses import dataclass, field
 import numpy as np
 from numba import njit
 
+from matchsim.constants import NRMP_MAX_RANKS, UNMATCHED
+from matchsim.extensions import (
+    EVEN_ODD, NO_MATCH, TRACKS, Couples, Reversions, SupplementalLists, _pairs_of, is_no_match,
+    parse_even_odd, parse_track, validate_extensions,
+)
+
 __all__ = ["Market", "UNMATCHED", "NRMP_MAX_RANKS"]
-
-#: Sentinel for "no program" in an assignment array.
-UNMATCHED = -1
-
-#: The NRMP rule: no applicant's rank order list may exceed 300 ranks (programs'
-#: lists are checked only for consistency).
-NRMP_MAX_RANKS = 300
 
 _IDX = np.int32
 _PTR = np.int64
+
+_EXTENSION_FIELDS = ("tracks", "couples", "supplemental", "reversions", "even_odd")
 
 
 @njit(cache=True)
@@ -110,12 +113,26 @@ class Market:
     applicant_names, program_names : sequence of str, optional
         Labels shown at the edges. Default: ``"a0", "a1", ...`` and
         ``"p0", "p1", ...``, made only when asked for.
+    tracks : array_like of int, optional
+        Track code of each program (int8, ``n_programs``): ``CATEGORICAL``,
+        ``ADVANCED``, ``PRELIMINARY`` or ``TRANSITIONAL`` from
+        :mod:`matchsim.extensions`. ``None`` means all categorical.
+    couples : Couples, optional
+        Couples and their joint lists of program pairs.
+    supplemental : SupplementalLists, optional
+        Supplemental PGY-1 lists linked to advanced programs.
+    reversions : Reversions, optional
+        Unfilled positions that revert from one program to another.
+    even_odd : array_like of int, optional
+        Even/odd request of each program (int8, ``n_programs``):
+        ``NO_REQUEST``, ``EVEN`` or ``ODD``.
 
     Raises
     ------
     ValueError
         If arrays have the wrong shape, ids are out of range, a list names the
-        same participant twice, or a capacity is negative.
+        same participant twice, or a capacity is negative; for the extensions,
+        see :func:`matchsim.extensions.validate_extensions`.
     """
 
     applicant_ptr: np.ndarray
@@ -125,6 +142,11 @@ class Market:
     capacity: np.ndarray
     applicant_names: tuple[str, ...] | None = field(default=None, repr=False)
     program_names: tuple[str, ...] | None = field(default=None, repr=False)
+    tracks: np.ndarray | None = field(default=None, repr=False)
+    couples: Couples | None = field(default=None, repr=False)
+    supplemental: SupplementalLists | None = field(default=None, repr=False)
+    reversions: Reversions | None = field(default=None, repr=False)
+    even_odd: np.ndarray | None = field(default=None, repr=False)
 
     def __post_init__(self):
         cap = np.ascontiguousarray(self.capacity, dtype=_IDX)
@@ -164,6 +186,26 @@ class Market:
             object.__setattr__(self, "applicant_names", tuple(map(str, self.applicant_names)))
         if self.program_names is not None:
             object.__setattr__(self, "program_names", tuple(map(str, self.program_names)))
+        self._store_extensions()
+
+    def _store_extensions(self):
+        for name, kind in (("couples", Couples), ("supplemental", SupplementalLists),
+                           ("reversions", Reversions)):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, kind):
+                raise ValueError(f"{name} must be a matchsim.extensions.{kind.__name__} (or None), "
+                                 f"got {type(value).__name__}")
+        for name in ("tracks", "even_odd"):
+            value = getattr(self, name)
+            if value is not None:
+                arr = np.asarray(value)
+                if arr.dtype.kind not in "iu" and arr.size:
+                    raise ValueError(f"{name} must hold integer codes (see matchsim.extensions)")
+                arr = np.ascontiguousarray(arr, dtype=np.int8)
+                arr.flags.writeable = False
+                object.__setattr__(self, name, arr)
+        if any(getattr(self, n) is not None for n in _EXTENSION_FIELDS):
+            validate_extensions(self)
 
     def _store(self, a_ptr, a_idx, p_ptr, p_idx, cap):
         # Read-only views: the market cannot be changed behind its back, and the
@@ -187,6 +229,40 @@ class Market:
     @property
     def n_positions(self) -> int:
         return int(self.capacity.sum(dtype=np.int64))
+
+    @property
+    def n_couples(self) -> int:
+        """Number of couples (0 on a market without couples)."""
+        return 0 if self.couples is None else self.couples.n_couples
+
+    @property
+    def has_extensions(self) -> bool:
+        """True when couples, supplemental lists, reversions or even/odd requests change the match.
+
+        Tracks alone change nothing (they only say which programs a
+        supplemental list may rank), so a market with tracks and nothing else
+        is matched by plain deferred acceptance.
+
+        Examples
+        --------
+        >>> Market.from_lists([[0]], [[0]], [1]).has_extensions
+        False
+        >>> Market.from_lists([[0]], [[0]], [1], even_odd=["even"]).has_extensions
+        True
+        """
+        return bool(
+            (self.couples is not None and self.couples.n_couples)
+            or (self.supplemental is not None and self.supplemental.n_lists)
+            or (self.reversions is not None and self.reversions.n_reversions)
+            or (self.even_odd is not None and np.any(self.even_odd != 0))
+        )
+
+    @property
+    def program_tracks(self) -> np.ndarray:
+        """Track code of each program (int8; all ``CATEGORICAL`` when the market has no tracks)."""
+        if self.tracks is not None:
+            return self.tracks
+        return np.zeros(self.n_programs, dtype=np.int8)
 
     @property
     def applicant_list_lengths(self) -> np.ndarray:
@@ -250,14 +326,29 @@ class Market:
         capacity,
         applicant_names=None,
         program_names=None,
+        *,
+        tracks=None,
+        couples=None,
+        supplemental=None,
+        reversions=None,
+        even_odd=None,
     ) -> Market:
         """Build a market from CSR arrays (see the class docstring).
+
+        The extensions are the containers of :mod:`matchsim.extensions`
+        (``Couples``, ``SupplementalLists``, ``Reversions``) and code arrays
+        for ``tracks`` and ``even_odd``.
 
         Examples
         --------
         >>> m = Market.from_arrays([0, 2, 3], [0, 1, 0], [0, 2, 3], [1, 0, 0], [1, 1])
         >>> m.applicant_prefs(0).tolist(), m.program_prefs(0).tolist()
         ([0, 1], [1, 0])
+        >>> from matchsim.extensions import Couples
+        >>> m = Market.from_arrays([0, 0, 0], [], [0, 1, 2], [0, 1], [1, 1],
+        ...                        couples=Couples([[0, 1]], [0, 1], [[0, 1]]))
+        >>> m.n_couples, m.has_extensions
+        (1, True)
         """
         return cls(
             applicant_ptr,
@@ -267,6 +358,11 @@ class Market:
             capacity,
             applicant_names,
             program_names,
+            tracks=tracks,
+            couples=couples,
+            supplemental=supplemental,
+            reversions=reversions,
+            even_odd=even_odd,
         )
 
     @classmethod
@@ -275,27 +371,100 @@ class Market:
         applicant_prefs: Mapping[str, Sequence[str]] | Sequence[Sequence[int]],
         program_prefs: Mapping[str, Sequence[str]] | Sequence[Sequence[int]],
         capacities: Mapping[str, int] | Sequence[int],
+        *,
+        couples=None,
+        supplemental=None,
+        reversions=None,
+        tracks=None,
+        even_odd=None,
     ) -> Market:
         """Build a market from Python lists or dicts.
 
         With dicts, keys are names and the lists hold names; the order of
         ``capacities`` fixes program ids and the order of ``applicant_prefs``
-        fixes applicant ids (an applicant named only on a program's list is
-        added after them). With sequences, participants are the integers
+        fixes applicant ids (a couple's member without an entry in
+        ``applicant_prefs``, then an applicant named only on a program's list,
+        are added after them). With sequences, participants are the integers
         ``0..n-1`` and the lists hold ids.
+
+        Parameters
+        ----------
+        applicant_prefs, program_prefs, capacities
+            The single applicants' lists, the programs' lists and quotas.
+        couples : optional
+            ``{(partner_1, partner_2): joint_list}``, or a sequence of
+            ``(partner_1, partner_2, joint_list)``. A joint list holds pairs
+            ``(program for partner 1, program for partner 2)``, most preferred
+            first, or the same cells flat (``[p1, q1, p2, q2, ...]``); "No
+            Match" for a partner is ``None``, ``""``, ``"No Match"`` or -1.
+            The couple is named ``"partner_1 & partner_2"``.
+        supplemental : optional
+            ``{applicant: lists}`` where ``lists`` is a sequence of
+            ``(linked advanced programs, PGY-1 programs)`` or a dict
+            ``{list name: (linked, programs)}``; or a sequence of
+            ``(applicant, linked, programs)``.
+        reversions : optional
+            A sequence of ``(donor, receiver, positions)``.
+        tracks : optional
+            ``{program: track}`` (missing programs are categorical) or one
+            track per program; a track is a name from
+            :data:`matchsim.extensions.TRACKS` or a code.
+        even_odd : optional
+            ``{program: "even" | "odd"}`` or one request per program.
 
         Raises
         ------
         ValueError
             If a list names a participant that does not exist, or names one
-            twice, or a capacity is negative.
+            twice, or a capacity is negative; for the extensions, see
+            :func:`matchsim.extensions.validate_extensions`.
 
         Examples
         --------
         >>> m = Market.from_lists([[0], [0, 1]], [[1, 0], [1]], [1, 1])
         >>> m.n_applicants, m.capacity.tolist()
         (2, [1, 1])
+
+        A couple (Ann and Bo, with no single lists) and a reversion:
+
+        >>> m = Market.from_lists(
+        ...     {"Cy": ["City"]}, {"City": ["Ann", "Cy"], "Mercy": ["Bo"]}, {"City": 1, "Mercy": 1},
+        ...     couples={("Ann", "Bo"): [("City", "Mercy"), ("No Match", "Mercy")]},
+        ...     reversions=[("City", "Mercy", 1)])
+        >>> m.applicant_labels(), m.couples.joint_list(0).tolist()
+        (('Cy', 'Ann', 'Bo'), [[0, 1], [-1, 1]])
+        >>> m
+        Market(3 applicants, 2 programs, 2 positions, 1 applicant ranks, 3 program ranks; 1 couple, 1 reversion)
+
+        A couple's member who also has a single list is refused:
+
+        >>> Market.from_lists({"Ann": ["City"]}, {"City": ["Ann"]}, {"City": 1},
+        ...                   couples={("Ann", "Bo"): [("City", None)]})
+        Traceback (most recent call last):
+        ...
+        ValueError: applicant 'Ann' is in couple 'Ann & Bo' and also has a single list (1 ranks); a couple's members rank only through their joint list
         """
+        extensions = dict(couples=couples, supplemental=supplemental, reversions=reversions,
+                          tracks=tracks, even_odd=even_odd)
+        if all(v is None for v in extensions.values()):
+            return cls._plain_from_lists(applicant_prefs, program_prefs, capacities)
+        by_name = isinstance(capacities, Mapping)
+        if by_name and couples is not None and isinstance(applicant_prefs, Mapping):
+            # couple members rank through the joint list; give them an (empty) single list
+            # so that they get ids right after the single applicants
+            extra = [str(a) for pair, _ in _couple_rows(couples) for a in pair
+                     if a not in applicant_prefs and str(a) not in applicant_prefs]
+            if extra:
+                applicant_prefs = dict(applicant_prefs)
+                for a in extra:
+                    applicant_prefs.setdefault(a, [])
+        base = cls._plain_from_lists(applicant_prefs, program_prefs, capacities)
+        fields = _extension_arrays(base, by_name, **extensions)
+        return cls(base.applicant_ptr, base.applicant_list, base.program_ptr, base.program_list,
+                   base.capacity, base.applicant_names, base.program_names, **fields)
+
+    @classmethod
+    def _plain_from_lists(cls, applicant_prefs, program_prefs, capacities) -> Market:
         if isinstance(capacities, Mapping):
             if not isinstance(applicant_prefs, Mapping) or not isinstance(program_prefs, Mapping):
                 raise ValueError("use dicts for all three arguments, or sequences for all three")
@@ -400,6 +569,10 @@ class Market:
         new._store(ptr, idx, self.program_ptr, self.program_list, self.capacity)
         object.__setattr__(new, "applicant_names", self.applicant_names)
         object.__setattr__(new, "program_names", self.program_names)
+        for name in _EXTENSION_FIELDS:
+            object.__setattr__(new, name, getattr(self, name))
+        if any(getattr(self, n) is not None for n in _EXTENSION_FIELDS):
+            validate_extensions(new)  # a's links and the NRMP's rank limit still hold
         return new
 
     def permuted(self, applicant_order=None, program_order=None) -> Market:
@@ -422,13 +595,74 @@ class Market:
         p_ptr, p_idx = _rows_to_csr(p_rows)
         an = None if self.applicant_names is None else tuple(self.applicant_names[i] for i in ao)
         pn = None if self.program_names is None else tuple(self.program_names[i] for i in po)
-        return Market(a_ptr, a_idx, p_ptr, p_idx, self.capacity[po], an, pn)
+        ext = {}
+        if self.tracks is not None:
+            ext["tracks"] = self.tracks[po]
+        if self.even_odd is not None:
+            ext["even_odd"] = self.even_odd[po]
+        if self.couples is not None:
+            ext["couples"] = self.couples.renumbered(new_a, new_p)
+        if self.supplemental is not None:
+            ext["supplemental"] = self.supplemental.renumbered(new_a, new_p)
+        if self.reversions is not None:
+            ext["reversions"] = self.reversions.renumbered(new_p)
+        return Market(a_ptr, a_idx, p_ptr, p_idx, self.capacity[po], an, pn, **ext)
+
+    def extension_lists(self) -> dict:
+        """The market's extensions keyed by name, in the forms :meth:`from_lists` accepts.
+
+        Keys are ``couples``, ``supplemental``, ``reversions``, ``tracks`` and
+        ``even_odd``, each present only when the market has it; "No Match" is
+        ``None``. ``Market.from_lists(*m.to_lists(), **m.extension_lists())``
+        rebuilds the market.
+
+        Examples
+        --------
+        >>> m = Market.from_lists({"Cy": ["City"]}, {"City": ["Cy"]}, {"City": 2},
+        ...                       even_odd={"City": "even"})
+        >>> m.extension_lists()
+        {'even_odd': {'City': 'even'}}
+        """
+        an, pn = self.applicant_labels(), self.program_labels()
+        out = {}
+        if self.couples is not None:
+            cp = self.couples
+            out["couples"] = {
+                (an[cp.members[c, 0]], an[cp.members[c, 1]]): [
+                    tuple(None if x == NO_MATCH else pn[x] for x in pair) for pair in cp.joint_list(c).tolist()
+                ]
+                for c in range(cp.n_couples)
+            }
+        if self.supplemental is not None:
+            sp = self.supplemental
+            sup = {}
+            for i in range(sp.n_lists):
+                sup.setdefault(an[sp.owner[i]], {})[sp.label(i)] = (
+                    [pn[p] for p in sp.links_of(i).tolist()], [pn[p] for p in sp.programs_of(i).tolist()])
+            out["supplemental"] = sup
+        if self.reversions is not None:
+            rv = self.reversions
+            out["reversions"] = [(pn[d], pn[r], int(k)) for d, r, k in
+                                 zip(rv.donor.tolist(), rv.receiver.tolist(), rv.positions.tolist())]
+        if self.tracks is not None:
+            out["tracks"] = {pn[p]: TRACKS[t] for p, t in enumerate(self.tracks.tolist()) if t}
+        if self.even_odd is not None:
+            out["even_odd"] = {pn[p]: EVEN_ODD[t] for p, t in enumerate(self.even_odd.tolist()) if t}
+        return out
 
     def __repr__(self) -> str:
+        extra = []
+        for n, what in ((self.n_couples, "couple"),
+                        (0 if self.supplemental is None else self.supplemental.n_lists, "supplemental list"),
+                        (0 if self.reversions is None else self.reversions.n_reversions, "reversion"),
+                        (0 if self.even_odd is None else int(np.count_nonzero(self.even_odd)),
+                         "even/odd request")):
+            if n:
+                extra.append(f"{n} {what}{'s' if n != 1 else ''}")
         return (
             f"Market({self.n_applicants} applicants, {self.n_programs} programs, "
             f"{self.n_positions} positions, {self.applicant_list.size} applicant ranks, "
-            f"{self.program_list.size} program ranks)"
+            f"{self.program_list.size} program ranks{'; ' + ', '.join(extra) if extra else ''})"
         )
 
 
@@ -477,3 +711,124 @@ def _rows_to_csr(rows):
     else:
         idx = np.zeros(0, dtype=_IDX)
     return ptr, idx
+
+
+# ------------------------------------------------------------- extensions
+def _couple_rows(couples):
+    """``[((partner_1, partner_2), joint_list), ...]`` from either accepted form."""
+    if isinstance(couples, Mapping):
+        rows = list(couples.items())
+    else:
+        rows = []
+        for row in couples:
+            row = tuple(row)
+            if len(row) != 3:
+                raise ValueError("give couples as {(partner_1, partner_2): joint_list} or as "
+                                 "(partner_1, partner_2, joint_list) rows")
+            rows.append(((row[0], row[1]), row[2]))
+    for pair, _ in rows:
+        if isinstance(pair, str) or len(tuple(pair)) != 2:
+            raise ValueError(f"a couple is two applicants, got {pair!r}")
+    return [(tuple(pair), jl) for pair, jl in rows]
+
+
+def _lookup(ids, name, what, where):
+    try:
+        return ids[str(name)]
+    except KeyError:
+        raise ValueError(f"{where} names unknown {what} {name!r}") from None
+
+
+def _extension_arrays(base: Market, by_name, couples, supplemental, reversions, tracks, even_odd) -> dict:
+    """Translate :meth:`Market.from_lists`' extension arguments to the containers, by name or by id."""
+    n_p = base.n_programs
+    if by_name:
+        a_ids = {n: i for i, n in enumerate(base.applicant_labels())}
+        p_ids = {n: i for i, n in enumerate(base.program_labels())}
+
+        def app(x, where):
+            return _lookup(a_ids, x, "applicant", where)
+
+        def prog(x, where):
+            return _lookup(p_ids, x, "program", where)
+    else:
+        def app(x, where):
+            return int(x)
+
+        def prog(x, where):
+            return int(x)
+
+    out = {}
+    if tracks is not None:
+        out["tracks"] = _per_program(tracks, n_p, parse_track, prog, "tracks")
+    if even_odd is not None:
+        out["even_odd"] = _per_program(even_odd, n_p, parse_even_odd, prog, "even_odd")
+    if couples is not None:
+        rows = _couple_rows(couples)
+        members, lists, names = [], [], []
+        for (m1, m2), jl in rows:
+            label = f"{m1} & {m2}" if by_name else f"c{len(names)}"
+            names.append(label)
+            members.append((app(m1, f"couple {label!r}"), app(m2, f"couple {label!r}")))
+            pairs = []
+            for rank, (x, y) in enumerate(_pairs_of(jl, label), start=1):
+                where = f"couple {label!r} at rank {rank}"
+                pairs.append(tuple(NO_MATCH if is_no_match(v) else prog(v, where) for v in (x, y)))
+            lists.append(pairs)
+        out["couples"] = Couples.from_pairs(members, lists, names if by_name else None)
+    if supplemental is not None:
+        triples, names = [], []
+        if isinstance(supplemental, Mapping):
+            for a, lists in supplemental.items():
+                items = list(lists.items()) if isinstance(lists, Mapping) else \
+                    [(str(i), v) for i, v in enumerate(lists, start=1)]
+                for name, value in items:
+                    value = tuple(value)
+                    if len(value) != 2:
+                        raise ValueError(f"supplemental list {name!r} of {a!r}: give (linked advanced "
+                                         "programs, PGY-1 programs)")
+                    triples.append((a, value[0], value[1]))
+                    names.append(str(name))
+        else:
+            counts = {}
+            for row in supplemental:
+                row = tuple(row)
+                if len(row) != 3:
+                    raise ValueError("give supplemental lists as (applicant, linked advanced programs, "
+                                     "PGY-1 programs) rows")
+                counts[row[0]] = counts.get(row[0], 0) + 1
+                triples.append(row)
+                names.append(str(counts[row[0]]))
+        rows = []
+        for (a, links, progs), name in zip(triples, names):
+            where = f"supplemental list {name!r} of {a!r}"
+            if isinstance(links, (str, int, np.integer)):
+                links = [links]
+            rows.append((app(a, where), [prog(x, where) for x in links], [prog(x, where) for x in progs]))
+        out["supplemental"] = SupplementalLists.from_rows(rows, names)
+    if reversions is not None:
+        rows = [tuple(r) for r in reversions]
+        for r in rows:
+            if len(r) != 3:
+                raise ValueError("give reversions as (donor, receiver, positions) rows")
+        out["reversions"] = Reversions(
+            np.array([prog(d, "a reversion") for d, _, _ in rows], dtype=_IDX),
+            np.array([prog(r, "a reversion") for _, r, _ in rows], dtype=_IDX),
+            np.array([int(k) for _, _, k in rows], dtype=_IDX),
+        )
+    return out
+
+
+def _per_program(values, n_p, parse, prog, what):
+    """One code per program from ``{program: value}`` (others 0) or a sequence of ``n_p`` values."""
+    codes = np.zeros(n_p, dtype=np.int8)
+    if isinstance(values, Mapping):
+        for p, v in values.items():
+            codes[prog(p, what)] = parse(v)
+        return codes
+    values = list(values)
+    if len(values) != n_p:
+        raise ValueError(f"{what} has {len(values)} entries for {n_p} programs")
+    for p, v in enumerate(values):
+        codes[p] = parse(v)
+    return codes

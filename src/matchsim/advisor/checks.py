@@ -1,5 +1,8 @@
 """Checks on candidate rank lists, each with the reason it matters.
 
+* **gaps**: the list's ranks (or the preference column) skip numbers
+  (``1, 2, 7``). Only the order counts, so it is read as 1st, 2nd, 3rd; the
+  check says so, in case a program is missing.
 * **inversion**: the list puts a program above one you prefer. By the menu
   argument (:mod:`matchsim.advisor.menu`) this can never help and hurts
   whenever both programs would take you.
@@ -29,18 +32,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["ListCheck", "check_lists", "NRMP_BASE_FEE_PROGRAMS", "NRMP_MAX_RANKS", "CHECK_KINDS"]
+from matchsim.advisor.inputs import true_order
+from matchsim.constants import NRMP_MAX_RANKS
+from matchsim.wording import join_names, number_runs, ordinal
 
-#: The NRMP's limit on ranks per list; equal to :data:`matchsim.market.NRMP_MAX_RANKS`
-#: (repeated so that the advisor's command path need not import the numba core).
-NRMP_MAX_RANKS = 300
+__all__ = ["ListCheck", "check_lists", "NRMP_BASE_FEE_PROGRAMS", "NRMP_MAX_RANKS", "CHECK_KINDS"]
 
 #: Programs on a primary rank list covered by the NRMP's base registration fee.
 NRMP_BASE_FEE_PROGRAMS = 20
 
 #: Every kind of check, in the order they are reported.
-CHECK_KINDS = ("true order", "inversion", "left off", "unacceptable", "base fee", "rank limit",
-               "identical")
+CHECK_KINDS = ("true order", "gaps", "inversion", "left off", "unacceptable", "base fee",
+               "rank limit", "identical")
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,8 @@ class ListCheck:
 
     Attributes
     ----------
-    list_name : str
+    list_name : str or None
+        The list, or None for the preference column (your true order).
     kind : str
         One of :data:`CHECK_KINDS`.
     message : str
@@ -62,21 +66,6 @@ class ListCheck:
     kind: str
     message: str
     ok: bool = False
-
-
-def _ordinal(k: int) -> str:
-    if 10 <= k % 100 <= 20:
-        return f"{k}th"
-    return f"{k}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(k % 10, 'th') }"
-
-
-def _name_list(items, limit=4):
-    items = list(items)
-    if len(items) > limit:
-        items = items[:limit] + [f"{len(items) - limit} more"]
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def inversions(preference, ranked) -> list[tuple[int, int]]:
@@ -99,7 +88,21 @@ def inversions(preference, ranked) -> list[tuple[int, int]]:
     return out
 
 
-def check_lists(programs, preference, lists) -> list[ListCheck]:
+def _gaps(written, what):
+    """``"has no ranks 3 to 6: ... read as 1st to 3rd"``, or None when ``written`` is 1..k."""
+    values = sorted(int(v) for v in written if v > 0)
+    k = len(values)
+    if not values or values == list(range(1, k + 1)):
+        return None
+    missing = sorted(set(range(1, values[-1])) - set(values))
+    read = "1st" if k == 1 else f"1st to {ordinal(k)}"
+    return (f"has no {what if len(missing) == 1 else what + 's'} {number_runs(missing)}: only the order "
+            f"counts, so its {what}s {join_names(values, limit=6)} are read as {read}. If a program is "
+            "missing, add it.")
+
+
+def check_lists(programs, preference, lists, *, written_ranks=None,
+                written_preference=None) -> list[ListCheck]:
     """Check every candidate list; see the module docstring for the kinds.
 
     Parameters
@@ -110,6 +113,11 @@ def check_lists(programs, preference, lists) -> list[ListCheck]:
         True order, 1 = most wanted, 0 = unacceptable.
     lists : dict of str -> ndarray of int
         Candidate lists as program ids, first to last.
+    written_ranks : dict of str -> ndarray of int, optional
+        Each list's ranks as written (for the ``gaps`` check).
+    written_preference : ndarray of int, optional
+        The preference column as written (0 = blank), for a ``gaps`` check
+        with ``list_name`` None.
 
     Returns
     -------
@@ -117,14 +125,17 @@ def check_lists(programs, preference, lists) -> list[ListCheck]:
         Grouped by list, in :data:`CHECK_KINDS` order within a list.
     """
     pref = np.asarray(preference, dtype=np.int64)
-    acc = np.flatnonzero(pref > 0)
-    truthful = acc[np.argsort(pref[acc], kind="stable")]
+    truthful = true_order(pref)
 
     def label(p):
-        return f"{programs[p]} ({_ordinal(int(pref[p]))})" if pref[p] > 0 else programs[p]
+        return f"{programs[p]} ({ordinal(int(pref[p]))})" if pref[p] > 0 else programs[p]
 
     out = []
     seen = {}
+    if written_preference is not None:
+        gap = _gaps(written_preference, "preference")
+        if gap:
+            out.append(ListCheck(None, "gaps", f"Your true order {gap}"))
     for name, ranked in lists.items():
         ranked = np.asarray(ranked, dtype=np.int64)
         key = tuple(ranked.tolist())
@@ -132,17 +143,20 @@ def check_lists(programs, preference, lists) -> list[ListCheck]:
             out.append(ListCheck(name, "true order",
                                  f'"{name}" is your true order and includes every program you would '
                                  "accept: no list can do better in any Match.", ok=True))
+        gap = _gaps(written_ranks[name], "rank") if written_ranks is not None else None
+        if gap:
+            out.append(ListCheck(name, "gaps", f'"{name}" {gap}'))
         inv = inversions(pref, ranked)
         if inv:
             moved = {}
             for a, b in inv:
                 moved.setdefault(a, []).append(b)
-            parts = [f"{label(a)} above {_name_list([label(b) for b in bs], 3)}"
+            parts = [f"{label(a)} above {join_names([label(b) for b in bs], 3)}"
                      for a, bs in moved.items()]
             out.append(ListCheck(
                 name, "inversion",
                 f'"{name}" departs from your true order in {len(inv)} '
-                f'{"place" if len(inv) == 1 else "places"}: it ranks {_name_list(parts, 3)}. '
+                f'{"place" if len(inv) == 1 else "places"}: it ranks {join_names(parts, 3)}. '
                 "Ranking a program above one you prefer never helps and costs you the better "
                 "program whenever both would take you."))
         off = [p for p in truthful if p not in set(key)]
@@ -150,13 +164,13 @@ def check_lists(programs, preference, lists) -> list[ListCheck]:
             out.append(ListCheck(
                 name, "left off",
                 f'"{name}" leaves off {len(off)} {"program" if len(off) == 1 else "programs"} you '
-                f"would accept: {_name_list([label(p) for p in off])}. Leaving a program off can only "
+                f"would accept: {join_names([label(p) for p in off])}. Leaving a program off can only "
                 "lose you a match, never gain you one."))
         bad = [p for p in ranked if pref[p] == 0]
         if bad:
             out.append(ListCheck(
                 name, "unacceptable",
-                f'"{name}" ranks {_name_list([programs[p] for p in bad])}, which you marked as '
+                f'"{name}" ranks {join_names([programs[p] for p in bad])}, which you marked as '
                 "rather not matching at (blank preference). A Match there is binding; leave "
                 f'{"it" if len(bad) == 1 else "them"} off unless you would really go.'))
         if ranked.size > NRMP_BASE_FEE_PROGRAMS:

@@ -4,14 +4,17 @@ Every sentence is built from a :class:`~matchsim.advisor.menu.ListComparison`,
 so each percentage in it is a probability the table also shows (or a joint
 probability: "both would take you, and this list sends you to A instead of
 B" is ``P(list gives A and the true order gives B)`` on the same menu).
+Every finding about a list names it, and a sentence that compares two figures
+prints them with as many decimals as it takes to tell them apart (never
+"from 73% to 73%").
 
 Examples
 --------
 >>> import numpy as np
 >>> from matchsim.advisor.menu import compare_lists
 >>> r = compare_lists([0.5, 0.5], [1, 2], {"true": [0, 1], "swap": [1, 0], "only B": [1]}, 0.0)
->>> for line in list_findings(("A", "B"), r)[:4]:
-...     print(line)
+>>> for f in list_findings(("A", "B"), r)[:4]:
+...     print(f.text)
 "true" is your true order, with every program you would accept: in every possible Match it does at least as well as any other list. Submit it.
 Ranking order does not change your chance of matching at all: "swap" ranks the same programs as your true order, so both match you 75% of the time. Only where you match changes, and only for the worse.
 "swap" sends you to B in 50% of possible Matches instead of 25%. That is no gain: in each of the 25% of possible Matches where it sends you there and your true order does not, a program you prefer would have taken you.
@@ -20,11 +23,37 @@ Moving B above A never helps: in 25% of possible Matches both would take you, an
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from matchsim.advisor.checks import _name_list, inversions
+from matchsim.advisor.checks import inversions
+from matchsim.wording import join_names
 
-__all__ = ["list_findings", "assumption_notes", "pct"]
+__all__ = ["Finding", "FINDING_KINDS", "list_findings", "assumption_notes", "pct", "pct_pair"]
+
+#: Every kind of finding, in the order they appear for a list.
+FINDING_KINDS = ("true order", "order only", "left off", "unacceptable", "pushed", "swap",
+                 "more swaps", "unacceptable share", "overall", "no true order", "signal")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One plain-language sentence.
+
+    Attributes
+    ----------
+    list_name : str or None
+        The list it is about (its text names it), or None for a finding about
+        all lists or about a program's message.
+    kind : str
+        One of :data:`FINDING_KINDS`.
+    text : str
+    """
+
+    list_name: str | None
+    kind: str
+    text: str
 
 
 def pct(x: float) -> str:
@@ -49,8 +78,33 @@ def pct(x: float) -> str:
     return f"{v:.0f}%"
 
 
+def pct_pair(a: float, b: float):
+    """Two probabilities as percentages that can be told apart, or None if they are equal.
+
+    Whole percents where they differ, else one or two decimals.
+
+    Examples
+    --------
+    >>> pct_pair(0.733, 0.731), pct_pair(0.75, 0.7503), pct_pair(0.5, 0.25), pct_pair(0.5, 0.5)
+    (('73.3%', '73.1%'), ('75.00%', '75.03%'), ('50%', '25%'), None)
+    """
+    sa, sb = pct(a), pct(b)
+    if sa != sb:
+        return sa, sb
+    for digits in (1, 2):
+        sa, sb = f"{100 * float(a):.{digits}f}%", f"{100 * float(b):.{digits}f}%"
+        if sa != sb:
+            return sa, sb
+    return None
+
+
+def _from_to(a, b):
+    pair = pct_pair(a, b)
+    return None if pair is None else f"from {pair[0]} to {pair[1]}"
+
+
 def list_findings(programs, comparison, signal=None, chance=None, chance_given=None,
-                  max_swaps=3) -> list[str]:
+                  max_swaps=3) -> list[Finding]:
     """Plain-language findings for every candidate list.
 
     Parameters
@@ -59,7 +113,7 @@ def list_findings(programs, comparison, signal=None, chance=None, chance_given=N
         Program names.
     comparison : ListComparison
         The computed outcome distributions.
-    signal : sequence of str, optional
+    signal : sequence of str or None, optional
         Canonical signal per program; programs that said "ranked highly" or
         "ranked to match" get a sentence about what such a statement can and
         cannot do.
@@ -72,7 +126,8 @@ def list_findings(programs, comparison, signal=None, chance=None, chance_given=N
 
     Returns
     -------
-    list of str
+    list of Finding
+        Grouped by list, in :data:`FINDING_KINDS` order within a list.
     """
     r = comparison
     pref = r.preference
@@ -83,38 +138,50 @@ def list_findings(programs, comparison, signal=None, chance=None, chance_given=N
     pm_t = r.truthful_p_match
     out = []
     best = None
+
+    def say(name, kind, text):
+        out.append(Finding(name, kind, text))
+
     for i, (name, ranked) in enumerate(zip(r.names, r.lists)):
+        q = f'"{name}"'
         lset = set(ranked.tolist())
         worse = float(r.worse[i])
         if np.array_equal(ranked, truthful):
-            out.append(f'"{name}" is your true order, with every program you would accept: in every '
-                       f"{one} it does at least as well as any other list. Submit it.")
+            say(name, "true order", f"{q} is your true order, with every program you would accept: in "
+                f"every {one} it does at least as well as any other list. Submit it.")
             best = best or name
             continue
         dropped = [p for p in truthful if p not in lset]
         extra = [p for p in ranked if pref[p] == 0]
         pm = float(r.p_match[i])
+        change = _from_to(pm_t, pm)
         if lset == tset:
-            out.append(f"Ranking order does not change your chance of matching at all: \"{name}\" "
-                       f"ranks the same programs as your true order, so both match you {pct(pm_t)} "
-                       "of the time. Only where you match changes, and only for the worse.")
+            say(name, "order only",
+                f"Ranking order does not change your chance of matching at all: {q} ranks the same "
+                f"programs as your true order, so both match you {pct(pm_t)} of the time. Only where "
+                "you match changes, and only for the worse.")
         elif dropped:
-            names = _name_list([programs[p] for p in dropped])
+            names = join_names([programs[p] for p in dropped])
             if extra:
-                change = (f"leaves your chance of matching at {pct(pm)}" if pct(pm) == pct(pm_t) else
-                          f"changes your chance of matching from {pct(pm_t)} to {pct(pm)}")
-                out.append(f"Leaving {names} off while adding "
-                           f"{_name_list([programs[p] for p in extra])} {change}.")
-            elif pct(pm) == pct(pm_t):
-                out.append(f"Leaving {names} off lowers your chance of matching only slightly, "
-                           f"from {pm_t:.1%} to {pm:.1%}.")
+                added = join_names([programs[p] for p in extra])
+                effect = ("leaves your chance of matching at " + pct(pm) if change is None else
+                          f"{'raises' if pm > pm_t else 'lowers'} your chance of matching {change}")
+                say(name, "left off", f"{q} leaves {names} off and adds {added}: that {effect}.")
+            elif change is None:
+                say(name, "left off", f"{q} leaves {names} off: your chance of matching stays at "
+                    f"{pct(pm)}, but a program you left off may be the one that would have taken you.")
             else:
-                out.append(f"Leaving {names} off lowers your chance of matching from {pct(pm_t)} "
-                           f"to {pct(pm)}.")
+                slightly = " only slightly," if pct(pm) == pct(pm_t) else ""
+                say(name, "left off",
+                    f"{q} leaves {names} off: that lowers your chance of matching{slightly} {change}.")
         elif extra:
-            out.append(f"Adding {_name_list([programs[p] for p in extra])} raises your chance of "
-                       f"matching from {pct(pm_t)} to {pct(pm)}, but only by matching you where you "
-                       "said you would rather not go.")
+            added = join_names([programs[p] for p in extra])
+            if change is None:
+                say(name, "unacceptable", f"{q} adds {added}, where you said you would rather not go; "
+                    f"your chance of matching stays at {pct(pm)}.")
+            else:
+                say(name, "unacceptable", f"{q} adds {added}, where you said you would rather not go: "
+                    f"that raises your chance of matching {change}, but only by matching you there.")
         inv = inversions(pref, ranked)
         if inv:
             # the program this list pushes you towards most: every extra Match there is a loss,
@@ -122,32 +189,34 @@ def list_findings(programs, comparison, signal=None, chance=None, chance_given=N
             gain = r.prob[i, :-1] - r.truthful_prob[:-1]
             up = int(np.argmax(np.where(pref > 0, gain, -np.inf)))
             moved = float(r.joint[i, up].sum() - r.joint[i, up, up])
-            if gain[up] >= 0.005 and any(a == up for a, _ in inv):
-                out.append(f'"{name}" sends you to {programs[up]} in {pct(r.prob[i, up])} of {where} '
-                           f"instead of {pct(r.truthful_prob[up])}. That is no gain: in each of the "
-                           f"{pct(moved)} of {where} where it sends you there and your true order "
-                           "does not, a program you prefer would have taken you.")
+            pair = pct_pair(r.prob[i, up], r.truthful_prob[up])
+            if gain[up] >= 0.005 and any(a == up for a, _ in inv) and pair is not None:
+                say(name, "pushed",
+                    f"{q} sends you to {programs[up]} in {pair[0]} of {where} instead of {pair[1]}. That "
+                    f"is no gain: in each of the {pct(moved)} of {where} where it sends you there and "
+                    "your true order does not, a program you prefer would have taken you.")
         swaps = sorted(((r.pair_loss(i, a, b), a, b) for a, b in inv), reverse=True)
         shown = [s for s in swaps if s[0] >= 0.0005][:max_swaps]
         for loss, a, b in shown:
-            out.append(f"Moving {programs[a]} above {programs[b]} never helps: in {pct(loss)} of "
-                       f"{where} both would take you, and \"{name}\" sends you to {programs[a]} "
-                       f"instead of {programs[b]}.")
+            say(name, "swap", f"Moving {programs[a]} above {programs[b]} never helps: in {pct(loss)} of "
+                f"{where} both would take you, and {q} sends you to {programs[a]} instead of "
+                f"{programs[b]}.")
         if len(swaps) > len(shown) and shown:
             more = len(swaps) - len(shown)
-            out.append(f'"{name}" swaps {more} more {"pair" if more == 1 else "pairs"} of programs '
-                       "against your true order; each swap can only cost you, never gain.")
+            say(name, "more swaps", f'{q} swaps {more} more {"pair" if more == 1 else "pairs"} of '
+                "programs against your true order; each swap can only cost you, never gain.")
         if extra:
             p_bad = float(r.prob[i, extra].sum())
-            out.append(f'"{name}" sends you to a program you would rather not match at in '
-                       f"{pct(p_bad)} of {where}.")
-        out.append(f'Overall, "{name}" gives you a program you like less than your true order does in '
-                   f"{pct(worse)} of {where}, the same outcome in {pct(float(r.same[i]))}, and a "
-                   f"better one in {pct(float(r.better[i]))}.")
+            say(name, "unacceptable share", f"{q} sends you to a program you would rather not match at "
+                f"in {pct(p_bad)} of {where}.")
+        say(name, "overall", f"Overall, {q} gives you a program you like less than your true order does "
+            f"in {pct(worse)} of {where}, the same outcome in {pct(float(r.same[i]))}, and a better one "
+            f"in {pct(float(r.better[i]))}.")
     if best is None:
-        out.append(f"None of your lists is your complete true order. Ranking all {len(truthful)} "
-                   "programs you would accept in your true order does at least as well as every "
-                   f"one of them in every {one} (chance of matching {pct(pm_t)}).")
+        say(None, "no true order",
+            f"None of your lists is your complete true order. Ranking all {len(truthful)} programs you "
+            f"would accept in your true order does at least as well as every one of them in every {one} "
+            f"(chance of matching {pct(pm_t)}).")
     if signal is not None:
         for p, s in enumerate(signal):
             if s not in ("ranked highly", "ranked to match"):
@@ -157,11 +226,11 @@ def list_findings(programs, comparison, signal=None, chance=None, chance_given=N
             if chance is not None:
                 note = f" (we used {100 * chance[p]:.1f}%"
                 note += ", an assumption)" if chance_given is not None and not chance_given[p] else ")"
-            out.append(f'{programs[p]} told you "{said}". That may say something about your chance '
-                       f"there{note}, but it does not change the algorithm: if {programs[p]} would "
-                       "take you, it takes you wherever you rank it. Ranking it higher matters only "
-                       "when a program you prefer would also take you, and then it costs you that "
-                       "program.")
+            say(None, "signal",
+                f'{programs[p]} told you "{said}". That may say something about your chance '
+                f"there{note}, but it does not change the algorithm: if {programs[p]} would take you, it "
+                "takes you wherever you rank it. Ranking it higher matters only when a program you "
+                "prefer would also take you, and then it costs you that program.")
     return out
 
 
@@ -179,6 +248,9 @@ def assumption_notes(programs, chance, chance_given, signal, source) -> list[str
     if not missing:
         return []
     parts = [f'{programs[p]}, so we used {100 * chance[p]:.1f}% from what the program told you ("{signal[p]}")'
+             if signal[p] is not None else
+             f"{programs[p]} (no message recorded), so we used {100 * chance[p]:.1f}%, the figure for a "
+             "program that sent none"
              for p in missing]
     if len(parts) == 1:
         body = parts[0]

@@ -7,26 +7,21 @@ builds whole synthetic markets, places the applicant in them, and runs the
 full :func:`matchsim.engine.deferred_acceptance` once per candidate list per
 market, every list facing the *same* market (common random numbers).
 
-The built-in specialty generator
---------------------------------
-A deliberately simple stand-in for a calibrated generator. In each market:
+How she is placed in a market
+-----------------------------
+The market comes from :func:`matchsim.markets.specialty.specialty_market`
+(the built-in ``"simple"`` generator: programs with a common quality and
+2-8 positions, applicants ranking 6-14 of them by quality plus taste, programs
+ranking applicants by strength plus noise) or from a calibrated preset of
+:mod:`matchsim.markets`.
 
-1. ``n_applicants - 1`` other applicants and ``n_programs`` programs (default
-   one program per 6 applicants, at least her programs plus 5), each program
-   offering 2-8 positions (about 0.8 positions per applicant, a competitive
-   specialty).
-2. Programs have a common quality ``Q_p ~ N(0, 1)``; each applicant ranks the
-   6-14 programs she likes best by ``Q_p`` plus personal taste (uniform noise
-   with standard deviation ``taste_noise``).
-3. Applicants have a strength ``S_a ~ N(0, 1)``; each program ranks every
-   applicant who ranked it, by ``S_a + program_noise * N(0, 1)``.
-4. Her programs are programs ``0 .. k-1``. The market is first run without
-   her; that gives each of her programs a *cutoff*: the last applicant it
-   admitted (or a vacancy). Her menu indicator for each program is drawn from
-   the same one-factor Gaussian copula as the menu model, so it has exactly
-   her stated chance and correlation. Where it says "would take her", the
-   program ranks her at a random place above its cutoff; otherwise at a
-   random place below it (or not at all, if the program had a vacancy).
+Her programs are programs ``0 .. k-1``. The market is first run without her;
+that gives each of her programs a *cutoff*: the last applicant it admitted
+(or a vacancy). Her menu indicator for each program is drawn from the same
+one-factor Gaussian copula as the menu model, so it has exactly her stated
+chance and correlation. Where it says "would take her", the program ranks her
+at a random place above its cutoff; otherwise at a random place below it (or
+not at all, if the program had a vacancy).
 
 Her entering the market can set off a chain of rejections that moves a
 cutoff, so her realised chance at a program is *about* the stated one, not
@@ -55,24 +50,24 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from matchsim.advisor.menu import (
+from matchsim.advisor.comparison import ListComparison, joint_from_outcomes
+from matchsim.advisor.defaults import (
+    DEFAULT_APPLICANTS,
     DEFAULT_CORRELATION,
-    ListComparison,
-    _check_lists,
-    _check_model,
-    joint_from_outcomes,
-    menu_thresholds,
+    DEFAULT_GENERATOR,
+    DEFAULT_MARKETS,
+    GENERATORS,
+    MIN_APPLICANTS,
 )
+from matchsim.advisor.inputs import true_order
+from matchsim.advisor.menu import menu_thresholds, validate_lists, validate_model
 from matchsim.engine import applicant_menu, deferred_acceptance, outcome_from_menu
 from matchsim.market import UNMATCHED, Market
+from matchsim.markets.specialty import specialty_market
 
-__all__ = ["MarketRun", "simulate_list_outcomes", "specialty_market", "place_applicant",
-           "DEFAULT_APPLICANTS", "DEFAULT_MARKETS", "GENERATORS"]
+__all__ = ["MarketRun", "simulate_list_outcomes", "place_applicant", "DEFAULT_APPLICANTS",
+           "DEFAULT_MARKETS", "GENERATORS"]
 
-#: Default size of a simulated specialty (applicants, including her).
-DEFAULT_APPLICANTS = 500
-#: Default number of simulated markets.
-DEFAULT_MARKETS = 1000
 #: The focal applicant's id in every simulated market.
 FOCAL = 0
 
@@ -123,60 +118,6 @@ class MarketRun:
 
 
 @njit(cache=True)
-def _specialty_lists(util, a_ptr, strength, noise, n_p):
-    """Applicant ``a >= 1`` ranks her ``a_ptr[a+1] - a_ptr[a]`` best programs by ``util[a-1]``;
-    each program ranks everyone who ranked it by ``strength + noise`` (one noise per entry).
-
-    The best ``k`` of a row are kept in a small sorted buffer (lists are
-    short, so most programs are rejected with one comparison); the program
-    side is one sort of the entries by (program, -score).
-    """
-    n_a = a_ptr.size - 1
-    a_idx = np.empty(a_ptr[-1], dtype=np.int32)
-    buf_v = np.empty(n_p, dtype=util.dtype)
-    buf_p = np.empty(n_p, dtype=np.int32)
-    for a in range(1, n_a):
-        row = util[a - 1]
-        k = a_ptr[a + 1] - a_ptr[a]
-        m = 0
-        for p in range(n_p):
-            v = row[p]
-            if m == k and v <= buf_v[m - 1]:
-                continue
-            i = m if m < k else k - 1
-            while i > 0 and buf_v[i - 1] < v:
-                buf_v[i] = buf_v[i - 1]
-                buf_p[i] = buf_p[i - 1]
-                i -= 1
-            buf_v[i] = v
-            buf_p[i] = p
-            if m < k:
-                m += 1
-        for i in range(k):
-            a_idx[a_ptr[a] + i] = buf_p[i]
-    key = np.empty(a_idx.size)
-    owner = np.empty(a_idx.size, dtype=np.int32)
-    span = 0.0
-    for e in range(noise.size):
-        span = max(span, abs(noise[e]))
-    for a in range(n_a):
-        span = max(span, abs(strength[a]))
-    span = 4.0 * span + 1.0  # wider than any score difference: sorts by program first
-    for a in range(1, n_a):
-        for e in range(a_ptr[a], a_ptr[a + 1]):
-            key[e] = a_idx[e] * span - (strength[a] + noise[e])
-            owner[e] = a
-    order = np.argsort(key)
-    p_idx = owner[order]
-    p_ptr = np.zeros(n_p + 1, dtype=np.int64)
-    for e in range(a_idx.size):
-        p_ptr[a_idx[e] + 1] += 1
-    for p in range(n_p):
-        p_ptr[p + 1] += p_ptr[p]
-    return a_idx, p_ptr, p_idx
-
-
-@njit(cache=True)
 def _insert_applicant(ptr, idx, pos, applicant):
     """Insert ``applicant`` at position ``pos[j]`` of program ``j``'s list (``-1``: leave out)."""
     k = pos.size
@@ -205,58 +146,6 @@ def _insert_applicant(ptr, idx, pos, applicant):
     for j in range(k, ptr.size):
         new_ptr[j] = ptr[j] + shift
     return new_ptr, new_idx
-
-
-def specialty_market(n_applicants, n_programs, rng=None, *, min_list=6, max_list=14,
-                     taste_noise=1.0, program_noise=0.7, min_capacity=2, max_capacity=8):
-    """A simple specialty market in which applicant 0 (the focal one) ranks nobody yet.
-
-    Parameters
-    ----------
-    n_applicants, n_programs : int
-        Sizes, applicant 0 included.
-    rng : None, int or numpy.random.Generator
-    min_list, max_list : int
-        Range of the other applicants' list lengths (capped at ``n_programs``).
-    taste_noise, program_noise : float
-        Weight of personal taste against the common view on each side.
-    min_capacity, max_capacity : int
-        Range of positions per program.
-
-    Returns
-    -------
-    Market
-
-    Examples
-    --------
-    >>> m = specialty_market(100, 15, rng=0)
-    >>> m.n_applicants, m.n_programs, m.applicant_prefs(0).size
-    (100, 15, 0)
-    """
-    rng = np.random.default_rng(rng)
-    n_a, n_p = int(n_applicants), int(n_programs)
-    if n_a < 1 or n_p < 1:
-        raise ValueError("a market needs at least one applicant and one program")
-    cap = rng.integers(min_capacity, max_capacity + 1, n_p)
-    quality = rng.standard_normal(n_p)
-    strength = rng.standard_normal(n_a)
-    others = n_a - 1
-    # personal taste: uniform noise with standard deviation taste_noise (uniform draws are
-    # several times cheaper than normal ones, and this matrix is most of a market's random numbers)
-    util = rng.random((others, n_p), dtype=np.float32)
-    util -= 0.5
-    util *= taste_noise * math.sqrt(12.0)
-    util += quality.astype(np.float32)[None, :]
-    k = rng.integers(min(min_list, n_p), min(max_list, n_p) + 1, others)
-    a_ptr = np.zeros(n_a + 1, dtype=np.int64)
-    np.cumsum(k, out=a_ptr[2:])
-    noise = rng.standard_normal(int(a_ptr[-1]))
-    a_idx, p_ptr, p_idx = _specialty_lists(util, a_ptr, strength, program_noise * noise, n_p)
-    return Market.from_arrays(a_ptr, a_idx, p_ptr, p_idx, cap)
-
-
-#: Market generators for ``--market``: the built-in one, or presets of :mod:`matchsim.markets`.
-GENERATORS = ("simple", "pmr", "anesthesiology")
 
 
 def _without_applicant_zero(market):
@@ -309,6 +198,7 @@ def place_applicant(market, menu, rng=None, applicant=FOCAL):
 
     Examples
     --------
+    >>> from matchsim.markets.specialty import specialty_market
     >>> m = specialty_market(50, 8, rng=2)
     >>> placed = place_applicant(m, [True, False, True], rng=2)
     >>> int(deferred_acceptance(placed.with_applicant_list(0, [0])).assignment[0])
@@ -338,7 +228,7 @@ def place_applicant(market, menu, rng=None, applicant=FOCAL):
 
 def simulate_list_outcomes(chance, preference, lists, n_applicants=DEFAULT_APPLICANTS,
                            n_markets=DEFAULT_MARKETS, correlation=DEFAULT_CORRELATION, rng=None,
-                           verify=False, n_programs=None, generator="simple", progress=None,
+                           verify=False, n_programs=None, generator=DEFAULT_GENERATOR, progress=None,
                            **market_kw) -> MarketRun:
     """Run every candidate list through the full algorithm in simulated markets.
 
@@ -380,20 +270,19 @@ def simulate_list_outcomes(chance, preference, lists, n_applicants=DEFAULT_APPLI
     -------
     MarketRun
     """
-    c, rho = _check_model(chance, correlation)
+    c, rho = validate_model(chance, correlation)
     k = c.size
     pref = np.asarray(preference, dtype=np.int64).ravel()
     if pref.size != k:
         raise ValueError(f"preference has {pref.size} entries for {k} programs")
-    names, seqs = _check_lists(lists, k)
+    names, seqs = validate_lists(lists, k)
     n_markets = int(n_markets)
     if n_markets < 1:
         raise ValueError(f"n_markets must be at least 1, got {n_markets}")
-    if int(n_applicants) < 2:
-        raise ValueError(f"n_applicants must be at least 2, got {n_applicants}")
+    if int(n_applicants) < MIN_APPLICANTS:
+        raise ValueError(f"n_applicants must be at least {MIN_APPLICANTS}, got {n_applicants}")
     make = _market_maker(generator, n_applicants, n_programs, k, market_kw)
-    acc = np.flatnonzero(pref > 0)
-    truthful = acc[np.argsort(pref[acc], kind="stable")]
+    truthful = true_order(pref)
     all_lists = list(seqs) + [truthful]
 
     rng = np.random.default_rng(rng)

@@ -71,37 +71,35 @@ Two programs, each taking you with probability 1/2, deciding independently:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from statistics import NormalDist
 
 import numpy as np
+
+from matchsim.advisor.comparison import ListComparison, joint_from_outcomes
+from matchsim.advisor.defaults import (
+    DEFAULT_CORRELATION,
+    DEFAULT_NODES,
+    DEFAULT_SAMPLES,
+    MAX_CORRELATION,
+    METHODS,
+)
+from matchsim.advisor.inputs import true_order
 
 __all__ = [
     "DEFAULT_CORRELATION",
     "DEFAULT_SAMPLES",
     "DEFAULT_NODES",
+    "MAX_CORRELATION",
     "METHODS",
-    "ListComparison",
     "compare_lists",
+    "validate_model",
+    "validate_lists",
     "menu_thresholds",
     "acceptance_given_strength",
     "sample_menus",
     "first_on_menu",
-    "joint_from_outcomes",
     "p_match_of_set",
-    "outcome_utility",
 ]
-
-#: Default correlation between programs' decisions (see the module docstring).
-DEFAULT_CORRELATION = 0.5
-#: Default number of sampled menus for the Monte Carlo method.
-DEFAULT_SAMPLES = 100_000
-#: Default number of Gauss-Hermite nodes for the exact method.
-DEFAULT_NODES = 128
-#: Largest correlation accepted (the quadrature loses accuracy as it nears 1).
-MAX_CORRELATION = 0.95
-#: How outcome probabilities can be computed.
-METHODS = ("exact", "sample")
 
 
 # ---------------------------------------------------------------- the model
@@ -134,7 +132,19 @@ def _q_table(t, z, a, b):
     return 0.5 * _ERFC(-x / math.sqrt(2.0)).astype(np.float64)
 
 
-def _check_model(chance, correlation):
+def validate_model(chance, correlation):
+    """Check the model's inputs: ``(chance as float64 array, correlation as float)``.
+
+    Raises
+    ------
+    ValueError
+        For a chance outside 0-1 or a correlation outside ``[0, MAX_CORRELATION]``.
+
+    Examples
+    --------
+    >>> validate_model([0.5, 1.0], 0.3)[1]
+    0.3
+    """
     c = np.ascontiguousarray(chance, dtype=np.float64)
     if c.ndim != 1:
         raise ValueError("chance must be a 1-D array with one entry per program")
@@ -167,7 +177,7 @@ def acceptance_given_strength(chance, z, correlation=DEFAULT_CORRELATION) -> np.
     >>> acceptance_given_strength([0.5], [0.0], 0.5).round(3).tolist()
     [[0.5]]
     """
-    c, rho = _check_model(chance, correlation)
+    c, rho = validate_model(chance, correlation)
     z = np.ascontiguousarray(z, dtype=np.float64).ravel()
     return _q_table(menu_thresholds(c), z, math.sqrt(rho), math.sqrt(1.0 - rho))
 
@@ -202,7 +212,7 @@ def sample_menus(chance, n_samples=DEFAULT_SAMPLES, correlation=DEFAULT_CORRELAT
     >>> m.mean(axis=0).round(2).tolist()
     [0.2, 0.9]
     """
-    c, rho = _check_model(chance, correlation)
+    c, rho = validate_model(chance, correlation)
     n_samples = int(n_samples)
     if n_samples < 1:
         raise ValueError(f"n_samples must be at least 1, got {n_samples}")
@@ -307,124 +317,21 @@ def _exact_joint_reference(q, w, lst, tru, n):
     return joint
 
 
-# ------------------------------------------------------------------ results
-def outcome_utility(preference) -> np.ndarray:
-    """Badness of each outcome, for comparing lists (lower = better).
+def validate_lists(lists, n):
+    """Check candidate lists of program ids ``0..n-1``: ``(names, tuple of int64 arrays)``.
 
-    Acceptable programs score their preference (1 = best); "unmatched"
-    (index ``n``) scores one more than the last acceptable program; an
-    unacceptable program (preference 0) scores worse than unmatched.
+    ``lists`` is a dict (name -> ids) or a sequence (named ``list 1``, ``list 2``, ...).
+
+    Raises
+    ------
+    ValueError
+        For no list, an id outside ``0..n-1`` or a program listed twice.
 
     Examples
     --------
-    >>> outcome_utility([2, 1, 0]).tolist()
-    [2, 1, 4, 3]
+    >>> validate_lists({"a": [1, 0]}, 2)[0], validate_lists([[0]], 1)[0]
+    (('a',), ('list 1',))
     """
-    pref = np.asarray(preference, dtype=np.int64)
-    n_acc = int(np.count_nonzero(pref))
-    u = np.where(pref > 0, pref, n_acc + 2)
-    return np.append(u, n_acc + 1)
-
-
-@dataclass(frozen=True, eq=False)
-class ListComparison:
-    """Outcome distributions of candidate rank lists, and how they compare with the true order.
-
-    Attributes
-    ----------
-    names : tuple of str
-        Names of the candidate lists.
-    lists : tuple of ndarray of int64
-        Program ids of each list, first to last.
-    truthful : ndarray of int64
-        The true-order list (all acceptable programs by preference).
-    preference : ndarray of int64, shape (n_programs,)
-        True order (1 = most wanted), 0 = unacceptable.
-    joint : ndarray of float64, shape (n_lists, n_programs + 1, n_programs + 1)
-        ``joint[i, a, b]`` = probability that list ``i`` gives outcome ``a``
-        while the truthful list gives ``b`` on the same menu (index
-        ``n_programs`` = unmatched).
-    method : str
-        ``"exact"``, ``"sample"`` or ``"market"``.
-    n_samples : int
-        Sampled Matches (0 for ``"exact"``).
-    correlation : float
-    """
-
-    names: tuple
-    lists: tuple
-    truthful: np.ndarray
-    preference: np.ndarray
-    joint: np.ndarray
-    method: str
-    n_samples: int
-    correlation: float
-
-    @property
-    def n_programs(self) -> int:
-        return self.preference.size
-
-    @property
-    def prob(self) -> np.ndarray:
-        """P(each outcome) per list, shape (n_lists, n_programs + 1); last column = unmatched."""
-        return self.joint.sum(axis=2)
-
-    @property
-    def truthful_prob(self) -> np.ndarray:
-        """P(each outcome) for the true-order list, shape (n_programs + 1,)."""
-        return self.joint[0].sum(axis=0)
-
-    @property
-    def p_match(self) -> np.ndarray:
-        """P(matched anywhere) per list."""
-        return 1.0 - self.prob[:, -1]
-
-    @property
-    def truthful_p_match(self) -> float:
-        return float(1.0 - self.truthful_prob[-1])
-
-    def p_top(self, k: int) -> np.ndarray:
-        """P(matched to one of your ``k`` most wanted programs) per list."""
-        top = np.append((self.preference >= 1) & (self.preference <= k), False)
-        return self.prob[:, top].sum(axis=1)
-
-    @property
-    def mean_rank(self) -> np.ndarray:
-        """Expected true-order rank of the match, given a match at an acceptable program (nan if none)."""
-        pref = np.append(self.preference, 0).astype(np.float64)
-        acc = pref > 0
-        p = self.prob[:, acc]
-        tot = p.sum(axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(tot > 0, (p * pref[acc]).sum(axis=1) / tot, np.nan)
-
-    def _versus(self):
-        u = outcome_utility(self.preference)
-        diff = np.sign(u[:, None] - u[None, :])  # > 0: the list's outcome is worse
-        return ((self.joint * (diff > 0)).sum(axis=(1, 2)),
-                (self.joint * (diff == 0)).sum(axis=(1, 2)),
-                (self.joint * (diff < 0)).sum(axis=(1, 2)))
-
-    @property
-    def worse(self) -> np.ndarray:
-        """Share of Matches in which each list gives a program you like less than the true order does."""
-        return self._versus()[0]
-
-    @property
-    def same(self) -> np.ndarray:
-        return self._versus()[1]
-
-    @property
-    def better(self) -> np.ndarray:
-        """Share in which a list beats the true order: zero by theory."""
-        return self._versus()[2]
-
-    def pair_loss(self, i: int, a: int, b: int) -> float:
-        """P(list ``i`` gives program ``a`` while the true order gives ``b``)."""
-        return float(self.joint[i, a, b])
-
-
-def _check_lists(lists, n):
     if isinstance(lists, dict):
         names, seqs = tuple(map(str, lists)), list(lists.values())
     else:
@@ -441,38 +348,6 @@ def _check_lists(lists, n):
             raise ValueError(f"list {name!r} names a program twice")
         out.append(arr)
     return names, tuple(out)
-
-
-def joint_from_outcomes(outcomes, truthful_outcome, n_programs) -> np.ndarray:
-    """Turn per-Match outcomes into joint outcome frequencies.
-
-    Parameters
-    ----------
-    outcomes : array_like of int, shape (n_lists, n_matches)
-        Program id per list per Match; ``n_programs`` or ``-1`` = unmatched.
-    truthful_outcome : array_like of int, shape (n_matches,)
-    n_programs : int
-
-    Returns
-    -------
-    ndarray of float64, shape (n_lists, n_programs + 1, n_programs + 1)
-
-    Examples
-    --------
-    >>> joint_from_outcomes([[0, 1, -1, 1]], [0, 0, -1, 1], 2)[0].tolist()
-    [[0.25, 0.0, 0.0], [0.25, 0.25, 0.0], [0.0, 0.0, 0.25]]
-    """
-    n = int(n_programs)
-    out = np.asarray(outcomes, dtype=np.int64).copy()
-    tru = np.asarray(truthful_outcome, dtype=np.int64).copy()
-    out[out < 0] = n
-    tru[tru < 0] = n
-    m = n + 1
-    codes = out * m + tru[None, :]
-    joint = np.empty((out.shape[0], m, m))
-    for i in range(out.shape[0]):
-        joint[i] = np.bincount(codes[i], minlength=m * m).reshape(m, m) / out.shape[1]
-    return joint
 
 
 def compare_lists(chance, preference, lists, correlation=DEFAULT_CORRELATION, method="exact",
@@ -519,7 +394,7 @@ def compare_lists(chance, preference, lists, correlation=DEFAULT_CORRELATION, me
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    c, rho = _check_model(chance, correlation)
+    c, rho = validate_model(chance, correlation)
     n = c.size
     pref = np.asarray(preference, dtype=np.int64).ravel()
     if pref.size != n:
@@ -527,8 +402,8 @@ def compare_lists(chance, preference, lists, correlation=DEFAULT_CORRELATION, me
     acc = np.flatnonzero(pref > 0)
     if np.any(pref < 0) or np.unique(pref[acc]).size != acc.size:
         raise ValueError("preference must hold distinct positive ranks (0 = unacceptable)")
-    names, seqs = _check_lists(lists, n)
-    truthful = acc[np.argsort(pref[acc], kind="stable")]
+    names, seqs = validate_lists(lists, n)
+    truthful = true_order(pref)
     if method == "exact":
         z, w = _nodes(n_nodes)
         q = _q_table(menu_thresholds(c), z, math.sqrt(rho), math.sqrt(1.0 - rho))
@@ -585,7 +460,7 @@ def p_match_of_set(chance, programs, correlation=DEFAULT_CORRELATION, n_nodes=DE
     >>> round(p_match_of_set([0.5, 0.5, 0.9], [0, 1], 0.0), 6)
     0.75
     """
-    c, rho = _check_model(chance, correlation)
+    c, rho = validate_model(chance, correlation)
     progs = np.asarray(programs, dtype=np.int64).ravel()
     if progs.size == 0:
         return 0.0

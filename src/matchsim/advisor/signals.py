@@ -5,7 +5,8 @@ chance that a program would take you. It uses the only published figures we
 know that tie what programs said after interviews to where applicants
 matched: Moran et al. (2019), a survey of anesthesiology applicants.
 
-* ``none`` (nothing after the interview): 5.9%
+* ``none`` (nothing after the interview): 5.9%; a blank cell (no message
+  recorded) uses the same figure, and the output says so
 * ``interested`` ("strong interest"): 14.6%
 * ``ranked highly`` ("you will be ranked highly"; Moran et al.: "high rank"): 25.6%
 * ``ranked to match`` ("you will match here"; Moran et al.: "guaranteed
@@ -26,18 +27,22 @@ Analgesia.
 
 Examples
 --------
->>> canonical_signal("Ranked Highly")
-'ranked highly'
->>> DEFAULT_CHANCE[canonical_signal("")]
-0.059
+>>> canonical_signal("Ranked Highly"), canonical_signal('"You will be ranked highly."')
+('ranked highly', 'ranked highly')
+>>> canonical_signal("") is NOT_RECORDED, default_chance(NOT_RECORDED)
+(True, 0.059)
 """
 
 from __future__ import annotations
 
-__all__ = ["SIGNALS", "DEFAULT_CHANCE", "SIGNAL_ALIASES", "SIGNAL_SOURCE", "canonical_signal"]
+__all__ = ["SIGNALS", "NOT_RECORDED", "DEFAULT_CHANCE", "SIGNAL_ALIASES", "SIGNAL_SOURCE",
+           "canonical_signal", "default_chance"]
 
 #: The four signals the advisor knows, weakest first.
 SIGNALS = ("none", "interested", "ranked highly", "ranked to match")
+
+#: The signal of a blank cell: no message recorded (its default chance is that of ``"none"``).
+NOT_RECORDED = None
 
 #: Default chance (a lower bound, see the module docstring) for each signal.
 DEFAULT_CHANCE = {
@@ -55,15 +60,20 @@ SIGNAL_SOURCE = (
 
 #: Spellings people use for each signal (lower case, single spaces).
 SIGNAL_ALIASES = {
-    "none": ("none", "no", "nothing", "no signal", "no contact", "silent", "no reply", "-", "n/a", "na"),
+    "none": ("none", "no", "nothing", "no signal", "no contact", "silent", "no reply", "-", "n/a", "na",
+             "no statement", "no message", "no communication", "no post-interview message"),
     "interested": ("interested", "interest", "strong interest", "very interested", "thank you",
-                   "thank-you", "thanks"),
+                   "thank-you", "thanks", "expressed interest", "letter of interest"),
     "ranked highly": ("ranked highly", "rank highly", "ranked high", "rank high", "high rank",
                       "will rank highly", "highly ranked", "ranked very highly", "top of list",
-                      "at the top", "top"),
+                      "at the top", "top", "you will be ranked highly", "you are ranked highly",
+                      "will be ranked highly", "we will rank you highly", "you will rank highly",
+                      "you will be ranked very highly", "you are at the top of our list"),
     "ranked to match": ("ranked to match", "rank to match", "will match", "guaranteed",
                         "guaranteed commitment", "commitment", "ranked first", "rank first",
-                        "number one", "#1", "ranked to match here"),
+                        "number one", "#1", "ranked to match here", "you are ranked to match",
+                        "you are ranked to match here", "you will match here", "you will match",
+                        "we will rank you to match", "you will be ranked to match"),
 }
 
 _LOOKUP = {alias: key for key, aliases in SIGNAL_ALIASES.items() for alias in aliases}
@@ -72,18 +82,38 @@ _LOOKUP = {alias: key for key, aliases in SIGNAL_ALIASES.items() for alias in al
 def canonical_signal(text) -> str | None:
     """Return the canonical signal for a cell of the ``signal`` column.
 
-    Blank cells mean ``"none"``. Case, surrounding quotes and repeated spaces
-    are ignored. Returns ``None`` for text the advisor does not know, so the
-    reader can name the row.
+    A blank cell is :data:`NOT_RECORDED` (no message recorded). Case,
+    surrounding quotes (straight or curly), a closing full stop or exclamation
+    mark and repeated spaces are ignored, so the phrases this tool and its
+    documents quote ("you will be ranked highly") are understood. Raises
+    ``ValueError`` for text the advisor does not know, so the reader can name
+    the row.
 
     Examples
     --------
-    >>> canonical_signal("  strong   interest ")
-    'interested'
-    >>> canonical_signal("maybe") is None
-    True
+    >>> canonical_signal("  strong   interest "), canonical_signal("“You will match here!”")
+    ('interested', 'ranked to match')
+    >>> canonical_signal("maybe")
+    Traceback (most recent call last):
+    ...
+    ValueError: 'maybe' is not a signal
     """
-    key = " ".join(str(text if text is not None else "").strip().strip("\"'").lower().split())
+    key = " ".join(str(text if text is not None else "").lower().split())
+    key = key.strip("\"'“”‘’ ").rstrip(".!").strip("\"'“”‘’ ")
     if not key:
-        return "none"
-    return _LOOKUP.get(key)
+        return NOT_RECORDED
+    try:
+        return _LOOKUP[key]
+    except KeyError:
+        raise ValueError(f"{text!r} is not a signal") from None
+
+
+def default_chance(signal) -> float:
+    """The default chance for a canonical signal (:data:`NOT_RECORDED` counts as ``"none"``).
+
+    Examples
+    --------
+    >>> default_chance("ranked highly"), default_chance(None)
+    (0.256, 0.059)
+    """
+    return DEFAULT_CHANCE["none" if signal is NOT_RECORDED else signal]

@@ -1,31 +1,46 @@
 """``matchsim compare``: which of my candidate rank lists is best, and why.
 
-The command reads the spreadsheet (:mod:`matchsim.advisor.reading`), computes
-each list's outcome distribution with the menu model
-(:func:`matchsim.advisor.menu.compare_lists`), cross-checks it with sampled
-Matches, or, with ``--market``, runs the real algorithm in simulated markets
-(:func:`matchsim.advisor.market_mode.simulate_list_outcomes`), then prints
-tables, findings and list checks (or ``--json`` / ``--csv``).
+The command reads the spreadsheet (:func:`matchsim.io.rank_file.read_rank_file`),
+asks the library for an :class:`~matchsim.advisor.advice.Advice`
+(:func:`matchsim.advisor.advice.advise`: the menu model cross-checked with
+sampled Matches, or, with ``--market``, the real algorithm in simulated
+markets) and renders it: tables, findings and list checks, or ``--json`` /
+``--csv`` (converted by :mod:`matchsim.advisor.export`). It computes nothing
+itself.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 from importlib import resources
 
 import click
-import numpy as np
 
+from matchsim.advisor.defaults import (
+    DEFAULT_APPLICANTS,
+    DEFAULT_CORRELATION,
+    DEFAULT_GENERATOR,
+    DEFAULT_MARKETS,
+    DEFAULT_METHOD,
+    DEFAULT_SAMPLES,
+    DEFAULT_SEED,
+    DEFAULT_VERIFY_MARKETS,
+    GENERATORS,
+    MAX_CORRELATION,
+    METHODS,
+    MIN_APPLICANTS,
+)
 from matchsim.cli.options import ProgressBar, json_option, user_errors
+from matchsim.wording import join_names
 
-__all__ = ["compare", "build_report"]
+__all__ = ["compare", "example_path", "render"]
 
 _EXAMPLES = """
 \b
 Examples:
   matchsim compare --example                  # the shipped PM&R example
+  matchsim compare --template mylist.csv      # a blank spreadsheet to fill in
   matchsim compare mylist.csv                 # your own spreadsheet
   matchsim compare mylist.csv --correlation 0.3 --samples 200000 --seed 7
   matchsim compare mylist.csv --json > result.json
@@ -40,97 +55,13 @@ def example_path():
     return resources.files("matchsim") / "data" / "mylist_example.csv"
 
 
-def _summary(prob, pref):
-    """P(match), P(1st), P(top 3), mean rank if matched, from outcome probabilities."""
-    acc = np.append(pref > 0, False)
-    ranks = np.append(pref, 0).astype(np.float64)
-    p_acc = prob[acc].sum()
-    mean = float((prob[acc] * ranks[acc]).sum() / p_acc) if p_acc > 0 else None
-    top = lambda k: float(prob[np.append((pref >= 1) & (pref <= k), False)].sum())  # noqa: E731
-    return {"p_match": float(1.0 - prob[-1]), "p_first_choice": top(1), "p_top3": top(3),
-            "mean_rank_if_matched": mean}
+def _safe(text) -> str:
+    """User text (names, and sentences holding names) as shown: no control codes, no rich markup."""
+    from rich.markup import escape
 
+    from matchsim.io.escape import terminal_text
 
-def build_report(rank_file, comparison, *, check=None, seed=None, market=None):
-    """Everything the command shows, as a JSON-ready dict.
-
-    Parameters
-    ----------
-    rank_file : RankFile
-    comparison : ListComparison
-        The figures shown.
-    check : ListComparison, optional
-        The same lists computed another way (sampled menus), for the
-        agreement line.
-    seed : int, optional
-    market : MarketRun, optional
-        With ``--market``: adds the menu-theorem check and realised chances.
-
-    Returns
-    -------
-    dict
-    """
-    from matchsim.advisor.checks import check_lists
-    from matchsim.advisor.findings import assumption_notes, list_findings
-    from matchsim.advisor.signals import SIGNAL_SOURCE
-
-    f, r = rank_file, comparison
-    names = f.programs
-    pref = f.preference
-    programs = [{"name": names[j], "preference": int(pref[j]) or None,
-                 "chance": float(f.chance[j]), "chance_assumed": bool(not f.chance_given[j]),
-                 "signal": f.signal[j]} for j in range(f.n_programs)]
-    rows = []
-    prob = r.prob
-    truthful_in = None
-    for i, name in enumerate(r.names):
-        row = {"name": name, "programs": [names[p] for p in r.lists[i]]}
-        row.update(_summary(prob[i], pref))
-        row.update({"worse": float(r.worse[i]), "same": float(r.same[i]), "better": float(r.better[i])})
-        row["p_program"] = {names[j]: float(prob[i, j]) for j in range(f.n_programs)}
-        row["p_unmatched"] = float(prob[i, -1])
-        row["is_true_order"] = bool(np.array_equal(r.lists[i], r.truthful))
-        if row["is_true_order"] and truthful_in is None:
-            truthful_in = name
-        rows.append(row)
-    tp = r.truthful_prob
-    true_row = {"name": "true order", "programs": [names[p] for p in r.truthful]}
-    true_row.update(_summary(tp, pref))
-    true_row.update({"worse": 0.0, "same": 1.0, "better": 0.0,
-                     "p_program": {names[j]: float(tp[j]) for j in range(f.n_programs)},
-                     "p_unmatched": float(tp[-1]), "is_true_order": True})
-    report = {
-        "file": f.source,
-        "method": r.method,
-        "correlation": r.correlation,
-        "samples": r.n_samples,
-        "seed": seed,
-        "programs": programs,
-        "true_order": true_row,
-        "true_order_list": truthful_in,
-        "lists": rows,
-        "findings": list_findings(names, r, f.signal, f.chance, f.chance_given),
-        "checks": [{"list": c.list_name, "kind": c.kind, "message": c.message, "ok": c.ok}
-                   for c in check_lists(names, pref, f.lists)],
-        "assumptions": assumption_notes(names, f.chance, f.chance_given, f.signal, SIGNAL_SOURCE),
-    }
-    if check is not None:
-        diff = float(np.abs(check.prob - r.prob).max())
-        diff = max(diff, float(np.abs(check.worse - r.worse).max()))
-        report["cross_check"] = {"method": check.method, "samples": check.n_samples,
-                                 "max_abs_difference": diff,
-                                 "better_than_true_order": float(check.better.max())}
-    if market is not None:
-        report["market"] = {
-            "markets": r.n_samples,
-            "generator": market.generator,
-            "verified_markets": 0 if market.menus is None else int(market.menus.shape[0]),
-            "menu_violations": market.menu_violations,
-            "placement_agreement": market.placement_agreement,
-            "realised_chance": (None if market.realised_chance is None else
-                                {names[j]: float(v) for j, v in enumerate(market.realised_chance)}),
-        }
-    return report
+    return escape(terminal_text(text))
 
 
 def _fmt(x):
@@ -139,127 +70,258 @@ def _fmt(x):
     return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else pct(x)
 
 
-def _render(report, console):
-    from rich.markup import escape as esc
+def _widths(cols, width):
+    """Column widths (content only) that fit ``width`` without breaking a word, or None.
+
+    ``cols`` holds ``(header, is_number, cells)``. A column never gets less
+    than its longest word (a number is one word); the room left goes to the
+    first column (the names) first, then to the columns that want the most.
+    """
+    from rich.cells import cell_len
+
+    def longest_word(text):
+        return max((cell_len(w) for w in text.split()), default=0)
+
+    lo = [max([longest_word(h)] + [longest_word(c) for c in cells]) for h, _, cells in cols]
+    hi = [max([cell_len(h)] + [cell_len(c) for c in cells]) for h, _, cells in cols]
+    room = width - (3 * len(cols) + 1)  # borders and one space of padding either side
+    if sum(lo) > room:
+        return None
+    w = list(lo)
+    spare = room - sum(w)
+    grow = min(spare, hi[0] - w[0])  # the names in the first column first
+    w[0] += grow
+    spare -= grow
+    while spare > 0:  # water-filling: widen the columns furthest from their natural width
+        short = [i for i in range(len(cols)) if w[i] < hi[i]]
+        if not short:
+            break
+        gap = max(hi[i] - w[i] for i in short)
+        for i in short:
+            if spare and hi[i] - w[i] == gap:
+                w[i] += 1
+                spare -= 1
+    return w
+
+
+def _stacked(width, title, key, extra, data, short_title):
+    """Tables that show every column of ``data`` within ``width``.
+
+    Each table has the ``key`` column (repeated), the ``extra`` columns (first
+    table only) and as many ``data`` columns as fit; the rest go into the
+    next table below (stacked). Text wraps between words; a number is never
+    wrapped or cut. A column is ``(header, is_number, cells)``.
+    """
+    from rich.table import Table
+    from rich.text import Text
+
+    def build(cols, widths, heading):
+        t = Table(title=heading, title_justify="left")
+        for (head, is_number, _), w in zip(cols, widths):
+            t.add_column(Text(head), width=w, justify="right" if is_number else "left",
+                         overflow="fold")
+        for i in range(len(key[2])):
+            t.add_row(*[Text(cells[i]) for _, _, cells in cols])
+        return t
+
+    tables, start, first = [], 0, True
+    while first or start < len(data):
+        head = [key] + (extra if first else [])
+        n = len(data) - start
+        widths = _widths(head + data[start:start + n], width)
+        while widths is None and n > 1:
+            n -= 1
+            widths = _widths(head + data[start:start + n], width)
+        if widths is None:  # narrower than one column of names: let the names fold
+            widths = [max(1, (width - 3 * len(head) - 4) // (len(head) + 1))] * (len(head) + 1)
+        tables.append(build(head + data[start:start + n], widths,
+                            title if first else f"{short_title} (continued)"))
+        start, first = start + n, False
+    return tables
+
+
+def _bullets(console, mark_lines):
+    """Lines with a hanging indent: ``  - text`` wrapping under its first word."""
     from rich.table import Table
 
-    progs = report["programs"]
-    rows = list(report["lists"])
-    if report["true_order_list"] is None:
-        rows = rows + [report["true_order"]]
-    where = "possible" if report["method"] == "exact" else "simulated"
-    t = Table(title=f"How each list does, over all {where} Matches (worse / same / better: "
-              "compared with your true order on the same Match)", title_justify="left")
-    t.add_column("list", no_wrap=True)
-    for col in ("matched", "1st choice", "top 3", "mean rank if matched", "worse", "same", "better"):
-        t.add_column(col, justify="right")
-    for row in rows:
-        label = esc(row["name"]) + (" (reference)" if row is report["true_order"] else "")
-        mean = row["mean_rank_if_matched"]
-        t.add_row(label, _fmt(row["p_match"]), _fmt(row["p_first_choice"]), _fmt(row["p_top3"]),
-                  "-" if mean is None else f"{mean:.2f}", _fmt(row["worse"]), _fmt(row["same"]),
-                  _fmt(row["better"]))
-    console.print(t)
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for mark, line in mark_lines:
+        grid.add_row(mark, line)
+    console.print(grid)
 
-    t = Table(title="Where you match, list by list", title_justify="left")
-    t.add_column("program", no_wrap=True)
-    t.add_column("your order", justify="right")
-    t.add_column("chance", justify="right")
-    t.add_column("signal", no_wrap=True)
-    for row in rows:
-        t.add_column(esc(row["name"]), justify="right")
-    order = sorted(range(len(progs)), key=lambda j: (progs[j]["preference"] is None,
-                                                     progs[j]["preference"] or 0, j))
-    for j in order:
-        p = progs[j]
-        ch = _fmt(p["chance"]) + ("*" if p["chance_assumed"] else "")
-        t.add_row(esc(p["name"]), str(p["preference"] or "-"), ch, p["signal"],
-                  *[_fmt(row["p_program"][p["name"]]) if p["name"] in row["programs"] else ""
-                    for row in rows])
-    t.add_row("unmatched", "", "", "", *[_fmt(row["p_unmatched"]) for row in rows])
-    console.print(t)
-    if any(p["chance_assumed"] for p in progs):
+
+def render(advice, console) -> None:
+    """Print an :class:`~matchsim.advisor.advice.Advice` as tables and sentences on ``console``.
+
+    Fits ``console.width``: names and sentences wrap, tables too wide for it
+    are stacked, and no number is ever cut.
+    """
+    from matchsim.io.escape import terminal_text as plain
+
+    esc = _safe
+    f = advice.rank_file
+    rows = advice.rows
+    n_l = len(f.lists)
+    console.print(f"[bold]matchsim compare[/bold]: {esc(f.source)}, {n_l} candidate "
+                  f"{'list' if n_l == 1 else 'lists'}, {f.n_programs} programs")
+    columns = join_names([f'"{esc(name)}"' for name in f.lists], limit=len(f.lists))
+    ignored = join_names([f'"{esc(name)}"' for name in f.ignored], limit=len(f.ignored))
+    console.print(f"Lists read from the {'column' if n_l == 1 else 'columns'} {columns}"
+                  + (f"; ignored: {ignored}." if f.ignored else "."))
+
+    width = console.width
+    where = "possible" if advice.method == "exact" else "simulated"
+    labels = [plain(row.name) + (" (reference)" if row.is_reference else "") for row in rows]
+    figures = [
+        ("matched", [_fmt(row.p_match) for row in rows]),
+        ("1st choice", [_fmt(row.p_first_choice) for row in rows]),
+        ("top 3", [_fmt(row.p_top3) for row in rows]),
+        ("mean rank if matched", ["-" if row.mean_rank_if_matched is None else
+                                  f"{row.mean_rank_if_matched:.2f}" for row in rows]),
+        ("worse", [_fmt(row.worse) for row in rows]),
+        ("same", [_fmt(row.same) for row in rows]),
+        ("better", [_fmt(row.better) for row in rows]),
+    ]
+    for t in _stacked(width, f"How each list does, over all {where} Matches (worse / same / better: "
+                      "compared with your true order on the same Match)", ("list", False, labels), [],
+                      [(head, True, cells) for head, cells in figures], "How each list does"):
+        console.print(t)
+
+    pref = f.preference
+    order = sorted(range(f.n_programs), key=lambda j: (pref[j] == 0, int(pref[j]), j))
+    listed = [set(row.programs.tolist()) for row in rows]
+    key = ("program", False, [plain(f.programs[j]) for j in order] + ["unmatched"])
+    extra = [
+        ("your order", True, [str(int(pref[j]) or "-") for j in order] + [""]),
+        ("chance", True, [_fmt(float(f.chance[j])) + ("*" if not f.chance_given[j] else "")
+                          for j in order] + [""]),
+        ("signal", False, [f.signal[j] or "" for j in order] + [""]),
+    ]
+    data = [(plain(row.name), True, [_fmt(float(row.p_program[j])) if j in on else "" for j in order]
+             + [_fmt(row.p_unmatched)]) for row, on in zip(rows, listed)]
+    for t in _stacked(width, "Where you match, list by list", key, extra, data, "Where you match"):
+        console.print(t)
+    if not f.chance_given.all():
         console.print("* assumed from what the program told you; see the assumptions below.")
 
     console.print("\n[bold]What this means[/bold]")
-    for line in report["findings"]:
-        console.print(f"  - {esc(line)}", highlight=False)
+    _bullets(console, [("  -", esc(x.text)) for x in advice.findings])
     console.print("\n[bold]List checks[/bold]")
-    for c in report["checks"]:
-        mark = "[green]ok[/green]" if c["ok"] else "[yellow]![/yellow]"
-        console.print(f"  {mark} {esc(c['message'])}", highlight=False)
-    if not report["checks"]:
+    _bullets(console, [("  [green]ok[/green]" if c.ok else "  [yellow]![/yellow]", esc(c.message))
+                       for c in advice.checks])
+    if not advice.checks:
         console.print("  nothing to flag")
     console.print("\n[bold]Assumptions and method[/bold]")
-    for line in report["assumptions"]:
-        console.print(f"  - {esc(line)}", highlight=False)
-    if report["method"] == "market":
-        mk = report["market"]
-        console.print(f"  - {mk['markets']:,} simulated specialty markets ({mk['generator']} "
-                      "generator); in each, the full Match "
-                      "algorithm was run once per list against the same market.", highlight=False)
-        if mk["menu_violations"] is not None:
-            console.print(f"  - Menu check: in {mk['verified_markets'] - mk['menu_violations']:,} of "
-                          f"{mk['verified_markets']:,} checked markets every list got exactly the first program on it "
-                          "that would take you (found by running the algorithm with each program "
-                          "alone).", highlight=False)
-        if mk["placement_agreement"] is not None:
-            console.print(f"  - In those markets, each program took you or not exactly as its ranking of "
-                          f"you was meant to in {100 * mk['placement_agreement']:.1f}% of cases (your "
-                          "entering a market can shift a program's cutoff a little).", highlight=False)
+    notes = [esc(line) for line in advice.assumptions]
+    mk = advice.market
+    if mk is not None:
+        notes.append(f"{mk.markets:,} simulated specialty markets ({mk.generator} generator); in each, "
+                     "the full Match algorithm was run once per list against the same market.")
+        if mk.menu_violations is not None:
+            notes.append(f"Menu check: in {mk.verified_markets - mk.menu_violations:,} of "
+                         f"{mk.verified_markets:,} checked markets every list got exactly the first "
+                         "program on it that would take you (found by running the algorithm with each "
+                         "program alone).")
+        if mk.placement_agreement is not None:
+            notes.append(f"In those markets, each program took you or not exactly as its ranking of you "
+                         f"was meant to in {100 * mk.placement_agreement:.1f}% of cases (your entering a "
+                         "market can shift a program's cutoff a little).")
     else:
-        console.print(f"  - Menu model: each program takes you with the chance shown; programs' "
-                      f"decisions are correlated (correlation {report['correlation']:g}, "
-                      "--correlation).", highlight=False)
-    cc = report.get("cross_check")
+        notes.append(f"Menu model: each program takes you with the chance shown; programs' decisions are "
+                     f"correlated (correlation {advice.correlation:g}, --correlation).")
+    cc = advice.cross_check
     if cc:
-        console.print(f"  - Checked against {cc['samples']:,} sampled Matches (seed {report['seed']}): "
-                      f"largest difference {100 * cc['max_abs_difference']:.2f} percentage points.",
-                      highlight=False)
+        notes.append(f"Checked against {cc.samples:,} sampled Matches (seed {advice.seed}): largest "
+                     f"difference {100 * cc.max_abs_difference:.2f} percentage points.")
+    _bullets(console, [("  -", line) for line in notes])
 
 
-def _write_csv(report, path):
-    names = [p["name"] for p in report["programs"]]
-    rows = report["lists"] + ([] if report["true_order_list"] else [report["true_order"]])
-    head = ["list", "p_match", "p_first_choice", "p_top3", "mean_rank_if_matched", "worse", "same",
-            "better", "p_unmatched"] + [f"p: {n}" for n in names]
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(head)
-        for r in rows:
-            w.writerow([r["name"], r["p_match"], r["p_first_choice"], r["p_top3"],
-                        "" if r["mean_rank_if_matched"] is None else r["mean_rank_if_matched"],
-                        r["worse"], r["same"], r["better"], r["p_unmatched"]]
-                       + [r["p_program"][n] for n in names])
+#: Options that only mean something with --market, and options of the menu model only.
+_MARKET_ONLY = {"applicants": "--applicants", "markets": "--markets", "generator": "--generator",
+                "verify": "--verify-markets"}
+_MENU_ONLY = {"samples": "--samples", "method": "--method"}
+
+
+def _given(ctx, name) -> bool:
+    from click.core import ParameterSource
+
+    return ctx.get_parameter_source(name) in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
+
+
+def _check_options(ctx, market) -> None:
+    """An option that would be ignored is an error, never silence."""
+    if not market:
+        for name, flag in _MARKET_ONLY.items():
+            if _given(ctx, name):
+                raise click.UsageError(f"option {flag} works only with --market (simulated markets); "
+                                       f"add --market, or leave {flag} out")
+    else:
+        for name, flag in _MENU_ONLY.items():
+            if _given(ctx, name):
+                raise click.UsageError(f"option {flag} does not apply with --market (the figures come "
+                                       f"from --markets simulated markets); leave {flag} out")
+
+
+def _write_template(target, path, example) -> None:
+    from matchsim.io.rank_template import write_rank_template
+
+    if path is not None or example:
+        raise click.UsageError("option --template writes a new spreadsheet and stops; give it alone "
+                               "(without a CSV file or --example)")
+    try:
+        write_rank_template(target)
+    except FileExistsError:
+        raise click.UsageError(f"option --template: {target} already exists; give a new file name "
+                               "(nothing was overwritten)") from None
+    except OSError as exc:
+        raise click.UsageError(f"option --template: cannot write {target}: {exc.strerror or exc}; "
+                               "choose a folder that exists and that you can write to") from None
+    click.echo(f"Wrote {target}: a blank rank-list spreadsheet. Open it, add one row per program, "
+               f"save it as CSV, then run: matchsim compare {target}")
+
+
+def _check_output(out, source) -> None:
+    """Never write the result over the spreadsheet it was computed from."""
+    from pathlib import Path
+
+    if source is not None and Path(out).resolve() == Path(source).resolve():
+        raise click.UsageError(f"option --csv: {out} is your input file; give the result another "
+                               "name (for example result.csv)")
 
 
 @click.command("compare", epilog=_EXAMPLES)
 @click.argument("path", required=False, type=click.Path(dir_okay=False))
 @click.option("--example", is_flag=True, help="Use the shipped example spreadsheet (a PM&R applicant).")
-@click.option("--correlation", type=click.FloatRange(0.0, 0.95), default=0.5, show_default=True,
+@click.option("--correlation", type=click.FloatRange(0.0, MAX_CORRELATION), default=DEFAULT_CORRELATION,
+              show_default=True,
               help="How alike programs judge you: 0 = independently, near 1 = all alike.")
-@click.option("--samples", type=click.IntRange(0), default=100_000, show_default=True,
+@click.option("--samples", type=click.IntRange(0), default=DEFAULT_SAMPLES, show_default=True,
               help="Sampled Matches for the Monte Carlo check (0 = skip it).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed for sampling.")
-@click.option("--method", type=click.Choice(["exact", "sample"]), default="exact", show_default=True,
+@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Seed for sampling.")
+@click.option("--method", type=click.Choice(METHODS), default=DEFAULT_METHOD, show_default=True,
               help="Figures from exact quadrature, or from the sampled Matches.")
 @click.option("--market", is_flag=True,
               help="Instead of the menu model, run the real Match algorithm in simulated markets.")
-@click.option("--applicants", type=click.IntRange(2), default=500, show_default=True,
-              help="--market: applicants per simulated market.")
-@click.option("--markets", type=click.IntRange(1), default=1000, show_default=True,
-              help="--market: number of simulated markets.")
-@click.option("--generator", type=click.Choice(["simple", "pmr", "anesthesiology"]), default="simple",
+@click.option("--applicants", type=click.IntRange(MIN_APPLICANTS), default=DEFAULT_APPLICANTS,
               show_default=True,
+              help="--market: applicants per simulated market.")
+@click.option("--markets", type=click.IntRange(1), default=DEFAULT_MARKETS, show_default=True,
+              help="--market: number of simulated markets.")
+@click.option("--generator", type=click.Choice(GENERATORS), default=DEFAULT_GENERATOR, show_default=True,
               help="--market: the built-in simple specialty, or a calibrated preset (slower).")
-@click.option("--verify-markets", "verify", type=click.IntRange(0), default=100, show_default=True,
+@click.option("--verify-markets", "verify", type=click.IntRange(0), default=DEFAULT_VERIFY_MARKETS,
+              show_default=True,
               help="--market: in this many markets, also find your menu with the algorithm (one "
               "run per program) and check every list against it.")
+@click.option("--template", "template", type=click.Path(dir_okay=False), default=None,
+              help="Write a blank, commented spreadsheet to this new file and stop.")
 @json_option
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Also write one row per list to this CSV file.")
 def compare(path, example, correlation, samples, seed, method, market, applicants, markets, generator,
-            verify, as_json, csv_path):
+            verify, template, as_json, csv_path):
     """Compare your candidate rank lists and explain which is best.
 
     PATH is a spreadsheet saved as CSV, one row per program, with the columns
@@ -269,45 +331,39 @@ def compare(path, example, correlation, samples, seed, method, market, applicant
     """
     from rich.console import Console
 
-    from matchsim.advisor.menu import compare_lists
-    from matchsim.advisor.reading import read_rank_file
+    from matchsim.advisor.advice import MarketSettings, advise
+    from matchsim.advisor.export import advice_to_json, write_advice_csv
+    from matchsim.io.rank_file import read_rank_file
 
+    if template is not None:
+        _write_template(template, path, example)
+        return
     if example == (path is not None):
         raise click.UsageError("give a CSV file, or --example (not both)")
+    _check_options(click.get_current_context(), market)
     if method == "sample" and samples == 0 and not market:
         raise click.BadParameter("--method sample needs --samples of at least 1",
                                  param_hint="--samples")
+    if csv_path is not None:
+        _check_output(csv_path, None if example else path)
     with user_errors():
         if example:
             with resources.as_file(example_path()) as shipped:
                 f = read_rank_file(shipped)
         else:
             f = read_rank_file(path)
-        check = None
-        run = None
-        if market:
-            from matchsim.advisor.market_mode import simulate_list_outcomes
+        settings = MarketSettings(applicants, markets, generator, verify) if market else None
+        with ProgressBar(market and not as_json, "simulated Matches", unit="markets") as bar:
+            advice = advise(f, correlation=correlation, method=method, samples=samples, seed=seed,
+                            market=settings, progress=bar)
+    if csv_path:
+        try:
+            write_advice_csv(advice, csv_path)
+        except OSError as exc:
+            raise click.UsageError(f"option --csv: cannot write {csv_path}: {exc.strerror or exc}; "
+                                   "choose a file in a folder that exists and that you can write to")
 
-            with ProgressBar(not as_json, "simulated Matches", unit="markets") as bar:
-                run = simulate_list_outcomes(f.chance, f.preference, f.lists, n_applicants=applicants,
-                                             n_markets=markets, correlation=correlation, rng=seed,
-                                             verify=verify, generator=generator, progress=bar)
-            shown = run.comparison
-        else:
-            exact = compare_lists(f.chance, f.preference, f.lists, correlation)
-            sampled = (compare_lists(f.chance, f.preference, f.lists, correlation, method="sample",
-                                     n_samples=samples, rng=seed) if samples else None)
-            shown, check = (exact, sampled) if method == "exact" else (sampled, exact)
-        report = build_report(f, shown, check=check, seed=seed, market=run)
-        if csv_path:
-            _write_csv(report, csv_path)
     if as_json:
-        click.echo(json.dumps(report, indent=2))
+        click.echo(json.dumps(advice_to_json(advice), indent=2))
         return
-    console = Console(width=max(100, Console().width), highlight=False)
-    n_l = len(f.lists)
-    from rich.markup import escape
-
-    console.print(f"[bold]matchsim compare[/bold]: {escape(f.source)}, {n_l} candidate "
-                  f"{'list' if n_l == 1 else 'lists'}, {f.n_programs} programs")
-    _render(report, console)
+    render(advice, Console(highlight=False))

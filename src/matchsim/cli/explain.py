@@ -8,16 +8,9 @@ import click
 
 from matchsim import datasets
 from matchsim.cli.options import UserError, json_option, reports_user_errors
+from matchsim.wording import ordinal as _ordinal
 
 EXAMPLES = tuple(datasets.EXAMPLES)
-
-
-def _ordinal(n: int) -> str:
-    if 10 <= n % 100 <= 20:
-        suffix = "th"
-    else:
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def _load(path, example):

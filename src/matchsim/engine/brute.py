@@ -13,7 +13,8 @@ import itertools
 
 import numpy as np
 
-from matchsim.market import UNMATCHED, Market
+from matchsim.constants import UNMATCHED, UNRANKED
+from matchsim.market import Market
 
 __all__ = ["stable_matchings_brute", "blocking_pairs_brute", "applicant_optimal_brute",
            "program_optimal_brute"]
@@ -55,7 +56,7 @@ def blocking_pairs_brute(market: Market, assignment) -> list[tuple[int, int]]:
             if a not in p_rank[p] or market.capacity[p] == 0:
                 continue
             held = members[p]
-            if len(held) < market.capacity[p] or any(p_rank[p][a] < p_rank[p].get(b, 10**9) for b in held):
+            if len(held) < market.capacity[p] or any(p_rank[p][a] < p_rank[p].get(b, UNRANKED) for b in held):
                 pairs.append((a, p))
     return pairs
 

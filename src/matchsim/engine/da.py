@@ -34,12 +34,11 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from matchsim.market import UNMATCHED, Market
+from matchsim.constants import UNMATCHED, UNRANKED
+from matchsim.market import Market
+from matchsim.numeric import bucket_offsets
 
 __all__ = ["MatchResult", "deferred_acceptance", "PROPOSING_SIDES", "UNRANKED"]
-
-#: Rank of an entry whose receiver did not rank the proposer.
-UNRANKED = np.iinfo(np.int32).max
 
 #: The two versions of deferred acceptance.
 PROPOSING_SIDES = ("applicant", "program")
@@ -109,35 +108,32 @@ def _fill_receiver_rank_table(s_ptr, s_idx, r_ptr, r_idx, out):
     """Fill ``out`` (int32, aligned with ``s_idx``) as ``_receiver_rank_table`` says.
 
     The receivers' lists are transposed into per-sender buckets (a counting
-    sort, O(entries)); each bucket entry packs ``rank << 32 | receiver`` into
-    one int64, so the scattered writes of the transpose touch one array.
+    sort, O(entries), with the offsets from :func:`matchsim.numeric.bucket_offsets`);
+    each bucket entry packs ``rank << 32 | receiver`` into one int64 during the
+    scatter, so the scattered writes of the transpose touch one array.
     Then, sender by sender, a mark array over receivers turns the bucket into
     O(1) look-ups. A mark holds ``sender << 32 | rank``: a mark left by an
     earlier sender is simply not ours, so marks never need clearing.
     """
     n_s = s_ptr.size - 1
     n_r = r_ptr.size - 1
-    unranked = np.int32(2147483647)
+    unranked = np.int32(UNRANKED)
     low = np.int64(0xFFFFFFFF)
-    end = np.zeros(n_s + 1, dtype=np.int64)
-    for e in range(r_idx.size):
-        end[r_idx[e] + 1] += 1
-    for s in range(n_s):
-        end[s + 1] += end[s]
+    end = bucket_offsets(r_idx, n_s)
+    fill = end[:-1].copy()
     bucket = np.empty(r_idx.size, dtype=np.int64)
     for r in range(n_r):
         base = r_ptr[r]
         for e in range(base, r_ptr[r + 1]):
             s = r_idx[e]
-            k = end[s]
-            end[s] = k + 1
+            k = fill[s]
+            fill[s] = k + 1
             bucket[k] = (np.int64(e - base) << 32) | r
-    # end[s] is now where sender s's bucket ends (and s + 1's begins)
-    mark = np.full(n_r, -1, dtype=np.int64)
+    mark = np.full(n_r, -1, dtype=np.int64)  # -1 >> 32 is -1: no sender's stamp
     k = 0
     for s in range(n_s):
         stamp = np.int64(s) << 32
-        stop = end[s]
+        stop = end[s + 1]
         while k < stop:
             b = bucket[k]
             mark[b & low] = stamp | (b >> 32)
@@ -152,7 +148,7 @@ def _fill_receiver_rank_table(s_ptr, s_idx, r_ptr, r_idx, out):
 def _applicant_proposing(a_ptr, a_idx, p_ptr, p_idx, cap):
     n_a = a_ptr.size - 1
     n_p = cap.size
-    unranked = np.int32(2147483647)
+    unranked = np.int32(UNRANKED)
     rank_at = _receiver_rank_table(a_ptr, a_idx, p_ptr, p_idx)
 
     hoff = np.empty(n_p + 1, dtype=np.int64)
@@ -223,8 +219,8 @@ def _applicant_proposing(a_ptr, a_idx, p_ptr, p_idx, cap):
         queue, spill = spill, queue
         nq = ns
 
-    assignment = np.full(n_a, -1, dtype=np.int32)
-    rank = np.full(n_a, -1, dtype=np.int32)
+    assignment = np.full(n_a, UNMATCHED, dtype=np.int32)
+    rank = np.full(n_a, UNMATCHED, dtype=np.int32)
     for p in range(n_p):
         off = hoff[p]
         for i in range(hsize[p]):
@@ -239,11 +235,11 @@ def _applicant_proposing(a_ptr, a_idx, p_ptr, p_idx, cap):
 def _program_proposing(a_ptr, a_idx, p_ptr, p_idx, cap):
     n_a = a_ptr.size - 1
     n_p = cap.size
-    unranked = np.int32(2147483647)
+    unranked = np.int32(UNRANKED)
     # for each entry of the programs' lists, the applicant's rank of the program
     rank_at = _receiver_rank_table(p_ptr, p_idx, a_ptr, a_idx)
 
-    held = np.full(n_a, -1, dtype=np.int32)  # program held by each applicant
+    held = np.full(n_a, UNMATCHED, dtype=np.int32)  # program held by each applicant
     held_rank = np.full(n_a, unranked, dtype=np.int32)
     count = np.zeros(n_p, dtype=np.int32)
     nxt = p_ptr[:-1].copy()
@@ -276,7 +272,7 @@ def _program_proposing(a_ptr, a_idx, p_ptr, p_idx, cap):
                 if r >= held_rank[a]:
                     continue  # rejected: a holds something better (or never ranked p)
                 q = held[a]
-                if q >= 0:  # a releases q, which may offer again next round
+                if q != UNMATCHED:  # a releases q, which may offer again next round
                     count[q] -= 1
                     if not queued[q]:
                         queued[q] = True
@@ -294,7 +290,7 @@ def _program_proposing(a_ptr, a_idx, p_ptr, p_idx, cap):
         queue, spill = spill, queue
         nq = ns
 
-    rank = np.where(held >= 0, held_rank + 1, -1).astype(np.int32)
+    rank = np.where(held != UNMATCHED, held_rank + 1, UNMATCHED).astype(np.int32)
     return held, rank, count, proposals, rounds
 
 

@@ -21,7 +21,8 @@ from __future__ import annotations
 import numpy as np
 
 from matchsim.engine.da import deferred_acceptance
-from matchsim.market import UNMATCHED, Market
+from matchsim.constants import UNMATCHED
+from matchsim.market import Market
 
 __all__ = ["applicant_menu", "outcome_from_menu"]
 

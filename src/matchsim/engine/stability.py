@@ -18,8 +18,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from matchsim.constants import UNMATCHED, UNRANKED, UNRANKED_BY_PROGRAM
 from matchsim.engine.da import _receiver_rank_table
-from matchsim.market import UNMATCHED, Market
+from matchsim.market import Market
 
 __all__ = ["blocking_pairs", "is_stable", "is_individually_rational", "is_feasible"]
 
@@ -40,23 +41,29 @@ def _check_assignment(market: Market, assignment) -> np.ndarray:
     return assignment
 
 
+#: ``pos`` of an applicant matched to a program that is not on their own list.
+_NOT_ON_OWN_LIST = -1
+
+
 @njit(cache=True)
 def _match_positions(a_ptr, a_idx, p_ptr, p_idx, assignment):
     """Position of each applicant's match on their list and the program's rank of them.
 
     ``pos[a]`` is the list position (``a_ptr[a+1] - a_ptr[a]`` when unmatched,
-    ``-1`` when matched to a program the applicant did not rank);
+    ``_NOT_ON_OWN_LIST`` when matched to a program the applicant did not rank);
     ``prank[a]`` is the matched program's 0-based rank of ``a`` read from the
-    program's own list, or -1 when unmatched or not on that list.
+    program's own list, or ``UNRANKED_BY_PROGRAM`` when unmatched or not on
+    that list.
     """
     n_a = a_ptr.size - 1
     pos = np.empty(n_a, dtype=np.int64)
-    prank = np.full(n_a, -1, dtype=np.int64)
+    prank = np.full(n_a, UNRANKED_BY_PROGRAM, dtype=np.int64)
     for a in range(n_a):
         m = assignment[a]
-        pos[a] = a_ptr[a + 1] - a_ptr[a] if m < 0 else -1
-        if m < 0:
+        if m == UNMATCHED:
+            pos[a] = a_ptr[a + 1] - a_ptr[a]
             continue
+        pos[a] = _NOT_ON_OWN_LIST
         for e in range(a_ptr[a], a_ptr[a + 1]):
             if a_idx[e] == m:
                 pos[a] = e - a_ptr[a]
@@ -74,13 +81,13 @@ def _blocking(a_ptr, a_idx, rank_at, cap, assignment, pos, prank):
     n_a = a_ptr.size - 1
     n_p = cap.size
     count = np.zeros(n_p, dtype=np.int64)
-    worst = np.full(n_p, -1, dtype=np.int64)
+    worst = np.full(n_p, -1, dtype=np.int64)  # below every rank: no member yet
     for a in range(n_a):
         m = assignment[a]
-        if m >= 0:
+        if m != UNMATCHED:
             count[m] += 1
             # a member the program never ranked is worse than anyone it ranked
-            r = prank[a] if prank[a] >= 0 else 2147483647
+            r = prank[a] if prank[a] != UNRANKED_BY_PROGRAM else UNRANKED
             if r > worst[m]:
                 worst[m] = r
     out_a = np.empty(16, dtype=np.int64)
@@ -88,11 +95,11 @@ def _blocking(a_ptr, a_idx, rank_at, cap, assignment, pos, prank):
     k = 0
     for a in range(n_a):
         stop = pos[a]
-        if stop < 0:  # matched to an unranked program: every ranked one is "better"
+        if stop == _NOT_ON_OWN_LIST:  # matched to an unranked program: every ranked one is "better"
             stop = a_ptr[a + 1] - a_ptr[a]
         for e in range(a_ptr[a], a_ptr[a] + stop):
             r = rank_at[e]
-            if r == 2147483647:
+            if r == UNRANKED:
                 continue
             p = a_idx[e]
             if cap[p] == 0:
@@ -151,7 +158,7 @@ def blocking_pairs(market: Market, assignment) -> np.ndarray:
 def is_feasible(market: Market, assignment) -> bool:
     """True when no program holds more applicants than its capacity."""
     assignment = _check_assignment(market, assignment)
-    filled = np.bincount(assignment[assignment >= 0], minlength=market.n_programs)
+    filled = np.bincount(assignment[assignment != UNMATCHED], minlength=market.n_programs)
     return bool(np.all(filled <= market.capacity))
 
 
@@ -166,8 +173,9 @@ def is_individually_rational(market: Market, assignment) -> bool:
     """
     assignment = _check_assignment(market, assignment)
     _, pos, prank = _tables(market, assignment)
-    matched = assignment >= 0
-    return bool(np.all(pos[matched] >= 0) and np.all(prank[matched] >= 0))
+    matched = assignment != UNMATCHED
+    return bool(np.all(pos[matched] != _NOT_ON_OWN_LIST)
+                and np.all(prank[matched] != UNRANKED_BY_PROGRAM))
 
 
 def is_stable(market: Market, assignment) -> bool:
@@ -187,8 +195,9 @@ def is_stable(market: Market, assignment) -> bool:
     if not is_feasible(market, assignment):
         return False
     rank_at, pos, prank = _tables(market, assignment)
-    matched = assignment >= 0
-    if not (np.all(pos[matched] >= 0) and np.all(prank[matched] >= 0)):
+    matched = assignment != UNMATCHED
+    if not (np.all(pos[matched] != _NOT_ON_OWN_LIST)
+            and np.all(prank[matched] != UNRANKED_BY_PROGRAM)):
         return False
     out_a, _ = _blocking(
         market.applicant_ptr, market.applicant_list, rank_at, market.capacity, assignment, pos, prank

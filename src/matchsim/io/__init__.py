@@ -56,6 +56,7 @@ _LAZY = {
     "result_to_json": "matchsim.io.results",
     "write_result": "matchsim.io.results",
     "read_table": "matchsim.io.spreadsheet",
+    "read_rank_file": "matchsim.io.rank_file",
     "TABLE_FILES": "matchsim.io.tables",
     "TABLES": "matchsim.io.tables",
     "market_from_frames": "matchsim.io.tables",

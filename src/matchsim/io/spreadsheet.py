@@ -17,7 +17,9 @@ row 1):
 - quoted names holding the separator (``"Smith, Jo"``).
 
 Everything is read as text; numbers are parsed (vectorised) by the caller,
-which then knows the exact row of a bad value.
+which then knows the exact row of a bad value. Decoding, workbook detection,
+separator sniffing and row numbers come from the shared CSV text layer,
+:mod:`matchsim.io.text` (the rank-list reader uses the same one).
 
 Examples
 --------
@@ -36,58 +38,23 @@ from __future__ import annotations
 
 import csv
 import io
-import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from matchsim.errors import InputError
+from matchsim.io.text import (
+    SEPARATORS,
+    decode,
+    first_line,
+    read_rows,
+    sniff_separator,
+    workbook_error,
+    workbook_kind,
+)
 
 __all__ = ["read_table", "sniff_separator", "SEPARATORS"]
-
-#: Separators recognised in a header line, most usual first.
-SEPARATORS = (",", ";", "\t")
-
-
-def sniff_separator(header_line: str) -> str:
-    """The separator used in ``header_line``: whichever of ``, ; TAB`` occurs most.
-
-    Separators inside double quotes are not counted. A line with none of them
-    (a one-column file) gives ``","``.
-
-    Examples
-    --------
-    >>> sniff_separator("applicant;rank;program")
-    ';'
-    >>> sniff_separator('"a;b",rank,program')
-    ','
-    """
-    outside, quoted = [], False
-    for ch in header_line:
-        if ch == '"':
-            quoted = not quoted
-        elif not quoted:
-            outside.append(ch)
-    text = "".join(outside)
-    counts = [text.count(s) for s in SEPARATORS]
-    best = int(np.argmax(counts))
-    return SEPARATORS[best] if counts[best] else ","
-
-
-def _decode(raw: bytes, path) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252")
-    except UnicodeDecodeError:
-        raise InputError(
-            "the file is not text in a known encoding; save it from your spreadsheet as "
-            '"CSV UTF-8 (comma delimited)"',
-            file=path,
-        ) from None
 
 
 def _first_line(raw: bytes) -> tuple[int, bytes]:
@@ -102,49 +69,17 @@ def _first_line(raw: bytes) -> tuple[int, bytes]:
     return len(raw), b""
 
 
-def _read_ragged(text: str, sep: str, header: list[str], path) -> pd.DataFrame:
-    """Slow path for files whose rows have more cells than the header.
-
-    Extra cells are accepted when they are empty (a spreadsheet padding rows);
-    a non-empty one is an error naming its row. Row numbers count physical
-    lines, as ``csv`` reports them.
-    """
-    reader = csv.reader(io.StringIO(text), delimiter=sep)
-    next(reader)
-    rows, index = [], []
-    width = len(header)
-    for record in reader:
-        line = reader.line_num  # 1-based; header is line 1
-        if len(record) > width:
-            extra = [c for c in record[width:] if c.strip()]
-            if extra:
-                raise InputError(
-                    f"this row has {len(record)} cells but the header names {width} columns "
-                    f"(extra value {extra[0].strip()!r}); delete the extra cells or give the "
-                    "column a header",
-                    file=path,
-                    row=line,
-                )
-            record = record[:width]
-        rows.append(record + [""] * (width - len(record)))
-        index.append(line - 2)
-    return pd.DataFrame(rows, columns=header, index=pd.Index(index, dtype=np.int64), dtype=object)
-
-
 def _read_fast(data: bytes, sep: str, header: list[str]):
-    """Parse with pyarrow (multi-threaded, all text); None if any row is ragged.
+    """Parse UTF-8 bytes with pyarrow (multi-threaded, all text); None if any row is ragged.
 
     Every physical line becomes one row here (empty lines give empty cells),
-    so data row ``i`` is spreadsheet row ``i + 2``. A row with too few or too
-    many cells is left to the careful path, which names its line.
+    so data row ``i`` is the ``i``-th line after the header. A row with too
+    few or too many cells, or a quoted line break, is left to the careful
+    path, which names its row.
     """
     import pyarrow as pa
     import pyarrow.csv as pv
 
-    try:  # not UTF-8 (e.g. a Windows-1252 export): the careful path decodes it
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
     ragged = []
 
     def note(row):
@@ -168,9 +103,36 @@ def _read_fast(data: bytes, sep: str, header: list[str]):
     return table
 
 
-def _normalise_header(header, path, columns, optional, sep):
+def _read_careful(text: str, sep: str, header_row: int, width: int, path):
+    """Rows after the header from the text layer: ``(spreadsheet row numbers, cells padded to width)``.
+
+    Extra cells are accepted when they are empty (a spreadsheet padding rows);
+    a non-empty one is an error naming its row.
+    """
+    numbers, records = [], []
+    for row in read_rows(text, sep):
+        if row.number <= header_row:
+            continue
+        cells = row.cells
+        if len(cells) > width:
+            extra = [c for c in cells[width:] if c.strip()]
+            if extra:
+                raise InputError(
+                    f"this row has {len(cells)} cells but the header names {width} columns "
+                    f"(extra value {extra[0].strip()!r}); delete the extra cells or give the "
+                    "column a header",
+                    file=path,
+                    row=row.number,
+                )
+            cells = cells[:width]
+        records.append(cells + [""] * (width - len(cells)))
+        numbers.append(row.number)
+    return np.array(numbers, dtype=np.int64), records
+
+
+def _normalise_header(header, path, columns, optional, sep, header_row=1):
     names = [str(c).strip().strip('"').strip().lower() for c in header]
-    # pandas calls header-less columns "Unnamed: 3"; they are a spreadsheet's padding.
+    # files written by pandas call header-less columns "Unnamed: 3": a spreadsheet's padding.
     names = ["" if n.startswith("unnamed:") else n for n in names]
     expect = ", ".join(columns)
     missing = [c for c in columns if c not in names]
@@ -183,12 +145,13 @@ def _normalise_header(header, path, columns, optional, sep):
             f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; the header row "
             f"must name the columns {expect} (found: {found}){hint}",
             file=path,
-            row=1,
+            row=header_row,
         )
     keep = list(columns) + [c for c in optional if c in names]
     dup = [c for c in keep if names.count(c) > 1]
     if dup:
-        raise InputError(f'the column "{dup[0]}" appears twice in the header; keep one', file=path, row=1)
+        raise InputError(f'the column "{dup[0]}" appears twice in the header; keep one', file=path,
+                         row=header_row)
     return names, keep
 
 
@@ -222,10 +185,11 @@ def read_table(path, columns, *, optional=(), allow_empty=False) -> pd.DataFrame
 
     Notes
     -----
-    Well-formed files are parsed by pyarrow and trimmed with its vectorised
-    string kernels (an NRMP-sized file of 540,000 rows in a few tenths of a
-    second). A file with ragged rows goes through pandas, then, if pandas
-    refuses it, Python's ``csv`` module, which names the offending line.
+    Well-formed UTF-8 files are parsed by pyarrow and trimmed with its
+    vectorised string kernels (an NRMP-sized file of 540,000 rows in a few
+    tenths of a second). Other files (Windows-1252 text, ragged rows, quoted
+    line breaks) are split by the text layer, :func:`matchsim.io.text.read_rows`,
+    which names the offending row.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -237,38 +201,42 @@ def read_table(path, columns, *, optional=(), allow_empty=False) -> pd.DataFrame
     if path.is_dir():
         raise InputError("this is a folder, not a file", file=path)
     raw = path.read_bytes()
+    kind = workbook_kind(raw)
+    if kind is not None:
+        raise workbook_error(kind, path)
+    text, encoding = decode(raw, path)
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-    start, header_bytes = _first_line(raw)
     expect = ", ".join(columns)
-    if not header_bytes:
+    skipped, header_line = first_line(text)
+    if header_line is None:
         raise InputError(f"the file is empty; it needs a header row ({expect}) and one row per entry",
                          file=path)
-    # Leading blank lines would shift row numbers; spreadsheets do not write them.
-    raw = raw[start:]
-    header_line = _decode(header_bytes, path)
+    header_row = skipped + 1  # blank lines above the header are rows of the sheet too
     sep = sniff_separator(header_line)
     header = next(csv.reader(io.StringIO(header_line), delimiter=sep))
-    names, keep = _normalise_header(header, path, columns, optional, sep)
+    names, keep = _normalise_header(header, path, columns, optional, sep, header_row)
 
-    table = _read_fast(raw, sep, header)
+    table = None
+    if encoding == "utf-8":
+        start, _ = _first_line(raw)
+        table = _read_fast(raw[start:], sep, header)
     if table is not None:
         cols = {c: pc.utf8_trim_whitespace(table.column(names.index(c)).combine_chunks()) for c in keep}
-        n_rows = table.num_rows
+        rows = np.arange(table.num_rows, dtype=np.int64) + header_row + 1
     else:
-        frame = _read_careful(_decode(raw, path), sep, header, path)
+        rows, records = _read_careful(text, sep, header_row, len(header), path)
         cols = {}
         for c in keep:
-            values = frame.iloc[:, names.index(c)].to_numpy(dtype=object, na_value="")
-            cols[c] = pc.utf8_trim_whitespace(pa.array(values, type=pa.string()))
-        n_rows = len(frame)
-    index = np.arange(n_rows, dtype=np.int64) if table is not None else frame.index.to_numpy(np.int64)
-    blank = np.ones(n_rows, dtype=bool)
+            k = names.index(c)
+            cols[c] = pc.utf8_trim_whitespace(pa.array([r[k] for r in records], type=pa.string()))
+    index = rows - 2
+    blank = np.ones(rows.size, dtype=bool)
     for c in keep:
         blank &= pc.equal(cols[c], "").to_numpy(zero_copy_only=False)
     if blank.all() and not allow_empty:
         raise InputError(f"the file has a header but no data rows; add one row per entry ({expect})",
-                         file=path, row=2)
+                         file=path, row=header_row + 1)
     if blank.any():
         mask = pa.array(~blank)
         cols = {c: v.filter(mask) for c, v in cols.items()}
@@ -277,15 +245,3 @@ def read_table(path, columns, *, optional=(), allow_empty=False) -> pd.DataFrame
                          index=pd.Index(index))
     frame.attrs["matchsim_stripped"] = True  # lets the checks skip a second strip
     return frame
-
-
-def _read_careful(text: str, sep: str, header: list[str], path) -> pd.DataFrame:
-    """pandas' parser (blank lines kept so rows keep their numbers), then ``csv``."""
-    options = dict(sep=sep, dtype=object, keep_default_na=False, skip_blank_lines=False,
-                   index_col=False, quotechar='"', header=0)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", pd.errors.ParserWarning)
-            return pd.read_csv(io.StringIO(text), **options)
-    except (pd.errors.ParserError, pd.errors.ParserWarning):
-        return _read_ragged(text, sep, header, path)

@@ -63,8 +63,8 @@ and home region ``h_a``; program ``p`` has quality ``q_p ~ N(0, 1)``, region
 All the ``e, f, g, k, n`` are independent standard normal draws from
 ``rng``; the same seed gives the same market. The millions of ``e, g, k``
 draws are made from NumPy uniforms by the inverse normal CDF (Acklam's
-approximation, relative error below 1.2e-9), several times cheaper than
-``standard_normal``. Signals, messages and beliefs use no random numbers that
+approximation, :func:`matchsim.numeric.ndtri_acklam`, kept so that every
+published market keeps its exact bits). Signals, messages and beliefs use no random numbers that
 earlier stages need, so two settings that differ only in ``n_signals``,
 ``signal_boost`` or the message and belief parameters draw the same
 applicants, programs and applications from the same seed (common random
@@ -87,7 +87,9 @@ from dataclasses import dataclass, field, fields, replace
 import numpy as np
 from numba import njit
 
-from matchsim.market import NRMP_MAX_RANKS, Market
+from matchsim.constants import NRMP_MAX_RANKS, UNRANKED_BY_PROGRAM
+from matchsim.market import Market
+from matchsim.numeric import bucket, ndtri_acklam, ndtri_grid
 
 __all__ = [
     "APPLICANT_TYPES",
@@ -110,9 +112,6 @@ MESSAGES = ("none", "interested", "ranked highly", "ranked to match")
 
 #: Code of "no message".
 NO_MESSAGE = 0
-
-#: ``program_rank`` of an interviewee the program left off its list.
-UNRANKED_BY_PROGRAM = -1
 
 
 @dataclass(frozen=True)
@@ -392,49 +391,10 @@ class SyntheticMarket:
 
 
 # --------------------------------------------------------------------- kernels
-_GRID = np.linspace(-9.0, 9.0, 4001)
-_PHI_GRID = np.array([0.5 * math.erfc(-x / math.sqrt(2.0)) for x in _GRID])
-
-
-def _norm_ppf(p):
-    """Inverse standard normal CDF by table interpolation (ample for sampling)."""
-    return np.interp(p, _PHI_GRID, _GRID)
-
-
-# Acklam's rational approximation of the inverse standard normal CDF
-# (relative error below 1.2e-9): normal draws from NumPy uniforms at a fraction
-# of the cost of ``standard_normal`` in the hot stages.
-_A = (-3.969683028665376e01, 2.209460984245205e02, -2.759285104469687e02,
-      1.383577518672690e02, -3.066479806614716e01, 2.506628277459239e00)
-_B = (-5.447609879822406e01, 1.615858368580409e02, -1.556989798598866e02,
-      6.680131188771972e01, -1.328068155288572e01)
-_C = (-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e00,
-      -2.549732539343734e00, 4.374664141464968e00, 2.938163982698783e00)
-_D = (7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e00,
-      3.754408661907416e00)
-_P_LOW = 0.02425
-_U_MIN = 1.1102230246251565e-16
-
-
-@njit(cache=True, inline="always")
-def _ndtri(u):
-    """Standard normal quantile of ``u`` in [0, 1) (Acklam's approximation)."""
-    p = min(max(u, _U_MIN), 1.0 - _U_MIN)
-    if p < _P_LOW or p > 1.0 - _P_LOW:
-        q = math.sqrt(-2.0 * math.log(min(p, 1.0 - p)))
-        x = ((((((_C[0] * q + _C[1]) * q + _C[2]) * q + _C[3]) * q + _C[4]) * q + _C[5])
-             / ((((_D[0] * q + _D[1]) * q + _D[2]) * q + _D[3]) * q + 1.0))
-        return x if p < 0.5 else -x
-    q = p - 0.5
-    r = q * q
-    return ((((((_A[0] * r + _A[1]) * r + _A[2]) * r + _A[3]) * r + _A[4]) * r + _A[5]) * q
-            / (((((_B[0] * r + _B[1]) * r + _B[2]) * r + _B[3]) * r + _B[4]) * r + 1.0))
-
-
 @njit(cache=True)
 def _applications(n_app, cand_ptr, cand_region_u, level_mu, level_sd, level_eps, home,
                   home_share, n_regions, region_ptr, region_prog, region_cut, lut, lut_lo,
-                  lut_scale, quality, p_region, strength, taste_u, screen_u, sa, sp,
+                  lut_scale, quality, p_region, strength, taste_z, screen_z, sa, sp,
                   home_bonus, noise_sd):
     """Sample each applicant's applications without repeats; value and screen them.
 
@@ -450,17 +410,18 @@ def _applications(n_app, cand_ptr, cand_region_u, level_mu, level_sd, level_eps,
     to the whole market (region slot ``n_regions``).
 
     For application ``k`` it also returns the applicant's utility
-    ``sa q_p + sp ndtri(taste_u[k]) + home_bonus [same region]`` and the
-    program's screening score ``z_a + noise_sd ndtri(screen_u[k])``.
+    ``sa q_p + sp taste_z[k] + home_bonus [same region]`` and the
+    program's screening score ``z_a + noise_sd screen_z[k]`` (``taste_z`` and
+    ``screen_z`` are standard normal draws, one per possible application).
     """
     n_a = n_app.size
     n_bins = lut.size // (n_regions + 1)
     out_ptr = np.zeros(n_a + 1, dtype=np.int64)
-    n_max = taste_u.size
+    n_max = taste_z.size
     out = np.empty(n_max, dtype=np.int32)
     util = np.empty(n_max, dtype=np.float64)
     score = np.empty(n_max, dtype=np.float64)
-    mark = np.full(quality.size, -1, dtype=np.int32)
+    mark = np.full(quality.size, -1, dtype=np.int32)  # last applicant to apply there (-1: none)
     s_all, e_all = region_ptr[n_regions], region_ptr[n_regions + 1]
     k = 0
     for a in range(n_a):
@@ -512,36 +473,15 @@ def _applications(n_app, cand_ptr, cand_region_u, level_mu, level_sd, level_eps,
             if mark[p] != a:
                 mark[p] = a
                 out[k] = p
-                v = sa * quality[p] + sp * _ndtri(taste_u[k])
+                v = sa * quality[p] + sp * taste_z[k]
                 if p_region[p] == ha:
                     v += home_bonus
                 util[k] = v
-                score[k] = za + noise_sd * _ndtri(screen_u[k])
+                score[k] = za + noise_sd * screen_z[k]
                 k += 1
                 got += 1
         out_ptr[a + 1] = k
     return out_ptr, out[:k], util[:k], score[:k]
-
-
-@njit(cache=True)
-def _bucket(group, n_groups):
-    """Entries grouped by ``group`` with a counting sort, keeping entry order.
-
-    Returns ``(ptr, order)``: group ``g`` holds entries ``order[ptr[g]:ptr[g+1]]``.
-    """
-    n = group.size
-    ptr = np.zeros(n_groups + 1, dtype=np.int64)
-    for i in range(n):
-        ptr[group[i] + 1] += 1
-    for g in range(n_groups):
-        ptr[g + 1] += ptr[g]
-    fill = ptr[:-1].copy()
-    order = np.empty(n, dtype=np.int64)
-    for i in range(n):
-        g = group[i]
-        order[fill[g]] = i
-        fill[g] += 1
-    return ptr, order
 
 
 @njit(cache=True)
@@ -551,7 +491,7 @@ def _group_sort(group, n_groups, key):
     Returns ``(ptr, order)``: group ``g`` holds entries
     ``order[ptr[g]:ptr[g+1]]``, highest key first (ties keep entry order).
     """
-    ptr, order = _bucket(group, n_groups)
+    ptr, order = bucket(group, n_groups)
     for g in range(n_groups):
         s, e = ptr[g], ptr[g + 1]
         if e - s > 1:
@@ -597,15 +537,6 @@ def _attend(app_ptr, invited, util, cap):
 
 
 @njit(cache=True)
-def _ndtri_array(u):
-    """``_ndtri`` over an array (a separate pass keeps it off dependent chains)."""
-    out = np.empty(u.size, dtype=np.float64)
-    for i in range(u.size):
-        out[i] = _ndtri(u[i])
-    return out
-
-
-@njit(cache=True)
 def _select_top(group, n_groups, key, quota):
     """Mark, in each group, the ``quota[g]`` entries with the highest ``key``.
 
@@ -615,7 +546,7 @@ def _select_top(group, n_groups, key, quota):
     threshold have probability zero with continuous keys).
     """
     n = group.size
-    ptr, order = _bucket(group, n_groups)
+    ptr, order = bucket(group, n_groups)
     vals = -key[order]
     thr = np.full(n_groups, np.inf)
     for g in range(n_groups):
@@ -699,7 +630,7 @@ def _region_index(region, quality, capacity, n_regions):
         s, e = ptr[r], ptr[r + 1]
         if e > s:
             c = np.cumsum(cap[s:e])
-            cut[s:e] = _norm_ppf(c / c[-1])
+            cut[s:e] = ndtri_grid(c / c[-1])
             cut[e - 1] = np.inf
             lut[r * _LUT_BINS : (r + 1) * _LUT_BINS] = s + np.searchsorted(cut[s:e], edges)
     return ptr, prog, cut, lut
@@ -842,11 +773,12 @@ def generate_market(params: MarketParams | str, rng=None) -> SyntheticMarket:
     r_ptr, r_prog, r_cut, r_lut = _region_index(p_region, quality, capacity, P.n_regions)
     app_ptr, app_prog, util, score = _applications(
         n_app, cand_ptr, rng.random(n_c), ztil + P.application_shift,
-        float(P.application_spread), _ndtri_array(rng.random(n_c)), a_region,
+        float(P.application_spread), ndtri_acklam(rng.random(n_c)), a_region,
         float(P.home_application_share), P.n_regions, r_ptr, r_prog, r_cut, r_lut, _LUT_LO,
-        _LUT_BINS / (_LUT_HI - _LUT_LO), quality, p_region, strength, rng.random(n_max),
-        rng.random(n_max), math.sqrt(P.applicant_correlation),
-        math.sqrt(1.0 - P.applicant_correlation), float(P.home_bonus),
+        _LUT_BINS / (_LUT_HI - _LUT_LO), quality, p_region, strength,
+        ndtri_acklam(rng.random(n_max)), ndtri_acklam(rng.random(n_max)),
+        math.sqrt(P.applicant_correlation), math.sqrt(1.0 - P.applicant_correlation),
+        float(P.home_bonus),
         float(P.interview_noise_sd),
     )
     app_a = np.repeat(np.arange(n_a, dtype=np.int64), np.diff(app_ptr))

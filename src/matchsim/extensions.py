@@ -1,0 +1,701 @@
+"""The NRMP's variations on plain rank order lists, stored as flat arrays.
+
+The Main Residency Match is not textbook deferred acceptance (Roth & Peranson
+1999, section I; the NRMP's pages "Couples in the Match", "About Supplemental
+Rank Order Lists" and "Creating Reversions"). A :class:`~matchsim.market.Market`
+may carry, beside its single-applicant lists, any of:
+
+**Program tracks** (one code per program): ``CATEGORICAL`` (a full residency
+starting in the first postgraduate year, PGY-1), ``ADVANCED`` (a residency
+starting in PGY-2, so the applicant also needs a PGY-1 year elsewhere),
+``PRELIMINARY`` and ``TRANSITIONAL`` (one-year PGY-1 programs). The NRMP's
+"physician" (reserved) positions are categorical here.
+
+**Couples** (:class:`Couples`): two applicants who submit one *joint list* of
+program pairs, most preferred first. Either program of a pair may be
+``NO_MATCH`` (-1): that partner is willing to stay unmatched if the other
+matches. A couple matches only as a couple, to a pair on its list; its members
+have no single list.
+
+**Supplemental lists** (:class:`SupplementalLists`): an applicant who ranks
+advanced programs may submit one or more lists of PGY-1 programs, each linked
+to one or more advanced programs on the applicant's primary list (for a couple's
+member: on that partner's side of the joint list). A supplemental list is used
+only while the applicant holds a position in an advanced program linked to it.
+
+**Reversions** (:class:`Reversions`): rows ``(donor, receiver, positions)``:
+up to ``positions`` of the donor's positions that stay unfilled are added to
+the receiver's quota. A donor may revert to several receivers (in the order
+given); reversions may chain but never come back to where they started.
+
+**Even/odd requests** (one code per program): ``EVEN`` or ``ODD`` asks that the
+program end with an even (odd) number of matches; ``NO_REQUEST`` otherwise.
+
+All ids are integers inside (applicants ``0..n_applicants-1``, programs
+``0..n_programs-1``, couples ``0..n_couples-1``); names are kept for the edges.
+The containers check their own shapes; the checks that need the whole market
+(a link to a program the applicant did not rank, a reversion larger than the
+donor's quota, ...) run when the :class:`~matchsim.market.Market` is built, by
+:func:`validate_extensions`, each as one ``ValueError`` line.
+
+Examples
+--------
+>>> from matchsim import Market
+>>> m = Market.from_lists(
+...     {"Ann": [], "Bo": [], "Cy": ["Rehab", "Gen"]},
+...     {"Rehab": ["Cy"], "Gen": ["Ann", "Cy"], "Prelim": ["Cy", "Bo"], "City": ["Bo"]},
+...     {"Rehab": 1, "Gen": 1, "Prelim": 1, "City": 1},
+...     couples={("Ann", "Bo"): [("Gen", "City"), ("Gen", None)]},
+...     supplemental={"Cy": [(["Rehab"], ["Prelim"])]},
+...     tracks={"Rehab": "advanced", "Prelim": "preliminary"},
+... )
+>>> m.couples.n_couples, m.couples.label(0), m.couples.joint_list(0).tolist()
+(1, 'Ann & Bo', [[1, 3], [1, -1]])
+>>> m.supplemental.n_lists, m.supplemental.links_of(0).tolist(), m.supplemental.programs_of(0).tolist()
+(1, [0], [2])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+__all__ = [
+    "CATEGORICAL", "ADVANCED", "PRELIMINARY", "TRANSITIONAL", "TRACKS", "TRACK_ALIASES", "PGY1_TRACKS",
+    "NO_REQUEST", "EVEN", "ODD", "EVEN_ODD", "NO_MATCH",
+    "Couples", "SupplementalLists", "Reversions",
+    "parse_track", "parse_even_odd", "is_no_match", "validate_extensions", "reversion_order",
+]
+
+#: Track codes (values of ``Market.tracks``).
+CATEGORICAL, ADVANCED, PRELIMINARY, TRANSITIONAL = 0, 1, 2, 3
+#: Track names, indexed by code.
+TRACKS = ("categorical", "advanced", "preliminary", "transitional")
+#: Other names accepted for a track (NRMP "physician" positions are reserved categorical ones).
+TRACK_ALIASES = {"physician": CATEGORICAL, "reserved": CATEGORICAL, "": CATEGORICAL}
+#: Tracks whose positions are PGY-1 years a supplemental list may rank.
+PGY1_TRACKS = (PRELIMINARY, TRANSITIONAL)
+
+#: Even/odd request codes (values of ``Market.even_odd``).
+NO_REQUEST, EVEN, ODD = 0, 1, 2
+#: Even/odd request names, indexed by code.
+EVEN_ODD = ("none", "even", "odd")
+
+#: A partner's side of a couple's pair that says "No Match".
+NO_MATCH = -1
+
+_IDX = np.int32
+_PTR = np.int64
+
+
+def parse_track(value) -> int:
+    """Track code of ``value`` (a code, a name from :data:`TRACKS`, or an alias).
+
+    Examples
+    --------
+    >>> parse_track("Advanced"), parse_track("physician"), parse_track(3)
+    (1, 0, 3)
+    """
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        if 0 <= int(value) < len(TRACKS):
+            return int(value)
+        raise ValueError(f"track code {value} is not one of 0..{len(TRACKS) - 1} ({', '.join(TRACKS)})")
+    text = "" if value is None else str(value).strip().lower()
+    if text in TRACKS:
+        return TRACKS.index(text)
+    if text in TRACK_ALIASES:
+        return TRACK_ALIASES[text]
+    raise ValueError(f"unknown track {value!r}; use one of {', '.join(TRACKS)} (physician/reserved = categorical)")
+
+
+def parse_even_odd(value) -> int:
+    """Even/odd request code of ``value`` (a code, ``"even"``, ``"odd"``, or blank/``"none"``).
+
+    Examples
+    --------
+    >>> parse_even_odd("Even"), parse_even_odd(""), parse_even_odd(None)
+    (1, 0, 0)
+    """
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        if 0 <= int(value) < len(EVEN_ODD):
+            return int(value)
+        raise ValueError(f"even/odd code {value} is not one of 0 (none), 1 (even), 2 (odd)")
+    text = "" if value is None else str(value).strip().lower()
+    if text in ("", "none"):
+        return NO_REQUEST
+    if text in EVEN_ODD:
+        return EVEN_ODD.index(text)
+    raise ValueError(f"unknown even/odd request {value!r}; use even, odd or leave it blank")
+
+
+def is_no_match(value) -> bool:
+    """True for the spellings of a partner's "No Match": ``None``, ``""``, ``"No Match"``, -1.
+
+    Examples
+    --------
+    >>> [is_no_match(v) for v in (None, "", " no match ", -1, "City", 0)]
+    [True, True, True, True, False, False]
+    """
+    if value is None:
+        return True
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return int(value) == NO_MATCH
+    if isinstance(value, float) and value != value:  # NaN from a spreadsheet's empty cell
+        return True
+    return str(value).strip().lower() in ("", "no match", "nomatch", "no_match")
+
+
+def _readonly(arr):
+    if arr.flags.writeable:
+        arr = arr.view()
+        arr.flags.writeable = False
+    return arr
+
+
+def _check_ptr(ptr, n_rows, n_entries, what):
+    if ptr.ndim != 1 or ptr.size != n_rows + 1:
+        raise ValueError(f"{what} pointer must have {n_rows + 1} entries, got shape {ptr.shape}")
+    if ptr[0] != 0 or ptr[-1] != n_entries:
+        raise ValueError(f"{what} pointer must start at 0 and end at {n_entries}")
+    if n_rows and np.any(np.diff(ptr) < 0):
+        raise ValueError(f"{what} pointer must be non-decreasing")
+
+
+# ---------------------------------------------------------------- couples
+@dataclass(frozen=True, eq=False)
+class Couples:
+    """Couples and their joint rank order lists.
+
+    Parameters
+    ----------
+    members : array_like of int, shape (n_couples, 2)
+        Applicant ids of the two partners of each couple (int32).
+    ptr : array_like of int, shape (n_couples + 1,)
+        CSR row boundaries (int64): couple ``c``'s joint list is
+        ``programs[ptr[c]:ptr[c+1]]``.
+    programs : array_like of int, shape (n_ranks, 2)
+        Program pairs, most preferred first: column 0 is the first partner's
+        program, column 1 the second's, ``NO_MATCH`` (-1) for "No Match"
+        (int32).
+    names : sequence of str, optional
+        A label per couple (default ``"c0", "c1", ...``).
+
+    Raises
+    ------
+    ValueError
+        On a wrong shape, a couple of one applicant, an applicant in two
+        couples, a pair of two "No Match", or a pair listed twice.
+
+    Examples
+    --------
+    >>> c = Couples([[0, 1]], [0, 2], [[3, 4], [3, -1]])
+    >>> c.n_couples, c.joint_list(0).tolist(), c.label(0)
+    (1, [[3, 4], [3, -1]], 'c0')
+    >>> c.couple_of(3).tolist()
+    [0, 0, -1]
+    """
+
+    members: np.ndarray
+    ptr: np.ndarray
+    programs: np.ndarray
+    names: tuple[str, ...] | None = field(default=None, repr=False)
+
+    def __post_init__(self):
+        members = np.ascontiguousarray(self.members, dtype=_IDX)
+        if members.size == 0:
+            members = members.reshape(0, 2)
+        if members.ndim != 2 or members.shape[1] != 2:
+            raise ValueError(f"couple members must have shape (n_couples, 2), got {members.shape}")
+        programs = np.ascontiguousarray(self.programs, dtype=_IDX)
+        if programs.size == 0:
+            programs = programs.reshape(0, 2)
+        if programs.ndim == 1:
+            if programs.size % 2:
+                raise ValueError(f"couples' joint lists have {programs.size} cells, an odd number: "
+                                 "each rank needs a program (or No Match) for both partners")
+            programs = programs.reshape(-1, 2)
+        if programs.ndim != 2 or programs.shape[1] != 2:
+            raise ValueError(f"couple program pairs must have shape (n_ranks, 2), got {programs.shape}")
+        ptr = np.ascontiguousarray(self.ptr, dtype=_PTR)
+        k = members.shape[0]
+        _check_ptr(ptr, k, programs.shape[0], "couples' joint list")
+        if self.names is not None and len(self.names) != k:
+            raise ValueError(f"couple names has {len(self.names)} names for {k} couples")
+        names = None if self.names is None else tuple(map(str, self.names))
+        object.__setattr__(self, "names", names)
+        if k and np.any(members[:, 0] == members[:, 1]):
+            c = int(np.flatnonzero(members[:, 0] == members[:, 1])[0])
+            raise ValueError(f"couple {self.label(c)!r} names applicant {members[c, 0]} twice; "
+                             "a couple is two different applicants")
+        flat = members.ravel()
+        if np.unique(flat).size != flat.size:
+            seen, dup = set(), None
+            for a in flat.tolist():
+                if a in seen:
+                    dup = a
+                    break
+                seen.add(a)
+            raise ValueError(f"applicant {dup} is in two couples; an applicant can be in one couple only")
+        if programs.size and programs.min() < NO_MATCH:
+            raise ValueError(f"couple program id {int(programs.min())} is negative (use -1 for No Match)")
+        both = (programs[:, 0] == NO_MATCH) & (programs[:, 1] == NO_MATCH)
+        if both.any():
+            e = int(np.flatnonzero(both)[0])
+            c = int(np.searchsorted(ptr, e, side="right") - 1)
+            raise ValueError(f"couple {self.label(c)!r} ranks No Match for both partners at rank "
+                             f"{e - ptr[c] + 1}; a pair needs a program for at least one partner")
+        for c in range(k):
+            rows = programs[ptr[c]:ptr[c + 1]]
+            if rows.shape[0] > 1:
+                key = (rows[:, 0].astype(np.int64) + 1) * (2**32) + (rows[:, 1].astype(np.int64) + 1)
+                uniq, first = np.unique(key, return_index=True)
+                if uniq.size != key.size:
+                    again = sorted(set(range(key.size)) - set(first.tolist()))[0]
+                    raise ValueError(f"couple {self.label(c)!r} ranks the pair {tuple(rows[again].tolist())} "
+                                     f"twice (again at rank {again + 1})")
+        object.__setattr__(self, "members", _readonly(members))
+        object.__setattr__(self, "ptr", _readonly(ptr))
+        object.__setattr__(self, "programs", _readonly(programs))
+
+    @classmethod
+    def from_pairs(cls, members, joint_lists, names=None) -> Couples:
+        """Build from Python lists: ``joint_lists[c]`` is a list of ``(program_1, program_2)`` ids.
+
+        A joint list may also be given flat, ``[p1, q1, p2, q2, ...]``, as a
+        spreadsheet row would hold it; an odd number of cells is an error.
+
+        Examples
+        --------
+        >>> Couples.from_pairs([(0, 1)], [[0, 1, 2, -1]]).joint_list(0).tolist()
+        [[0, 1], [2, -1]]
+        >>> Couples.from_pairs([(0, 1)], [[0, 1, 2]])
+        Traceback (most recent call last):
+        ...
+        ValueError: couple 'c0''s joint list has 3 cells, an odd number: each rank needs a program (or No Match) for both partners
+        """
+        members = [tuple(m) for m in members]
+        if len(members) != len(joint_lists):
+            raise ValueError(f"{len(members)} couples but {len(joint_lists)} joint lists")
+        rows = []
+        for c, jl in enumerate(joint_lists):
+            label = names[c] if names is not None else f"c{c}"
+            rows.append(_pairs_of(jl, label))
+        lengths = [len(r) for r in rows]
+        ptr = np.zeros(len(rows) + 1, dtype=_PTR)
+        np.cumsum(lengths, out=ptr[1:])
+        programs = np.array([xy for r in rows for xy in r], dtype=_IDX).reshape(-1, 2)
+        return cls(np.array(members, dtype=_IDX).reshape(-1, 2), ptr, programs, names)
+
+    @property
+    def n_couples(self) -> int:
+        return self.members.shape[0]
+
+    @property
+    def list_lengths(self) -> np.ndarray:
+        """Number of pairs on each couple's joint list (int64, ``n_couples``)."""
+        return np.diff(self.ptr)
+
+    def joint_list(self, c: int) -> np.ndarray:
+        """Couple ``c``'s pairs, shape (n, 2), most preferred first (a view)."""
+        return self.programs[self.ptr[c]:self.ptr[c + 1]]
+
+    def label(self, c: int) -> str:
+        """Name of couple ``c`` (``"c<id>"`` when the couples have no names)."""
+        return self.names[c] if self.names is not None else f"c{c}"
+
+    def labels(self) -> tuple[str, ...]:
+        return self.names if self.names is not None else tuple(f"c{c}" for c in range(self.n_couples))
+
+    def couple_of(self, n_applicants: int) -> np.ndarray:
+        """Couple id of each applicant, or -1 for a single applicant (int32, ``n_applicants``)."""
+        out = np.full(n_applicants, -1, dtype=_IDX)
+        for col in (0, 1):
+            out[self.members[:, col]] = np.arange(self.n_couples, dtype=_IDX)
+        return out
+
+    def renumbered(self, new_applicant, new_program) -> Couples:
+        """The same couples with applicant and program ids mapped through the two arrays."""
+        progs = self.programs.copy()
+        mask = progs != NO_MATCH
+        progs[mask] = np.asarray(new_program)[progs[mask]]
+        return Couples(np.asarray(new_applicant)[self.members], self.ptr, progs, self.names)
+
+
+def _pairs_of(joint_list, label):
+    """Normalise one joint list (pairs, or flat cells) to a list of 2-tuples."""
+    items = list(joint_list)
+    if items and all(isinstance(x, (tuple, list, np.ndarray)) for x in items):
+        for i, x in enumerate(items):
+            if len(x) != 2:
+                raise ValueError(f"couple {label!r}'s joint list has {len(x)} programs at rank {i + 1}; "
+                                 "each rank is a pair (program for the first partner, program for the second)")
+        return [tuple(x) for x in items]
+    if any(isinstance(x, (tuple, list, np.ndarray)) for x in items):
+        raise ValueError(f"couple {label!r}'s joint list mixes pairs and single cells; give pairs")
+    if len(items) % 2:
+        raise ValueError(f"couple {label!r}'s joint list has {len(items)} cells, an odd number: "
+                         "each rank needs a program (or No Match) for both partners")
+    return [(items[i], items[i + 1]) for i in range(0, len(items), 2)]
+
+
+# ------------------------------------------------------ supplemental lists
+@dataclass(frozen=True, eq=False)
+class SupplementalLists:
+    """Supplemental PGY-1 lists and the advanced programs each is linked to.
+
+    Parameters
+    ----------
+    owner : array_like of int, shape (n_lists,)
+        Applicant id owning each list (int32), non-decreasing (an applicant's
+        lists are next to each other).
+    ptr, programs : array_like of int
+        CSR of the PGY-1 programs each list ranks, most preferred first
+        (``ptr`` int64 of length ``n_lists + 1``, ``programs`` int32).
+    link_ptr, links : array_like of int
+        CSR of the advanced programs each list is linked to (order does not
+        matter).
+    names : sequence of str, optional
+        A label per list, unique for its owner (default ``"1", "2", ...`` per
+        applicant).
+
+    Examples
+    --------
+    >>> s = SupplementalLists([4, 4], [0, 2, 3], [7, 8, 9], [0, 1, 3], [1, 2, 3])
+    >>> s.n_lists, s.programs_of(1).tolist(), s.links_of(1).tolist(), s.label(1)
+    (2, [9], [2, 3], '2')
+    """
+
+    owner: np.ndarray
+    ptr: np.ndarray
+    programs: np.ndarray
+    link_ptr: np.ndarray
+    links: np.ndarray
+    names: tuple[str, ...] | None = field(default=None, repr=False)
+
+    def __post_init__(self):
+        owner = np.ascontiguousarray(self.owner, dtype=_IDX).ravel()
+        ptr = np.ascontiguousarray(self.ptr, dtype=_PTR)
+        programs = np.ascontiguousarray(self.programs, dtype=_IDX).ravel()
+        link_ptr = np.ascontiguousarray(self.link_ptr, dtype=_PTR)
+        links = np.ascontiguousarray(self.links, dtype=_IDX).ravel()
+        n = owner.size
+        _check_ptr(ptr, n, programs.size, "supplemental list")
+        _check_ptr(link_ptr, n, links.size, "supplemental link")
+        if n and np.any(np.diff(owner) < 0):
+            raise ValueError("supplemental lists must be grouped by applicant (owner ids non-decreasing)")
+        if n and owner.min() < 0:
+            raise ValueError(f"supplemental list owner {int(owner.min())} is negative")
+        if self.names is not None and len(self.names) != n:
+            raise ValueError(f"supplemental list names has {len(self.names)} names for {n} lists")
+        if self.names is None:
+            names = []
+            for i in range(n):
+                names.append(str(1 if i == 0 or owner[i - 1] != owner[i] else int(names[-1]) + 1))
+            names = tuple(names)
+        else:
+            names = tuple(map(str, self.names))
+        object.__setattr__(self, "names", names)
+        if len(set(zip(owner.tolist(), names))) != n:
+            raise ValueError("an applicant has two supplemental lists with the same name; name each list once")
+        for i in range(n):
+            if ptr[i + 1] == ptr[i]:
+                raise ValueError(f"supplemental list {names[i]!r} of applicant {owner[i]} ranks no program")
+            if link_ptr[i + 1] == link_ptr[i]:
+                raise ValueError(f"supplemental list {names[i]!r} of applicant {owner[i]} is linked to no "
+                                 "advanced program; link it to the advanced programs it goes with")
+            for what, arr in (("ranks", programs[ptr[i]:ptr[i + 1]]), ("links", links[link_ptr[i]:link_ptr[i + 1]])):
+                if arr.min() < 0:
+                    raise ValueError(f"supplemental list {names[i]!r} of applicant {owner[i]} {what} "
+                                     f"negative program id {int(arr.min())}")
+                if np.unique(arr).size != arr.size:
+                    raise ValueError(f"supplemental list {names[i]!r} of applicant {owner[i]} {what} a "
+                                     "program twice")
+        for name, arr in (("owner", owner), ("ptr", ptr), ("programs", programs),
+                          ("link_ptr", link_ptr), ("links", links)):
+            object.__setattr__(self, name, _readonly(arr))
+
+    @classmethod
+    def from_rows(cls, rows, names=None) -> SupplementalLists:
+        """Build from ``(owner, links, programs)`` triples (ids), grouped or not by owner.
+
+        Lists are sorted by owner (stably), and ``names`` travel with them.
+
+        Examples
+        --------
+        >>> s = SupplementalLists.from_rows([(3, [1], [5, 6]), (0, [2], [5])])
+        >>> s.owner.tolist(), s.programs_of(0).tolist()
+        ([0, 3], [5])
+        """
+        rows = list(rows)
+        order = sorted(range(len(rows)), key=lambda i: int(rows[i][0]))
+        rows = [rows[i] for i in order]
+        if names is not None:
+            names = [names[i] for i in order]
+        owner = np.array([int(r[0]) for r in rows], dtype=_IDX)
+        link_len = [len(r[1]) for r in rows]
+        prog_len = [len(r[2]) for r in rows]
+        link_ptr = np.zeros(len(rows) + 1, dtype=_PTR)
+        np.cumsum(link_len, out=link_ptr[1:])
+        ptr = np.zeros(len(rows) + 1, dtype=_PTR)
+        np.cumsum(prog_len, out=ptr[1:])
+        links = np.array([int(x) for r in rows for x in r[1]], dtype=_IDX)
+        programs = np.array([int(x) for r in rows for x in r[2]], dtype=_IDX)
+        return cls(owner, ptr, programs, link_ptr, links, names)
+
+    @property
+    def n_lists(self) -> int:
+        return self.owner.size
+
+    def programs_of(self, i: int) -> np.ndarray:
+        """PGY-1 program ids ranked on list ``i``, most preferred first (a view)."""
+        return self.programs[self.ptr[i]:self.ptr[i + 1]]
+
+    def links_of(self, i: int) -> np.ndarray:
+        """Advanced program ids list ``i`` is linked to (a view)."""
+        return self.links[self.link_ptr[i]:self.link_ptr[i + 1]]
+
+    def label(self, i: int) -> str:
+        return self.names[i]
+
+    def lists_of(self, a: int) -> np.ndarray:
+        """Ids of applicant ``a``'s supplemental lists."""
+        lo, hi = np.searchsorted(self.owner, [a, a + 1])
+        return np.arange(lo, hi)
+
+    def renumbered(self, new_applicant, new_program) -> SupplementalLists:
+        new_applicant, new_program = np.asarray(new_applicant), np.asarray(new_program)
+        rows = [(int(new_applicant[self.owner[i]]), new_program[self.links_of(i)].tolist(),
+                 new_program[self.programs_of(i)].tolist()) for i in range(self.n_lists)]
+        return SupplementalLists.from_rows(rows, self.names)
+
+
+# -------------------------------------------------------------- reversions
+@dataclass(frozen=True, eq=False)
+class Reversions:
+    """Positions that revert from one program to another when left unfilled.
+
+    Parameters
+    ----------
+    donor, receiver : array_like of int, shape (n,)
+        Program ids (int32). A donor may appear in several rows; its
+        unfilled positions go to its receivers in the order of the rows.
+    positions : array_like of int, shape (n,)
+        The most positions that revert along each row (>= 1).
+
+    Examples
+    --------
+    >>> r = Reversions([0, 0], [1, 2], [1, 2])
+    >>> r.n_reversions, r.positions.tolist()
+    (2, [1, 2])
+    """
+
+    donor: np.ndarray
+    receiver: np.ndarray
+    positions: np.ndarray
+
+    def __post_init__(self):
+        arrs = [np.ascontiguousarray(x, dtype=_IDX).ravel() for x in (self.donor, self.receiver, self.positions)]
+        donor, receiver, positions = arrs
+        if not donor.size == receiver.size == positions.size:
+            raise ValueError(f"reversions need as many receivers and positions as donors "
+                             f"({donor.size}, {receiver.size}, {positions.size})")
+        if donor.size and min(donor.min(), receiver.min()) < 0:
+            raise ValueError("reversion program ids must be >= 0")
+        if np.any(positions < 1):
+            i = int(np.flatnonzero(positions < 1)[0])
+            raise ValueError(f"reversion {i + 1} moves {positions[i]} positions; give at least 1")
+        if np.any(donor == receiver):
+            i = int(np.flatnonzero(donor == receiver)[0])
+            raise ValueError(f"reversion {i + 1} reverts program {donor[i]} to itself")
+        key = donor.astype(np.int64) * 2**32 + receiver
+        if np.unique(key).size != key.size:
+            raise ValueError("a (donor, receiver) pair appears in two reversions; give one row per pair")
+        for name, arr in zip(("donor", "receiver", "positions"), arrs):
+            object.__setattr__(self, name, _readonly(arr))
+
+    @property
+    def n_reversions(self) -> int:
+        return self.donor.size
+
+    def renumbered(self, new_program) -> Reversions:
+        new_program = np.asarray(new_program)
+        return Reversions(new_program[self.donor], new_program[self.receiver], self.positions)
+
+
+def reversion_order(reversions: Reversions, n_programs: int) -> np.ndarray:
+    """Row ids of ``reversions`` in an order where each donor comes after every program reverting to it.
+
+    Rows of one donor keep their given order. Raises ``ValueError`` naming a
+    cycle (by program id) when reversions are circular.
+
+    Examples
+    --------
+    >>> reversion_order(Reversions([1, 0], [2, 1], [1, 1]), 3).tolist()
+    [1, 0]
+    >>> reversion_order(Reversions([0, 1], [1, 0], [1, 1]), 2)
+    Traceback (most recent call last):
+    ...
+    ValueError: reversions are circular: program 0 -> 1 -> 0
+    """
+    cycle = _reversion_cycle(reversions, n_programs)
+    if cycle is not None:
+        raise ValueError("reversions are circular: program " + " -> ".join(map(str, cycle)))
+    donors = np.unique(reversions.donor)
+    indeg = np.zeros(n_programs, dtype=np.int64)
+    for d in donors.tolist():
+        for r in set(reversions.receiver[reversions.donor == d].tolist()):
+            indeg[r] += 1
+    out_rows = {d: np.flatnonzero(reversions.donor == d).tolist() for d in donors.tolist()}
+    ready = [d for d in donors.tolist() if indeg[d] == 0]
+    order = []
+    while ready:
+        d = ready.pop(0)
+        rows = out_rows.get(d, [])
+        order.extend(rows)
+        for i in rows:
+            r = int(reversions.receiver[i])
+            indeg[r] -= 1
+            if indeg[r] == 0 and r in out_rows:
+                ready.append(r)
+    return np.array(order, dtype=np.int64)
+
+
+def _reversion_cycle(reversions, n_programs):
+    """A cycle of program ids (first repeated at the end) in the reversion graph, or None."""
+    succ = {}
+    for d, r in zip(reversions.donor.tolist(), reversions.receiver.tolist()):
+        succ.setdefault(d, []).append(r)
+    state = {}  # 1 = on the current path, 2 = done
+    for start in succ:
+        if state.get(start):
+            continue
+        path, stack = [start], [iter(succ.get(start, ()))]
+        state[start] = 1
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                stack.pop()
+                continue
+            if state.get(nxt) == 1:
+                return path[path.index(nxt):] + [nxt]
+            if not state.get(nxt):
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append(iter(succ.get(nxt, ())))
+    return None
+
+
+# ------------------------------------------------------------- validation
+def validate_extensions(market) -> None:
+    """Check a market's extensions against its lists; one ``ValueError`` line per problem.
+
+    Called by :class:`~matchsim.market.Market` when it is built. Checks, with
+    names where the market has them: ids in range; a couple member who also
+    has a single list; supplemental lists linked to a program that is not on
+    the applicant's primary list (a couple member's side of the joint list) or
+    is not advanced, ranking a program that is not a PGY-1 (preliminary or
+    transitional) program, or sharing an advanced program with another list
+    of the same applicant; circular reversions and reversions larger than the
+    donor's quota; more than ``NRMP_MAX_RANKS`` ranks on any list.
+    """
+    from matchsim.market import NRMP_MAX_RANKS
+
+    n_a, n_p = market.n_applicants, market.n_programs
+    an, pn = market.applicant_label, market.program_label
+    for name, arr, parse, names in (("tracks", market.tracks, TRACKS, TRACKS),
+                                    ("even_odd", market.even_odd, EVEN_ODD, EVEN_ODD)):
+        if arr is None:
+            continue
+        if arr.shape != (n_p,):
+            raise ValueError(f"{name} must have one entry per program ({n_p}), got shape {arr.shape}")
+        bad = (arr < 0) | (arr >= len(names))
+        if bad.any():
+            p = int(np.flatnonzero(bad)[0])
+            raise ValueError(f"{name} of program {pn(p)!r} is code {arr[p]}, not one of 0..{len(names) - 1} "
+                             f"({', '.join(names)})")
+    lengths = market.applicant_list_lengths
+    if lengths.size and lengths.max() > NRMP_MAX_RANKS:
+        a = int(np.argmax(lengths))
+        raise ValueError(f"applicant {an(a)!r} ranks {lengths[a]} programs; the NRMP allows at most "
+                         f"{NRMP_MAX_RANKS} ranks on a list")
+    tracks = market.tracks if market.tracks is not None else np.zeros(n_p, dtype=np.int8)
+
+    cp = market.couples
+    if cp is not None:
+        if cp.members.size and cp.members.max() >= n_a:
+            raise ValueError(f"couple member id {int(cp.members.max())} is outside 0..{n_a - 1}")
+        if cp.programs.size and cp.programs.max() >= n_p:
+            raise ValueError(f"couple program id {int(cp.programs.max())} is outside 0..{n_p - 1}")
+        for c in range(cp.n_couples):
+            for a in cp.members[c].tolist():
+                if lengths[a]:
+                    raise ValueError(f"applicant {an(a)!r} is in couple {cp.label(c)!r} and also has a single "
+                                     f"list ({lengths[a]} ranks); a couple's members rank only through "
+                                     "their joint list")
+        cl = cp.list_lengths
+        if cl.size and cl.max() > NRMP_MAX_RANKS:
+            c = int(np.argmax(cl))
+            raise ValueError(f"couple {cp.label(c)!r} ranks {cl[c]} pairs; the NRMP allows at most "
+                             f"{NRMP_MAX_RANKS} ranks on a list")
+
+    sp = market.supplemental
+    if sp is not None and sp.n_lists and market.tracks is None:
+        raise ValueError("the market has supplemental lists but no program tracks; say which programs are "
+                         "advanced and which are preliminary or transitional (tracks=)")
+    if sp is not None:
+        if sp.n_lists and sp.owner.max() >= n_a:
+            raise ValueError(f"supplemental list owner {int(sp.owner.max())} is outside 0..{n_a - 1}")
+        for arr in (sp.programs, sp.links):
+            if arr.size and arr.max() >= n_p:
+                raise ValueError(f"supplemental program id {int(arr.max())} is outside 0..{n_p - 1}")
+        couple_of = cp.couple_of(n_a) if cp is not None else None
+        seen = {}  # (applicant, advanced program) -> list
+        for i in range(sp.n_lists):
+            a = int(sp.owner[i])
+            who = f"supplemental list {sp.label(i)!r} of {an(a)!r}"
+            progs = sp.programs_of(i)
+            if progs.size > NRMP_MAX_RANKS:
+                raise ValueError(f"{who} ranks {progs.size} programs; the NRMP allows at most "
+                                 f"{NRMP_MAX_RANKS} ranks on a list")
+            for rank, s in enumerate(progs.tolist(), start=1):
+                if tracks[s] not in PGY1_TRACKS:
+                    raise ValueError(f"{who} ranks {pn(s)!r} ({TRACKS[tracks[s]]}) at rank {rank}; a "
+                                     "supplemental list ranks only PGY-1 (preliminary or transitional) programs")
+            if couple_of is not None and couple_of[a] >= 0:
+                c = int(couple_of[a])
+                side = 0 if cp.members[c, 0] == a else 1
+                primary = set(cp.joint_list(c)[:, side].tolist())
+                where = f"{an(a)}'s side of couple {cp.label(c)!r}'s joint list"
+            else:
+                primary = set(market.applicant_prefs(a).tolist())
+                where = f"{an(a)}'s primary list"
+            for p in sp.links_of(i).tolist():
+                if tracks[p] != ADVANCED:
+                    raise ValueError(f"{who} is linked to {pn(p)!r}, which is {TRACKS[tracks[p]]}, not advanced; "
+                                     "link supplemental lists to advanced (PGY-2) programs only")
+                if p not in primary:
+                    raise ValueError(f"{who} is linked to {pn(p)!r}, which is not on {where}")
+                if (a, p) in seen:
+                    raise ValueError(f"advanced program {pn(p)!r} is linked to two supplemental lists of "
+                                     f"{an(a)!r} ({sp.label(seen[(a, p)])!r} and {sp.label(i)!r}); link each "
+                                     "advanced program to one list")
+                seen[(a, p)] = i
+
+    rv = market.reversions
+    if rv is not None:
+        for arr in (rv.donor, rv.receiver):
+            if arr.size and arr.max() >= n_p:
+                raise ValueError(f"reversion program id {int(arr.max())} is outside 0..{n_p - 1}")
+        cycle = _reversion_cycle(rv, n_p)
+        if cycle is not None:
+            raise ValueError("reversions are circular: " + " -> ".join(repr(pn(p)) for p in cycle)
+                             + "; a position cannot revert back to a program it came from")
+        total = np.bincount(rv.donor, weights=rv.positions, minlength=n_p).astype(np.int64)
+        over = total > market.capacity
+        if over.any():
+            p = int(np.flatnonzero(over)[0])
+            raise ValueError(f"program {pn(p)!r} reverts {total[p]} positions in all but offers only "
+                             f"{market.capacity[p]}; a program can revert at most its own quota")

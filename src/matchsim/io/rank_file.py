@@ -1,0 +1,455 @@
+"""Read the rank-list spreadsheet: one row per program, one column per candidate list.
+
+The file format
+---------------
+A CSV file as Excel, Numbers or Google Sheets saves it. The first row holds
+the column names (rows above it that start with ``#`` are comments, as in
+the template :func:`matchsim.io.rank_template.write_rank_template` writes); every later row is one
+program you interviewed at.
+
+``program`` (required)
+    The program's name. Quoted names with commas are fine.
+``preference`` (required)
+    Your true order: 1 = the program you want most, 2 = the next, ... Leave it
+    blank for a program you would rather not match at than go to (an
+    *unacceptable* program).
+``chance`` (optional)
+    Your estimate of the chance that the program would take you if you ranked
+    it first: ``0.6``, ``60%`` or ``60``. A ``%`` sign says what a number is;
+    plain numbers are fractions when all of them are at most 1 and percentages
+    when all are above 1, and a column holding both (``60`` and ``0.5``) is an
+    error naming the rows. Blank: a default from ``signal`` is used, and the
+    output says it is an assumption (see :mod:`matchsim.advisor.signals`).
+``signal`` (optional)
+    What the program told you: ``none``, ``interested``, ``ranked highly`` or
+    ``ranked to match`` (common spellings and the phrases themselves, such as
+    "you will be ranked highly", are understood). Blank: no message recorded.
+``notes`` / ``comment`` (optional)
+    Ignored, as is any column whose name starts with ``#`` or with the word
+    "notes" or "comment" (``notes (interview day)``).
+every other column
+    One candidate rank list, named by its header. A cell holds that program's
+    rank on the list (1 = ranked first); blank = left off. Only the order of
+    the ranks matters, so 1, 2, 5 is the same list as 1, 2, 3.
+
+What spreadsheets produce is tolerated (decoding, separators and row numbers
+come from the shared text layer, :mod:`matchsim.io.text`): a byte-order mark,
+``;`` or tab separators (with decimal commas in ``;`` files), Windows line
+ends, empty rows, trailing empty columns, ``%`` signs, ranks written ``3.0`` or
+``3rd``. Real mistakes stop the reading with one
+:class:`~matchsim.errors.InputError` naming the file, row, column and what to
+do.
+
+Examples
+--------
+>>> import pathlib, tempfile
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "mylist.csv"
+>>> _ = path.write_text("program,preference,chance,honest,safe first\\n"
+...                     "Mercy,1,30%,1,2\\nCity,2,0.8,2,1\\n")
+>>> f = read_rank_file(path)
+>>> f.programs, f.chance.tolist(), list(f.lists)
+(('Mercy', 'City'), [0.3, 0.8], ['honest', 'safe first'])
+>>> [f.programs[p] for p in f.lists["safe first"]]
+['City', 'Mercy']
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from matchsim.advisor.inputs import UNACCEPTABLE, RankFile, true_order
+from matchsim.advisor.signals import NOT_RECORDED, SIGNALS, canonical_signal, default_chance
+from matchsim.errors import InputError
+from matchsim.io.text import first_line, read_csv_file, read_rows, sniff_separator
+from matchsim.wording import join_names, ordinal
+
+__all__ = ["RankFile", "read_rank_file", "parse_rank_text", "UNACCEPTABLE", "COLUMN_NAMES"]
+
+#: Header names (lower case) of the columns with a fixed meaning; any other named column is a list.
+COLUMN_NAMES = {
+    "program": ("program", "programme", "program name", "programme name", "name"),
+    "preference": ("preference", "true order", "true preference", "my order", "pref"),
+    "chance": ("chance", "probability", "chance of acceptance"),
+    "signal": ("signal", "what they said", "program said", "statement"),
+    "ignored": ("notes", "note", "comment", "comments"),
+}
+
+#: Columns read once each (a second column with such a name is a list).
+_SINGLE = ("program", "preference", "chance", "signal")
+
+#: A header starting with "#", or whose first word is note(s) or comment(s), marks a notes column.
+_NOTES = re.compile(r"#|(notes?|comments?)\b")
+
+
+def _is_notes(key: str) -> bool:
+    """Whether a (lower-case) header names a notes column, which is ignored.
+
+    Examples
+    --------
+    >>> [_is_notes(k) for k in ("notes", "notes (interview)", "# mine", "note: x", "notebook", "honest")]
+    [True, True, True, True, False, False]
+    """
+    return key in COLUMN_NAMES["ignored"] or _NOTES.match(key) is not None
+
+
+def read_rank_file(path) -> RankFile:
+    """Read a rank-list CSV file (see the module docstring for the format).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The CSV file.
+
+    Returns
+    -------
+    RankFile
+
+    Raises
+    ------
+    InputError
+        For a mistake in the file, naming row and column.
+    OSError
+        If the file cannot be read.
+    """
+    path = Path(path)
+    csv_text = read_csv_file(path, comment="#")
+    return _parse(csv_text.text, csv_text.separator, path.name, csv_text.encoding)
+
+
+def parse_rank_text(text: str, source: str = "<input>") -> RankFile:
+    """Parse the text of a rank-list CSV file; see :func:`read_rank_file`.
+
+    Examples
+    --------
+    >>> parse_rank_text("program;preference;chance;A\\r\\nMercy;1;12,5%;1\\r\\n").chance.tolist()
+    [0.125]
+    """
+    text = text.lstrip("\ufeff")
+    _, header = first_line(text, comment="#")
+    return _parse(text, sniff_separator(header or ""), source)
+
+
+# ------------------------------------------------------------------ cells
+def _clean(cell) -> str:
+    return " ".join(str(cell).replace("\u00a0", " ").split())
+
+
+def _strip_ordinal(text: str) -> str:
+    """``"3rd"`` -> ``"3"`` (people write ranks as ordinals); anything else unchanged.
+
+    Examples
+    --------
+    >>> _strip_ordinal("3rd"), _strip_ordinal("21ST"), _strip_ordinal("first")
+    ('3', '21', 'first')
+    """
+    t = text.strip()
+    if len(t) > 2 and t[:-2].isdigit() and t[-2:].lower() in ("st", "nd", "rd", "th"):
+        return t[:-2]
+    return t
+
+
+def _number(text: str, decimal_comma: bool):
+    t = text.strip().replace(" ", "")
+    if decimal_comma and "," in t and "." not in t:
+        t = t.replace(",", ".")
+    try:
+        value = float(t)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _whole_rank(cell, decimal_comma):
+    """The cell as a whole number from 1 (``"3"``, ``"3.0"``, ``"3rd"``), or None."""
+    v = _number(_strip_ordinal(cell), decimal_comma)
+    if v is None or v < 1 or v != int(v):
+        return None
+    return int(v)
+
+
+# --------------------------------------------------------------- sections
+class _Sheet(NamedTuple):
+    """The parsed table: header names, the column of each role, the data rows."""
+
+    source: str
+    header: list
+    header_row: int
+    col: dict           # role -> column index, for the single columns present
+    list_cols: list     # column indices of the candidate lists
+    body: list          # (row number, cells) of every non-blank data row
+    decimal_comma: bool
+
+    def name(self, role):
+        return self.header[self.col[role]]
+
+
+def _is_comment(cells) -> bool:
+    """A row whose first non-empty cell starts with ``#`` (allowed above the column names)."""
+    first = next((c for c in (_clean(c) for c in cells) if c), "")
+    return first.startswith("#")
+
+
+def _header(rows, source):
+    """Find the header row (the first that is not blank or a # comment) and give each column its role."""
+    hrow = next((r for r in rows if any(_clean(c) for c in r.cells) and not _is_comment(r.cells)), None)
+    if hrow is None:
+        raise InputError("the file is empty; add a header row and one row per program",
+                         file=source, row=1)
+    header = [_clean(c) for c in hrow.cells]
+    while header and not header[-1]:
+        header.pop()
+    role, seen = {}, {}
+    for c, name in enumerate(header):
+        key = name.lower()
+        if not key:
+            role[c] = "blank"
+            continue
+        if key in seen:
+            raise InputError(
+                f'the column name "{name}" is used twice (columns {seen[key] + 1} and {c + 1}); '
+                "give every column its own name", file=source, row=hrow.number, column=name)
+        seen[key] = c
+        role[c] = next((r for r in _SINGLE if key in COLUMN_NAMES[r] and r not in role.values()),
+                       "ignored" if _is_notes(key) else "list")
+    col = {r: c for c, r in role.items() if r in _SINGLE}
+    if "program" not in col:
+        raise InputError('no "program" column; name the column of program names "program"',
+                         file=source, row=hrow.number)
+    if "preference" not in col:
+        raise InputError('no "preference" column; add one with your true order (1 = most wanted)',
+                         file=source, row=hrow.number)
+    list_cols = [c for c, r in role.items() if r == "list"]
+    if not list_cols:
+        raise InputError(
+            "no candidate-list columns; add one column per rank list you are considering "
+            "(the cell is the program's rank on that list, blank = left off)",
+            file=source, row=hrow.number)
+    blank = [c for c, r in role.items() if r == "blank"]
+    ignored = tuple(header[c] for c, r in role.items() if r == "ignored")
+    return hrow.number, header, col, list_cols, blank, ignored
+
+
+def _body(rows, header_row, header, blank, source):
+    """The non-blank data rows as ``(row number, cells padded to the header)``."""
+    body = []
+    for r in rows:
+        if r.number <= header_row:
+            continue
+        cells = [_clean(c) for c in r.cells]
+        if not any(cells):
+            continue
+        beyond = [c for c in range(len(header), len(cells)) if cells[c]]
+        unnamed = [c for c in blank if c < len(cells) and cells[c]]
+        if beyond or unnamed:
+            c = (beyond or unnamed)[0]
+            raise InputError(
+                f'the cell "{cells[c]}" is in column {c + 1}, which has no name in row 1; '
+                "give the column a name or delete the cell", file=source, row=r.number)
+        cells += [""] * (len(header) - len(cells))
+        body.append((r.number, cells))
+    if not body:
+        raise InputError("the file has a header but no programs; add one row per program",
+                         file=source, row=header_row + 1)
+    return body
+
+
+def _program_names(sheet):
+    pname = sheet.name("program")
+    c_prog = sheet.col["program"]
+    names, first_row = [], {}
+    for line, cells in sheet.body:
+        name = cells[c_prog]
+        if not name:
+            filled = [sheet.header[c] for c in range(len(sheet.header)) if c != c_prog and cells[c]]
+            raise InputError(
+                f'this row has no program name but fills "{filled[0]}"; '
+                "write the program's name or delete the row", file=sheet.source, row=line, column=pname)
+        key = name.lower()
+        if key in first_row:
+            raise InputError(f'"{name}" is already in row {first_row[key]}; list each program once',
+                             file=sheet.source, row=line, column=pname)
+        first_row[key] = line
+        names.append(name)
+    return names
+
+
+def _filled(sheet, c):
+    """``(program index, row number, cell)`` of each non-empty cell of column ``c``."""
+    for j, (line, cells) in enumerate(sheet.body):
+        if cells[c]:
+            yield j, line, cells[c]
+
+
+def _preference(sheet):
+    """The true order, renumbered 1..k (only the order matters); 0 = blank."""
+    prname = sheet.name("preference")
+    c = sheet.col["preference"]
+    preference = np.zeros(len(sheet.body), dtype=np.int64)
+    pref_row = {}
+    for j, line, cell in _filled(sheet, c):
+        v = _whole_rank(cell, sheet.decimal_comma)
+        if v is None:
+            raise InputError(
+                f'"{cell}" is not a preference; write a whole number (1 = the program you want most), '
+                "or leave it blank for a program you would rather not match at",
+                file=sheet.source, row=line, column=prname)
+        if v in pref_row:
+            raise InputError(
+                f"preference {v} is given twice (also in row {pref_row[v]}); "
+                "give every program its own place in your true order",
+                file=sheet.source, row=line, column=prname)
+        pref_row[v] = line
+        preference[j] = v
+    if not np.any(preference != UNACCEPTABLE):
+        raise InputError(
+            "no program has a preference; number the programs in your true order (1 = most wanted)",
+            file=sheet.source, row=sheet.header_row, column=prname)
+    written = preference.copy()
+    order = true_order(preference)
+    preference[order] = np.arange(1, order.size + 1)
+    return preference, written
+
+
+def _signals(sheet):
+    n = len(sheet.body)
+    if "signal" not in sheet.col:
+        return [NOT_RECORDED] * n
+    c = sheet.col["signal"]
+    signal = []
+    for line, cells in sheet.body:
+        try:
+            s = canonical_signal(cells[c])
+        except ValueError:
+            raise InputError(
+                f'"{cells[c]}" is not a signal we know; write one of '
+                + ", ".join(f'"{k}"' for k in SIGNALS) + " (or leave it blank)",
+                file=sheet.source, row=line, column=sheet.name("signal")) from None
+        signal.append(s)
+    return signal
+
+
+def _chances(sheet, signal):
+    """Chance of each program (0-1) and whether it was written (False: the signal's default)."""
+    chance = np.array([default_chance(s) for s in signal], dtype=np.float64)
+    given = np.zeros(len(sheet.body), dtype=bool)
+    if "chance" not in sheet.col:
+        return chance, given
+    cname = sheet.name("chance")
+    c = sheet.col["chance"]
+    parsed = []
+    for line, cells in sheet.body:
+        cell = cells[c]
+        if not cell:
+            parsed.append(None)
+            continue
+        pct = cell.endswith("%")
+        v = _number(cell.rstrip("%"), sheet.decimal_comma)
+        if v is None:
+            raise InputError(
+                f'"{cell}" is not a chance; write a number such as 0.6 or 60%, or leave it blank',
+                file=sheet.source, row=line, column=cname)
+        parsed.append((line, cell, v, pct))
+    plain_pct = _plain_numbers_are_percentages(parsed, sheet.source, cname)
+    for j, p in enumerate(parsed):
+        if p is None:
+            continue
+        line, cell, v, pct = p
+        frac = v / 100 if (pct or plain_pct) else v
+        if not 0 <= frac <= 1:
+            raise InputError(
+                f'a chance of "{cell}" is impossible; write a number from 0 to 1 or from 0% to 100%',
+                file=sheet.source, row=line, column=cname)
+        chance[j] = frac
+        given[j] = True
+    return chance, given
+
+
+def _plain_numbers_are_percentages(parsed, source, column) -> bool:
+    """Whether the plain numbers (no % sign) of a chance column are percentages.
+
+    They are fractions when all are at most 1 and percentages when all are
+    above 1 (0 is 0 on both scales; a cell with a % sign says what it is).
+    A column holding both is an error naming the rows on each side: reading
+    0.5 as 0.5%, or 1.4 as 1.4 (140%), would change the user's number in silence.
+    """
+    pct = [(line, cell) for line, cell, v, is_pct in filter(None, parsed) if not is_pct and v > 1]
+    frac = [(line, cell) for line, cell, v, is_pct in filter(None, parsed) if not is_pct and 0 < v <= 1]
+    if pct and frac:
+        # point at the side with fewer cells (the likelier slip); on a tie, the one found later
+        odd = frac if len(frac) < len(pct) or (len(frac) == len(pct) and frac[0][0] > pct[0][0]) else pct
+
+        def cells(group, one, many):
+            shown = join_names([f"{cell} (row {line})" for line, cell in group], limit=3)
+            return f"{shown} {one if len(group) == 1 else many}"
+
+        raise InputError(
+            f"the chance column mixes two scales: {cells(pct, 'reads as a percentage', 'read as percentages')}"
+            f" but {cells(frac, 'as a fraction', 'as fractions')}; write every chance as a fraction from "
+            "0 to 1 (0.6) or with a % sign (60%)", file=source, row=odd[0][0], column=column)
+    return bool(pct)
+
+
+def _candidate_lists(sheet, names):
+    """Each list column as program ids, first to last, and the ranks as written."""
+    lists, written = {}, {}
+    for c in sheet.list_cols:
+        lname = sheet.header[c]
+        ranked, used = [], {}
+        for j, line, cell in _filled(sheet, c):
+            v = _whole_rank(cell, sheet.decimal_comma)
+            if v is None:
+                hint = ""
+                if _number(_strip_ordinal(cell), sheet.decimal_comma) is None:  # words: notes?
+                    shown = join_names([f'"{sheet.header[k]}"' for k in sheet.list_cols], limit=6)
+                    hint = (". A column not named program, preference, chance, signal or notes is a "
+                            f"candidate list, and the columns read as candidate lists are {shown}; "
+                            f'if "{lname}" holds notes, name it "notes" or start its name with "#"')
+                raise InputError(
+                    f'"{cell}" is not a rank; write a whole number from 1 (ranked first), '
+                    f"or leave the cell blank to leave the program off this list{hint}",
+                    file=sheet.source, row=line, column=lname)
+            if v in used:
+                raise InputError(
+                    f"this list ranks two programs {ordinal(v)} ({names[used[v][0]]} in row "
+                    f"{used[v][1]} and {names[j]}); give each program on a list its own rank",
+                    file=sheet.source, row=line, column=lname)
+            used[v] = (j, line)
+            ranked.append((v, j))
+        if not ranked:
+            raise InputError(f'the list "{lname}" ranks no programs; fill in ranks or delete the column',
+                             file=sheet.source, row=sheet.header_row, column=lname)
+        ranked.sort()
+        lists[lname] = np.array([j for _, j in ranked], dtype=np.int64)
+        written[lname] = np.array([v for v, _ in ranked], dtype=np.int64)
+    return lists, written
+
+
+def _parse(text: str, separator: str, source: str, encoding: str = "utf-8") -> RankFile:
+    rows = read_rows(text, separator)
+    header_row, header, col, list_cols, blank, ignored = _header(rows, source)
+    body = _body(rows, header_row, header, blank, source)
+    sheet = _Sheet(source, header, header_row, col, list_cols, body, separator == ";")
+    names = _program_names(sheet)
+    preference, written_preference = _preference(sheet)
+    signal = _signals(sheet)
+    chance, given = _chances(sheet, signal)
+    lists, written_ranks = _candidate_lists(sheet, names)
+    return RankFile(
+        programs=tuple(names),
+        preference=preference,
+        chance=chance,
+        chance_given=given,
+        signal=tuple(signal),
+        lists=lists,
+        source=source,
+        rows=np.array([line for line, _ in body], dtype=np.int64),
+        written_ranks=written_ranks,
+        written_preference=written_preference,
+        ignored=ignored,
+        encoding=encoding,
+    )

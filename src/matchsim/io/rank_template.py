@@ -1,0 +1,60 @@
+"""A blank, commented rank-list spreadsheet to start from (``matchsim compare --template FILE``).
+
+The file has the columns :mod:`matchsim.io.rank_file` reads, below comment
+rows (starting with ``#``, which the reader skips) that say what to write in
+each. It is UTF-8 with a byte-order mark, so Excel keeps it UTF-8 when saving.
+"""
+
+from __future__ import annotations
+
+import csv
+
+__all__ = ["write_rank_template", "TEMPLATE_COMMENTS", "TEMPLATE_HEADER"]
+
+
+#: The comment rows at the top of :func:`write_rank_template`'s spreadsheet (one cell each).
+TEMPLATE_COMMENTS = (
+    "# matchsim compare: your candidate rank lists. One row per program you interviewed at "
+    "(below the row of column names). Rows starting with # are comments.",
+    "# program: the program's name. preference: your true order (1 = the program you want most). "
+    "Leave it blank for a program you would rather not match at.",
+    "# chance: your guess that the program would take you (0.3 or 30%). "
+    "Blank = a default from what it told you.",
+    "# signal: none / interested / ranked highly / ranked to match. Blank = no message recorded.",
+    "# Every other column is one rank list you are considering: the program's rank on it "
+    "(1 = first). Blank = left off. Rename the list columns as you like and add more.",
+    "# notes: anything you like (ignored). Save as CSV and then run: matchsim compare <this file>",
+)
+
+#: The column names of the template.
+TEMPLATE_HEADER = ("program", "preference", "chance", "signal", "honest", "alternative", "notes")
+
+
+def write_rank_template(path) -> None:
+    """Write a blank, commented rank-list spreadsheet to start from; never overwrite a file.
+
+    The file is UTF-8 with a byte-order mark (so Excel keeps it UTF-8 when
+    saving) and reads back with :func:`matchsim.io.rank_file.read_rank_file` once programs
+    are added.
+
+    Raises
+    ------
+    FileExistsError
+        If ``path`` exists (nothing is written).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "mylist.csv"
+    >>> write_rank_template(path)
+    >>> with path.open("a") as fh:
+    ...     _ = fh.write("Mercy,1,30%,,1,2,\\n")
+    >>> from matchsim.io.rank_file import read_rank_file
+    >>> list(read_rank_file(path).lists)
+    ['honest', 'alternative']
+    """
+    with open(path, "x", newline="", encoding="utf-8-sig") as fh:
+        w = csv.writer(fh, lineterminator="\r\n")
+        for line in TEMPLATE_COMMENTS:
+            w.writerow([line])
+        w.writerow(TEMPLATE_HEADER)
