@@ -238,3 +238,21 @@ def test_a_huge_study_starts_at_once_in_little_memory_and_stops_on_ctrl_c(tmp_pa
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "of 2,000,000,000 trials are saved" in last_line(err)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_ctrl_c_in_a_terminal_stops_a_parallel_run_cleanly(long_study, tmp_path):
+    """A terminal sends Ctrl-C to the whole process group: the workers leave it to the main process."""
+    out = tmp_path / "o"
+    proc = subprocess.Popen([MATCHSIM, "run", str(long_study()), "--out", str(out), "-q", "--jobs", "2"],
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    assert wait_for(has_parts(out, 2), proc)
+    workers = [pid for pid in children(proc.pid) if alive(pid)]
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "--resume" in last_line(err)
+    assert not [pid for pid in workers if alive(pid)]
+    saved = len(list((out / "parts").glob("part-*.parquet"))) * 3
+    assert f"{saved} of 600 trials are saved" in last_line(err)
