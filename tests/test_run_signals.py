@@ -32,7 +32,7 @@ kind = "strategies"
 name = "long"
 trials = {trials}
 seed = 5
-chunk = 3
+chunk = {chunk}
 
 [market]
 preset = "pmr"
@@ -45,9 +45,9 @@ compare = ["safety_first", "truncate"]
 
 @pytest.fixture
 def long_study(tmp_path):
-    def write(trials=600):
-        p = tmp_path / f"long_{trials}.toml"
-        p.write_text(LONG.format(trials=trials))
+    def write(trials=600, chunk=3):
+        p = tmp_path / f"long_{trials}_{chunk}.toml"
+        p.write_text(LONG.format(trials=trials, chunk=chunk))
         return p
     return write
 
@@ -141,7 +141,7 @@ def test_ctrl_c_always_ends_cleanly_and_keeps_what_finished(long_study, tmp_path
 
     # what finished is kept: resuming the last one gives an uninterrupted run's rows
     short = tmp_path / "short.toml"
-    short.write_text(LONG.format(trials=600).replace("trials = 600", "trials = 60"))
+    short.write_text(LONG.format(trials=60, chunk=3))
     cut = tmp_path / "short_cut"
     proc = start([short, "--out", cut, "-q"], tmp_path)
     wait_for(has_parts(cut, 3), proc)
@@ -209,17 +209,25 @@ def test_the_lock_of_a_killed_run_is_released(long_study, tmp_path):
 # ------------------------------------------------------------ point 9
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_workers_die_with_a_killed_parent(long_study, tmp_path):
+    """Chunks of 300 trials keep a worker busy for many seconds: it must not wait for its chunk to end."""
     out = tmp_path / "o"
-    proc = start([long_study(), "--out", out, "-q", "--jobs", "2"], tmp_path)
-    assert wait_for(has_parts(out, 1), proc)
+    proc = start([long_study(chunk=300), "--out", out, "-q", "--jobs", "2"], tmp_path)
+    assert wait_for(running(out), proc)
+    assert wait_for(lambda: len([pid for pid in children(proc.pid) if alive(pid)]) >= 2, proc)
     workers = [pid for pid in children(proc.pid) if alive(pid)]
-    assert len(workers) >= 2, workers
+    time.sleep(0.5)  # both are inside their first chunk
     proc.kill()
-    proc.communicate()
-    end = time.monotonic() + 10
+    proc.wait()  # not communicate(): workers that outlived it would hold its pipes open
+    proc.stdout.close()
+    proc.stderr.close()
+    end = time.monotonic() + 3
     while any(alive(pid) for pid in workers) and time.monotonic() < end:
         time.sleep(0.05)
-    assert not [pid for pid in workers if alive(pid)]
+    left = [pid for pid in workers if alive(pid)]
+    for pid in left:  # do not leave them running if this fails
+        os.kill(pid, signal.SIGKILL)
+    assert not left
+    assert not list((out / "parts").glob("part-*.parquet"))  # no chunk had finished: they did not wait
 
 
 # ------------------------------------------------------------ point 10
