@@ -1,12 +1,16 @@
 """Monte Carlo studies: scenario files -> trials -> tidy results -> summaries.
 
-* :mod:`~matchsim.studies.scenario` reads and checks scenario TOML files;
+* :mod:`~matchsim.studies.scenario` reads and checks scenario TOML files
+  (:mod:`~matchsim.studies.schema_errors` explains the mistakes);
 * :mod:`~matchsim.studies.kinds` holds one module per study kind (its
   options, trial, summary, plot and table columns), registered once;
 * :mod:`~matchsim.studies.trial` has the building blocks of a trial (seeds,
   outcome rows) and runs one;
-* :mod:`~matchsim.studies.runner` runs all trials serially, on local
-  processes or on a Dask cluster, with checkpoints and resume;
+* :mod:`~matchsim.studies.runner` runs all trials (on the executors of
+  :mod:`~matchsim.studies.executors`: serial, local processes, Dask), with
+  checkpoints, resume and a clean Ctrl-C (:mod:`~matchsim.studies.interrupt`);
+* :mod:`~matchsim.studies.folder` owns the output folder (lock, parts,
+  manifest, results, summary, plot);
 * :mod:`~matchsim.studies.summary` turns tidy rows into summary tables.
 
 Names are imported on first use, so reading a scenario does not load pandas.

@@ -33,23 +33,24 @@ Each study kind has a table of the same name holding its options (see
 parameters of strategy NAME as declared in :mod:`matchsim.strategies`.
 
 The schema is described once, by typed :class:`msgspec.Struct` classes (the
-``[study]`` table here, built from the registered kinds, each kind's options in its module, each strategy's
-parameters in its signature), and checked by :func:`msgspec.convert`. What
-this module adds is the translation of msgspec's errors into one friendly
-:class:`matchsim.errors.InputError` naming the file, the line (as ``row``),
-the key (as ``column``, e.g. ``"strategies.compare"``) and what to do: an
-unknown key suggests the closest known one, a wrong type says which type is
-expected, an unknown preset or strategy lists the valid ones.
+``[study]`` table here, built from the registered kinds, each kind's options in
+its module, each strategy's parameters in its signature), and checked by
+:func:`msgspec.convert`. :mod:`matchsim.studies.schema_errors` turns msgspec's
+errors into one friendly :class:`matchsim.errors.InputError` naming the file,
+the line (as ``row``), the key (as ``column``, e.g. ``"strategies.compare"``)
+and what to do: an unknown key suggests the closest known one, a wrong type
+says which type is expected, an unknown preset or strategy lists the valid
+ones. ``[market]`` is checked through the public API of
+:mod:`matchsim.markets` (``PRESETS``, ``MarketParams.field_names``,
+``preset``).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import json
 import re
 import tomllib
-import typing
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -60,6 +61,7 @@ from msgspec import Meta
 
 from matchsim.errors import InputError
 from matchsim.studies.kinds import REGISTRY, OptionError, all_kinds, get_kind
+from matchsim.studies.schema_errors import explain, type_of, unknown, unknown_choice, words
 
 __all__ = ["KINDS", "MAX_TRIALS", "Scenario", "load_scenario", "parse_scenario"]
 
@@ -236,7 +238,7 @@ def parse_scenario(text: str, *, file: str = "<scenario>", default_name: str = "
     try:
         doc = msgspec.convert(data, schema, strict=True)
     except msgspec.ValidationError as exc:
-        fail(*_explain(exc, schema, data))
+        fail(*explain(exc, schema, data))
 
     study = doc.study
     name = study.name if study.name is not None else default_name
@@ -288,14 +290,14 @@ def _market_overrides(given, fail):
     given = dict(given)
     name = given.pop("preset", "pmr")
     if not isinstance(name, str) or name not in PRESETS:
-        fail("market.preset", _unknown_choice(name, PRESETS, "preset"))
+        fail("market.preset", unknown_choice(name, PRESETS, "preset"))
     base = preset(name)
     fields = MarketParams.field_names()
     out = {}
     for key, value in given.items():
         full = f"market.{key}"
         if key not in fields:
-            fail(full, _unknown(key, ["preset", *fields], "key"))
+            fail(full, unknown(key, ["preset", *fields], "key"))
         current = getattr(base, key)
         if isinstance(current, bool):
             ok = isinstance(value, bool)
@@ -314,8 +316,8 @@ def _market_overrides(given, fail):
         else:
             ok = True
         if not ok:
-            wanted = _words(list[float] if isinstance(current, tuple) else type(current))
-            fail(full, f"expected {wanted} (the preset has {current!r}), got {_type_of(value)} ({value!r})")
+            wanted = words(list[float] if isinstance(current, tuple) else type(current))
+            fail(full, f"expected {wanted} (the preset has {current!r}), got {type_of(value)} ({value!r})")
         out[key] = value
     try:
         params = preset(name, **out)
@@ -333,240 +335,17 @@ def _strategy_params(name, params, fail) -> dict:
     from matchsim.strategies import STRATEGIES, parameter_schema
 
     if name not in STRATEGIES:
-        fail(f"strategies.{name}", _unknown_choice(name, [s for s in STRATEGIES if s != "truthful"], "strategy"))
+        fail(f"strategies.{name}", unknown_choice(name, [s for s in STRATEGIES if s != "truthful"], "strategy"))
     schema = parameter_schema(name)
     try:
         value = msgspec.convert(params, schema, strict=True)
     except msgspec.ValidationError as exc:
         what = f"parameter of {name}" if schema.__struct_fields__ else None
-        key, message = _explain(exc, schema, params, prefix=f"strategies.{name}", unknown=what)
+        key, message = explain(exc, schema, params, prefix=f"strategies.{name}", unknown_what=what)
         if what is None:
             message = f'{name} takes no parameters; remove "{key.rsplit(".", 1)[-1]}"'
         fail(key, message)
     return {k: getattr(value, k) for k in params}
-
-
-# ---------------------------------------------------- msgspec -> one line
-_ERROR = re.compile(r"^(?P<text>.*?)(?: - at `(?P<path>\$[^`]*)`)?$", re.S)
-
-
-def _explain(exc, schema, data, prefix="", unknown="key") -> tuple[str, str]:
-    """``(key, message)`` for a :class:`msgspec.ValidationError` raised converting ``data`` to ``schema``."""
-    m = _ERROR.match(str(exc))
-    text = m.group("text")
-    parts = re.findall(r"\.([A-Za-z0-9_\-]+)", m.group("path") or "")
-
-    def key_of(names):
-        return ".".join(([prefix] if prefix else []) + list(names))
-
-    found = re.match(r"Object contains unknown field `(.*)`$", text)
-    if found:
-        owner = _annotation_at(schema, parts)
-        known = msgspec.structs.fields(_unwrap(owner)[0])
-        what = unknown if parts or prefix else "section"
-        return key_of([*parts, found.group(1)]), _unknown(found.group(1), [f.name for f in known], what)
-    found = re.match(r"Object missing required field `(.*)`$", text)
-    if found:
-        key = found.group(1)
-        choices = _choices(_annotation_at(schema, [*parts, key]))
-        where = f" under [{parts[-1]}]" if parts else ""
-        return key_of([*parts, key]), (f'missing key "{key}"; add {key} = "..."{where}'
-                                       + (f", one of: {', '.join(choices)}" if choices else ""))
-    annotation = _annotation_at(schema, parts)
-    key = parts[-1] if parts else ""
-    value = _value_at(data, parts)
-    base, _ = _unwrap(annotation)
-    if _is_table(base):
-        return key_of(parts), (f"expected a table [{key}], got {_type_of(value)}; "
-                               f"put its keys under a [{key}] line")
-    found = re.match(r"Invalid enum value (.*)$", text)
-    if found:
-        bad = _element(value, m.group("path"))
-        extra = _extra(annotation)
-        valid = extra.get("valid") or _choices(annotation)
-        return key_of(parts), _unknown_choice(bad, valid, extra.get("what", "value"))
-    if re.match(r"Expected `[^`]*`, got `", text):
-        hint = ""
-        if isinstance(value, str) and base in (int, float):
-            default = _default(schema, parts)
-            hint = f"; write it without quotes, like {key} = {default if default is not None else 1}"
-        shown = f' ("{value}")' if isinstance(value, str) else f" ({value!r})"
-        return key_of(parts), f"expected {_words(annotation)}, got {_type_of(value)}{shown}{hint}"
-    if text.startswith("Expected"):
-        return key_of(parts), f"{_rule(annotation)}, got {value!r}"
-    return key_of(parts), text
-
-
-def _is_table(base) -> bool:
-    return typing.get_origin(base) is dict or base is dict or (
-        isinstance(base, type) and issubclass(base, msgspec.Struct))
-
-
-def _unwrap(annotation):
-    """``(base type, [Meta, ...])`` of a possibly ``Annotated`` (and nested) annotation."""
-    metas = []
-    while typing.get_origin(annotation) is Annotated:
-        annotation, *more = typing.get_args(annotation)
-        metas = [x for x in more if isinstance(x, Meta)] + metas
-    return annotation, metas
-
-
-def _hints(cls):
-    return typing.get_type_hints(cls, include_extras=True)
-
-
-def _annotation_at(schema, parts):
-    """The annotation of the field at ``parts`` (keys, outermost first) of a Struct ``schema``."""
-    annotation = schema
-    for part in parts:
-        base = _unwrap(annotation)[0]
-        if not (isinstance(base, type) and issubclass(base, msgspec.Struct)):
-            break
-        annotation = _hints(base).get(part, Any)
-    return annotation
-
-
-def _value_at(data, parts):
-    for part in parts:
-        if not isinstance(data, dict) or part not in data:
-            return None
-        data = data[part]
-    return data
-
-
-def _element(value, path):
-    index = re.findall(r"\[(\d+)\]", path or "")
-    if index and isinstance(value, list):
-        return value[int(index[-1])]
-    return value
-
-
-def _default(schema, parts):
-    owner = _unwrap(_annotation_at(schema, parts[:-1]))[0]
-    for f in msgspec.structs.fields(owner):
-        if f.name == parts[-1] and f.default is not msgspec.NODEFAULT:
-            return f.default
-    return None
-
-
-def _extra(annotation) -> dict:
-    """The ``Meta(extra=...)`` entries of an annotation and of its list items."""
-    base, metas = _unwrap(annotation)
-    out = {}
-    for item in typing.get_args(base) if typing.get_origin(base) in (tuple, list) else ():
-        out.update(_extra(item))
-    for meta in metas:
-        out.update(meta.extra or {})
-    return out
-
-
-def _choices(annotation) -> list:
-    base = _unwrap(annotation)[0]
-    if typing.get_origin(base) is Literal:
-        return list(typing.get_args(base))
-    for arg in typing.get_args(base):
-        found = _choices(arg)
-        if found:
-            return found
-    return []
-
-
-_WORDS = {int: ("a whole number", "whole numbers", [1, 2, 3]),
-          float: ("a number", "numbers", [0.5, 1.0]),
-          str: ("a quoted string", "quoted strings", ["truncate"]),
-          bool: ("true or false", "true/false values", [True, False])}
-
-
-def _words(annotation, plural=False) -> str:
-    """What an annotation accepts, in words (``"a list of whole numbers, like [1, 2, 3]"``)."""
-    base, metas = _unwrap(annotation)
-    origin = typing.get_origin(base)
-    if origin is Literal:
-        base = type(typing.get_args(base)[0])
-    elif origin in (tuple, list):
-        item = typing.get_args(base)[0]
-        examples = [e for meta in metas for e in (meta.examples or [])]
-        item_base = _unwrap(item)[0]
-        item_base = type(typing.get_args(item_base)[0]) if typing.get_origin(item_base) is Literal else item_base
-        example = examples[0] if examples else _WORDS.get(item_base, ("", "", []))[2]
-        return f"a list of {_words(item, plural=True)}, like {json.dumps(example)}"
-    elif origin is not None:  # a union
-        return " or ".join(dict.fromkeys(_words(a, plural) for a in typing.get_args(base)
-                                         if a is not type(None)))
-    if _is_table(base):
-        return "tables" if plural else "a table"
-    words = _WORDS.get(base)
-    return (words[1] if plural else words[0]) if words else getattr(base, "__name__", str(base))
-
-
-def _number(v) -> str:
-    return f"{v:,}" if isinstance(v, int) else f"{v:g}"
-
-
-def _bounds(metas) -> str:
-    get = {name: next((getattr(m, name) for m in metas if getattr(m, name, None) is not None), None)
-           for name in ("ge", "gt", "le", "lt")}
-    low = _number(get["ge"]) if get["ge"] is not None else None
-    high = _number(get["le"]) if get["le"] is not None else None
-    if low is not None and high is not None:
-        return f"between {low} and {high}"
-    parts = []
-    if get["gt"] is not None:
-        parts.append(f"greater than {_number(get['gt'])}")
-    if low is not None:
-        parts.append(f"{low} or more")
-    if get["lt"] is not None:
-        parts.append(f"less than {_number(get['lt'])}")
-    if high is not None:
-        parts.append(f"at most {high}")
-    return " and ".join(parts)
-
-
-def _rule(annotation) -> str:
-    """The range an annotation allows, as "must be ..." (``"must be between 0 and 1"``)."""
-    base, metas = _unwrap(annotation)
-    if typing.get_origin(base) in (tuple, list):
-        item = typing.get_args(base)[0]
-        non_empty = any((getattr(m, "min_length", None) or 0) >= 1 for m in metas)
-        bounds = _bounds(_unwrap(item)[1])
-        return (f"must be a {'non-empty ' if non_empty else ''}list of {_words(item, plural=True)}"
-                + (f" {bounds}" if bounds else ""))
-    if typing.get_origin(base) is not None:  # a union: the numeric member carries the range
-        for arg in typing.get_args(base):
-            if _unwrap(arg)[1]:
-                return _rule(arg)
-    return f"must be {_bounds(metas)}"
-
-
-def _type_of(value) -> str:
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int):
-        return "a whole number"
-    if isinstance(value, float):
-        return "a number with a decimal point"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a table"
-    return type(value).__name__
-
-
-def _unknown(key, known, what):
-    known = list(known)
-    close = difflib.get_close_matches(key, known, n=1)
-    if close:
-        return f'unknown {what} "{key}"; did you mean "{close[0]}"?'
-    return f'unknown {what} "{key}"; use one of: {", ".join(known)}'
-
-
-def _unknown_choice(value, valid, what):
-    valid = list(valid)
-    close = difflib.get_close_matches(str(value), valid, n=1)
-    tip = f'did you mean "{close[0]}"? ' if close else ""
-    return f'unknown {what} "{value}"; {tip}valid: {", ".join(valid)}'
 
 
 def _toml_error_line(message):
