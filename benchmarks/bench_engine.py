@@ -16,6 +16,7 @@ import pytest
 
 from _markets import NRMP_APPLICANTS, market_of_size
 from matchsim import deferred_acceptance, is_stable
+from matchsim.engine import receiver_ranks
 
 ROUNDS = {1_000: 200, 10_000: 50, NRMP_APPLICANTS: 25}
 
@@ -56,3 +57,24 @@ def test_both_sides_agree_on_who_is_matched(n_applicants):
     p = deferred_acceptance(market, "program")
     assert np.array_equal(a.assignment >= 0, p.assignment >= 0)
     assert np.array_equal(a.filled, p.filled)
+
+
+@pytest.mark.benchmark(group="rank table and verifier")
+@pytest.mark.parametrize("n_applicants", SIZES)
+def test_receiver_ranks(benchmark, n_applicants):
+    """The rank table alone (the first step of every DA run and of the stability checks)."""
+    market = market_of_size(n_applicants)
+    table = benchmark.pedantic(receiver_ranks, args=(market,), rounds=ROUNDS[n_applicants],
+                               iterations=1, warmup_rounds=1)
+    assert table.shape == market.applicant_list.shape
+
+
+@pytest.mark.benchmark(group="rank table and verifier")
+@pytest.mark.parametrize("n_applicants", SIZES)
+def test_is_stable(benchmark, n_applicants):
+    """Verifying a result: compare with test_deferred_acceptance of the same size."""
+    market = market_of_size(n_applicants)
+    assignment = deferred_acceptance(market).assignment
+    stable = benchmark.pedantic(is_stable, args=(market, assignment), rounds=ROUNDS[n_applicants],
+                                iterations=1, warmup_rounds=1)
+    assert stable

@@ -28,7 +28,7 @@ import pytest
 
 from _markets import market_of_size
 from matchsim import Market, deferred_acceptance
-from matchsim.engine.da import UNRANKED, _receiver_rank_table
+from matchsim.engine import UNRANKED, receiver_ranks
 
 matching_games = pytest.importorskip("matching.games")
 
@@ -48,7 +48,7 @@ _times: dict[tuple[int, str], float] = {}
 def mutual_market(n_applicants: int) -> Market:
     """The benchmark market with one-sided applicant entries removed."""
     m = market_of_size(n_applicants)
-    ranked_back = _receiver_rank_table(m.applicant_ptr, m.applicant_list, m.program_ptr, m.program_list) != UNRANKED
+    ranked_back = receiver_ranks(m) != UNRANKED
     owner = np.repeat(np.arange(m.n_applicants), np.diff(m.applicant_ptr))
     ptr = np.zeros(m.n_applicants + 1, dtype=np.int64)
     np.cumsum(np.bincount(owner[ranked_back], minlength=m.n_applicants), out=ptr[1:])

@@ -7,10 +7,13 @@ as a table (``docs/markets.md``).
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from matchsim.markets import TARGETS
-from matchsim.markets.calibration import calibration_rows
+from matchsim.markets.calibration import calibration_rows, format_figure
 
 SEEDS = {"nrmp2025": (0, 1, 2), "anesthesiology": (0, 1, 2), "pmr": (0, 1, 2, 3)}
 
@@ -41,3 +44,34 @@ def test_nrmp2025_targets_are_the_published_figures():
     assert all(t[f"match rate, {k}"].tolerance == 0.02
                for k in ("US MD", "US DO", "US-citizen IMG", "non-US IMG"))
     assert t["active applicants"].value == 47_208
+
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "markets.md"
+
+
+def _doc_rows(name):
+    """``figure -> (target, simulated, within)`` from the preset's table in docs/markets.md."""
+    text = DOCS.read_text(encoding="utf-8")
+    section = re.split(r"^### ", text, flags=re.M)
+    body = next(s for s in section if s.startswith(f"`{name}`"))
+    rows = {}
+    for line in body.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 4 and cells[0] not in ("Figure", "---") and not cells[0].startswith("-"):
+            rows[cells[0]] = tuple(cells[1:4])
+    return rows
+
+
+@pytest.mark.slow
+def test_docs_tables_say_what_the_calibration_says(rows):
+    """Every target of docs/markets.md shows the simulated value and the verdict
+    that ``python -m matchsim.markets.calibration`` prints (misses included)."""
+    name, result = rows
+    if SEEDS[name] != (0, 1, 2):
+        result = calibration_rows(name, (0, 1, 2))  # the docs quote seeds 0, 1, 2
+    doc = _doc_rows(name)
+    for t, v, ok in result:
+        assert t.name in doc, f"docs/markets.md ({name}) has no row {t.name!r}"
+        _, simulated, within = doc[t.name]
+        verdict = ("yes" if ok else "no") + ("" if t.tested else " (not tested)")
+        assert (simulated, within) == (format_figure(t.key, v), verdict), t.name

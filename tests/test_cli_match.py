@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ from matchsim import Market
 from matchsim.cli.main import cli
 from matchsim.datasets import nrmp_example
 from matchsim.io import read_market, write_market
-from tests.test_io import BAD_CSV_CASES, BAD_JSON_CASES, _nrmp_folder
+from tests.test_io import BAD_CSV_CASES, BAD_JSON_CASES, HOSTILE_JSON_CASES, _nrmp_folder
 
 EXAMPLES_NRMP = Path(__file__).parents[1] / "examples" / "nrmp"
 
@@ -202,6 +203,114 @@ def test_bad_json_is_one_line(tmp_path, case):
     _, build, column, _pattern = case
     r = CliRunner().invoke(cli, ["match", str(build(tmp_path))])
     _one_line_error(r, "market.json", *([f'column "{column}"'] if column else []))
+
+
+@pytest.mark.parametrize("case", HOSTILE_JSON_CASES, ids=[c[0] for c in HOSTILE_JSON_CASES])
+def test_hostile_json_is_one_short_line(tmp_path, case):
+    _, build, _pattern = case
+    r = CliRunner().invoke(cli, ["match", str(build(tmp_path))])
+    _one_line_error(r, "market.json")
+    assert len(r.stderr) < 400
+
+
+# ------------------------------------------------------- never overwrite input
+def _spellings(tmp_path):
+    """The market file, and other names for the same file."""
+    market = tmp_path / "market.json"
+    write_market(nrmp_example(), market)
+    (tmp_path / "link.json").symlink_to(market)
+    (tmp_path / "sub").mkdir()
+    return market, {
+        "same": "market.json",
+        "dot-slash": "./market.json",
+        "via-folder": "sub/../market.json",
+        "absolute": str(market),
+        "symlink": "link.json",
+    }
+
+
+@pytest.mark.parametrize("spelling", ["same", "dot-slash", "via-folder", "absolute", "symlink"])
+def test_match_refuses_to_overwrite_its_input(tmp_path, monkeypatch, spelling):
+    market, names = _spellings(tmp_path)
+    before = market.read_bytes()
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(cli, ["match", "market.json", "--out", names[spelling]])
+    _one_line_error(r, "part of the market being read", "give --out another name")
+    assert market.read_bytes() == before
+
+
+def test_match_refuses_to_overwrite_its_input_through_the_link(tmp_path, monkeypatch):
+    market, _ = _spellings(tmp_path)
+    before = market.read_bytes()
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(cli, ["match", "link.json", "--out", "market.json"])
+    _one_line_error(r, "part of the market being read")
+    assert market.read_bytes() == before
+
+
+def test_match_refuses_to_overwrite_a_hard_link_of_its_input(tmp_path):
+    market, _ = _spellings(tmp_path)
+    os.link(market, tmp_path / "hard.json")
+    r = CliRunner().invoke(cli, ["match", str(market), "--out", str(tmp_path / "hard.json")])
+    _one_line_error(r, "part of the market being read")
+
+
+def test_match_refuses_to_overwrite_a_file_of_its_csv_folder(tmp_path):
+    folder = _nrmp_folder(tmp_path)
+    before = (folder / "programs.csv").read_bytes()
+    r = CliRunner().invoke(cli, ["match", str(folder), "--out", str(folder / "programs.csv")])
+    _one_line_error(r, "programs.csv", "part of the market being read")
+    assert (folder / "programs.csv").read_bytes() == before
+
+
+def test_results_may_go_into_the_market_folder(tmp_path):
+    """Different file names: the market's files stay as they were."""
+    folder = _nrmp_folder(tmp_path)
+    before = {f.name: f.read_bytes() for f in folder.iterdir()}
+    r = run(folder, "--out", f"{folder}/")
+    assert r.exit_code == 0, r.output
+    assert {f.name: f.read_bytes() for f in folder.iterdir() if f.name in before} == before
+    assert (folder / "result_applicants.csv").exists()
+
+
+# ------------------------------------------------------------- escaped names
+HOSTILE_NAMES = Market.from_lists(
+    {"Ann\x1b[2J": ["=HYPERLINK(\"x\")", "Mercy\u202e"], "\x9b31mBo": ["Mercy\u202e"], "@Cy": []},
+    {"=HYPERLINK(\"x\")": ["Ann\x1b[2J"], "Mercy\u202e": ["\x9b31mBo", "Ann\x1b[2J"]},
+    {"=HYPERLINK(\"x\")": 1, "Mercy\u202e": 1})
+RAW = ("\x1b", "\x9b", "\u202e")
+
+
+def test_match_tables_escape_control_characters(tmp_path):
+    write_market(HOSTILE_NAMES, tmp_path / "m.json")
+    r = run(tmp_path / "m.json")
+    assert r.exit_code == 0, r.output
+    assert not any(c in r.stdout for c in RAW)
+    assert "Ann\\x1b[2J" in r.stdout and "\\x9b31mBo" in r.stdout and "Mercy\\u202e" in r.stdout
+
+
+def test_match_json_has_no_raw_control_characters(tmp_path):
+    write_market(HOSTILE_NAMES, tmp_path / "m.json")
+    r = run(tmp_path / "m.json", "--json")
+    assert not any(c in r.stdout for c in RAW)
+    doc = json.loads(r.stdout)
+    assert {a["applicant"] for a in doc["applicants"]} == set(HOSTILE_NAMES.applicant_labels())
+
+
+def test_match_csv_output_has_no_live_formulas(tmp_path):
+    write_market(HOSTILE_NAMES, tmp_path / "m.json")
+    r = run(tmp_path / "m.json", "--out", tmp_path / "r.csv", "--quiet")
+    assert r.exit_code == 0
+    rows = pd.read_csv(tmp_path / "r.csv", keep_default_na=False, dtype=str)
+    assert rows["program"].tolist() == ["'=HYPERLINK(\"x\")", "Mercy\u202e", ""]
+    assert rows["applicant"].tolist()[2] == "'@Cy"
+
+
+def test_match_market_label_is_escaped(tmp_path):
+    path = tmp_path / "m\x1b[2J.json"
+    write_market(nrmp_example(), path)
+    r = run(path)
+    assert r.exit_code == 0 and "\x1b" not in r.stdout and "m\\x1b[2J.json" in r.stdout
 
 
 @pytest.mark.parametrize("args, message", [

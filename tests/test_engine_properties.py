@@ -18,7 +18,9 @@ from matchsim.engine import (
     blocking_pairs_brute,
     deferred_acceptance_reference,
     is_feasible,
+    UNRANKED,
     program_optimal_brute,
+    receiver_ranks,
     stable_matchings_brute,
 )
 from tests.strategies import markets
@@ -195,3 +197,29 @@ def test_outcome_is_first_listed_program_on_the_menu(m):
         for alt in _all_lists(m.n_programs):
             got = deferred_acceptance(m.with_applicant_list(a, list(alt))).assignment[a]
             assert got == outcome_from_menu(menu, alt), (a, alt, np.flatnonzero(menu))
+
+
+@SETTINGS
+@given(markets(max_applicants=8, max_programs=6, max_capacity=3), st.sampled_from(["applicant", "program"]))
+def test_receiver_ranks_are_each_partners_rank_of_the_proposer(m, proposing):
+    """The rank table equals its definition, read off the other side's lists in plain Python."""
+    if proposing == "applicant":
+        owners, own, other = m.n_applicants, m.applicant_prefs, m.program_prefs
+    else:
+        owners, own, other = m.n_programs, m.program_prefs, m.applicant_prefs
+    expected = []
+    for i in range(owners):
+        for j in own(i).tolist():
+            theirs = other(j).tolist()
+            expected.append(theirs.index(i) if i in theirs else UNRANKED)
+    got = receiver_ranks(m, proposing)
+    assert got.dtype == np.int32 and got.tolist() == expected
+
+
+def test_receiver_ranks_refuses_an_unknown_side():
+    import pytest
+
+    from matchsim.datasets import nrmp_example
+
+    with pytest.raises(ValueError, match="proposing must be one of"):
+        receiver_ranks(nrmp_example(), "hospital")

@@ -445,6 +445,160 @@ def test_bad_json_input(tmp_path, case):
     assert info.value.column == column
 
 
+BIG = 50_000_000  # a 50 MB string
+
+
+def _long_text_case(where):
+    def build(tmp_path):
+        doc = _doc()
+        where(doc, "x" * BIG)
+        path = tmp_path / "market.json"
+        path.write_text(json.dumps(doc))
+        return path
+    return build
+
+
+def _add_applicant(doc, name):
+    doc["applicants"][name] = ["Nowhere"]
+
+
+def _nested(depth):
+    return "[" * depth + "]" * depth
+
+
+# Hostile documents (issue 7.11): (id, builder(tmp_path) -> path, message pattern). Each must give one
+# short line, whatever the size of what is wrong.
+HOSTILE_JSON_CASES = [
+    ("nested-100000-deep", _raw_json(_nested(100_000)), "nested thousands of levels deep"),
+    ("nested-inside-a-list", _raw_json('{"programs": {"City": {"capacity": 1, "rank_list": '
+                                       + _nested(100_000) + '}}, "applicants": {}}'), "nested thousands"),
+    ("nested-objects", _raw_json('{"a":' * 100_000 + "1" + "}" * 100_000), "nested thousands"),
+    ("integer-5000-digits", _raw_json('{"programs": {"City": {"capacity": 1' + "0" * 5000 + '}}, '
+                                      '"applicants": {}}'), "a number 5,001 digits long"),
+    ("float-overflow", _raw_json('{"programs": {"City": {"capacity": 1e400}}, "applicants": {}}'),
+     "the number 1e400, too large"),
+    ("nan", _raw_json('{"programs": {"City": {"capacity": NaN}}, "applicants": {}}'),
+     "NaN, which JSON does not allow"),
+    ("minus-infinity", _raw_json('{"version": -Infinity, "programs": {}, "applicants": {}}'),
+     "-Infinity, which JSON does not allow"),
+    ("capacity-30-digits", _raw_json('{"programs": {"City": {"capacity": ' + "9" * 30 + '}}, "applicants": {}}'),
+     "far above any program's number of positions"),
+    ("format-50MB", _long_text_case(lambda d, x: d.update(format=x)), r'characters\)", expected'),
+    ("capacity-50MB", _long_text_case(lambda d, x: d["programs"]["City"].update(capacity=x)),
+     r'characters\)" is not a whole number'),
+    ("name-50MB", _long_text_case(_add_applicant), 'program "Nowhere" has no entry'),
+    ("entry-50MB", _long_text_case(lambda d, x: d["applicants"]["Brown"].append(x)),
+     r'program "x+\.\.\. \(50,000,000 characters\)" has no entry'),
+    ("repeated-key-50MB", _raw_json('{"programs": {"' + "k" * BIG + '": 1, "' + "k" * BIG + '": 2}}'),
+     r'characters\)" appears twice'),
+    ("nested-entry", _json_case(lambda d: d["applicants"]["Brown"].append([["City"] * 1000])),
+     r"entry 3 is a list \[\.\.\.\], not a name"),
+]
+
+
+@pytest.mark.parametrize("case", HOSTILE_JSON_CASES, ids=[c[0] for c in HOSTILE_JSON_CASES])
+def test_hostile_json_gives_one_short_error(tmp_path, case):
+    _, build, pattern = case
+    with pytest.raises(InputError, match=pattern) as info:
+        read_market(build(tmp_path))
+    text = str(info.value)
+    assert len(text) < 400 and "\n" not in text, text[:1000]
+
+
+def test_a_50MB_name_in_a_csv_file_is_clipped(tmp_path):
+    folder = _nrmp_folder(tmp_path)
+    f = folder / "applicant_lists.csv"
+    f.write_text(f.read_text().replace("Chen,2,Mercy", "Chen,2," + "M" * BIG))
+    with pytest.raises(InputError, match=r'M\.\.\. \(50,000,000 characters\)" has no entry') as info:
+        read_market(folder)
+    assert len(str(info.value)) < 400 and info.value.row == 6
+
+
+def test_market_from_json_refuses_a_huge_python_integer():
+    doc = _doc()
+    doc["programs"]["City"]["capacity"] = 10 ** 400
+    with pytest.raises(InputError, match="far above any program's number of positions"):
+        market_from_json(doc)
+
+
+# ------------------------------------------------- names and spreadsheets (7.12)
+FORMULA_NAMES = ['=HYPERLINK("http://x")', "+1", "-5 ranked", "@SUM(A1)", "'=already quoted",
+                 "''+twice", "'t Hooft", "'", "plain", "St. Mary's =", "-", "=\x1b[2J"]
+
+
+def _formula_market():
+    apps = {n: ["=Mercy", "+City"] for n in FORMULA_NAMES}
+    progs = {"=Mercy": FORMULA_NAMES[::2], "+City": FORMULA_NAMES}
+    return Market.from_lists(apps, progs, {"=Mercy": 2, "+City": 3})
+
+
+def test_market_csv_escapes_formulas_and_reads_back_the_same(tmp_path):
+    m = _formula_market()
+    write_market(m, tmp_path)
+    with open(tmp_path / "applicant_lists.csv", newline="", encoding="utf-8") as f:
+        cells = [cell for row in csv.reader(f) for cell in row]
+    assert not any(c.startswith(("=", "+", "-", "@")) for c in cells)
+    assert "'=HYPERLINK(\"http://x\")" in cells and "'''+twice" in cells and "'t Hooft" in cells
+    assert_same_market(read_market(tmp_path), m)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.text(alphabet="'=+-@ aZ", min_size=1, max_size=6).filter(lambda t: t.strip() == t),
+                min_size=1, max_size=6, unique=True))
+def test_any_name_survives_the_csv_round_trip(tmp_path, names):
+    m = Market.from_lists({n: ["P"] for n in names}, {"P": names}, {"P": 1})
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    write_market(m, folder)
+    assert_same_market(read_market(folder), m)
+
+
+def test_hand_made_csv_with_a_quoted_formula_reads_as_the_spreadsheet_shows_it(tmp_path):
+    """A cell typed as '=Mercy in a spreadsheet is the name =Mercy; 't Hooft keeps its quote."""
+    (tmp_path / "programs.csv").write_text("program,capacity\n'=Mercy,1\n")
+    (tmp_path / "applicant_lists.csv").write_text("applicant,rank,program\n't Hooft,1,=Mercy\n")
+    (tmp_path / "program_lists.csv").write_text("program,rank,applicant\n=Mercy,1,'t Hooft\n")
+    m = read_market(tmp_path)
+    assert m.program_labels() == ("=Mercy",) and m.applicant_labels() == ("'t Hooft",)
+
+
+def test_json_and_parquet_keep_names_exactly(tmp_path):
+    m = _formula_market()
+    write_market(m, tmp_path / "m.json")
+    assert json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))["applicants"].keys() == set(FORMULA_NAMES)
+    write_market(m, tmp_path / "pq", format="parquet")
+    assert_same_market(read_market(tmp_path / "m.json"), m)
+    assert_same_market(read_market(tmp_path / "pq"), m)
+
+
+@pytest.mark.parametrize("name", ["r.csv", "folder/"])
+def test_result_csv_escapes_formulas(tmp_path, name):
+    m = _formula_market()
+    files = write_result(m, deferred_acceptance(m), f"{tmp_path}/{name}")
+    for f in files:
+        if f.suffix == ".csv":
+            with open(f, newline="", encoding="utf-8") as fh:
+                cells = [c for row in csv.reader(fh) for c in row]
+            assert not any(c.startswith(("=", "+", "@", "-")) for c in cells), f
+    assert "'=Mercy" in files[0].read_text(encoding="utf-8")
+
+
+def test_missing_values_have_one_spelling(tmp_path):
+    """An unmatched applicant has no program, rank or program rank: <NA> in the frame, an empty
+    cell in CSV, null in JSON, for every one of the three columns."""
+    m = nrmp_example()
+    r = deferred_acceptance(m)
+    frame = result_frame(m, r).set_index("applicant")
+    cols = ["program", "rank", "program_rank"]
+    assert frame.loc["Anderson", cols].isna().all() and frame.loc["Davis", cols].notna().all()
+    assert str(frame.loc["Anderson", "program"]) == str(frame.loc["Anderson", "rank"]) == "<NA>"
+    write_result(m, r, tmp_path / "r.csv")
+    with open(tmp_path / "r.csv", encoding="utf-8") as f:
+        rows = {row["applicant"]: row for row in csv.DictReader(f)}
+    assert [rows["Anderson"][c] for c in cols] == ["", "", ""]
+    doc = result_to_json(m, r)
+    assert [doc["applicants"][0][c] for c in cols] == [None, None, None]
+
+
 def test_program_lists_may_be_longer_than_300(tmp_path):
     """The NRMP's 300-rank limit is for applicants; a big program ranks many more."""
     n = NRMP_MAX_RANKS + 50
@@ -485,8 +639,7 @@ def test_nrmp_worked_example_result_frames():
     m = nrmp_example()
     r = deferred_acceptance(m)
     apps = result_frame(m, r).set_index("applicant")
-    assert apps.loc[["Anderson", "Brown"], "program"].tolist() == ["", ""]
-    assert apps.loc[["Anderson", "Brown"], "rank"].isna().all()
+    assert apps.loc[["Anderson", "Brown"], ["program", "rank", "program_rank"]].isna().all().all()
     assert apps.loc["Davis", "program"] == "General" and apps.loc["Davis", "rank"] == 3
     progs = program_frame(m, r).set_index("program")
     assert progs["unfilled"].to_dict() == {"Mercy": 1, "City": 0, "General": 1, "State": 0}
@@ -510,7 +663,7 @@ def test_write_result_round_trip(tmp_path, name):
         return
     got = pd.read_csv(files[0], keep_default_na=False, dtype=str)
     assert got.columns.tolist() == expect.columns.tolist()
-    assert got["program"].tolist() == expect["program"].tolist()
+    assert got["program"].tolist() == expect["program"].fillna("").tolist()
     assert got["rank"].tolist() == [("" if pd.isna(v) else str(v)) for v in expect["rank"]]
     if name.endswith("/"):
         progs = pd.read_csv(files[1])

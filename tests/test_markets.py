@@ -20,7 +20,7 @@ from matchsim.markets import (
     generate_market,
     preset,
 )
-from matchsim.markets.generator import UNRANKED_BY_PROGRAM
+from matchsim.constants import UNRANKED_BY_PROGRAM
 
 
 def _small(**kw):
@@ -91,6 +91,30 @@ def test_rank_floor_leaves_weak_interviewees_off():
 
 
 # ----------------------------------------------------------- reproducibility
+# Digests of the integer arrays (lists, capacities, types, messages, signals,
+# program ranks, application counts) of markets drawn before the generator was
+# split into stages: every published figure rests on these markets, so a change
+# to the generator that redraws them must be deliberate (and update the docs).
+RECORDED = {
+    ("small", 0): "63cb94928b5f64a28cbf7a70287457f34e1a150c012e615f5251660af13783a8",
+    ("pmr", 1): "f34e93744d63c0c765d8cfa72d902f4a8fcac9cdb3f49c332b552f80f919f0b0",
+    ("anesthesiology", 2): "bd6d0ac8b926391563da7a15c829296ea553b3ba328da4a2d4cf52269cb794cf",
+}
+
+
+@pytest.mark.parametrize("name, seed", sorted(RECORDED))
+def test_markets_equal_the_recorded_ones(name, seed):
+    import hashlib
+
+    sm = generate_market(name, rng=seed)
+    m = sm.market
+    h = hashlib.sha256()
+    for a in (m.applicant_ptr, m.applicant_list, m.program_ptr, m.program_list, m.capacity,
+              sm.applicant_type, sm.message, sm.signal, sm.program_rank, sm.n_applied):
+        h.update(np.ascontiguousarray(a).tobytes())
+    assert h.hexdigest() == RECORDED[name, seed]
+
+
 def test_same_seed_same_market():
     a, b = generate_market("small", rng=5), generate_market("small", rng=5)
     for f in ("utility", "belief", "message", "signal", "applicant_type"):
@@ -258,7 +282,7 @@ def test_preset_errors(name, overrides, match):
 
 
 @pytest.mark.parametrize("kw, match", [
-    ({"n_programs": 0}, "n_programs must be >= 1"),
+    ({"n_programs": 0}, "n_programs must be >= 1, got 0"),
     ({"n_positions": 3, "n_programs": 5}, "at least n_programs"),
     ({"type_shares": (1, 1)}, "type_shares needs 5 values"),
     ({"applicant_correlation": 1.5}, r"applicant_correlation must be in \[0, 1\]"),
@@ -266,11 +290,44 @@ def test_preset_errors(name, overrides, match):
     ({"message_cutoffs": (3, 1, 6)}, "non-decreasing"),
     ({"n_applicants": 2.5}, "n_applicants must be an integer"),
     ({"max_interviews": 0}, "max_interviews must be >= 1"),
-    ({"n_applications": (0, 1, 1, 1, 1)}, "n_applications must be >= 1"),
+    ({"n_applications": (0, 1, 1, 1, 1)}, "n_applications must be >= 1 for every type, got 0 for US MD"),
+    ({"n_applicants": True}, "n_applicants must be an integer >= 0, got True"),
+    ({"n_programs": "5"}, "n_programs must be an integer >= 1, got '5'"),
+    ({"home_application_share": "0.5"}, r"home_application_share must be a number in \[0, 1\], got '0.5'"),
+    ({"home_bonus": "x"}, "home_bonus must be a number, got 'x'"),
+    ({"signal_boost": True}, "signal_boost must be a number, got True"),
+    ({"strength_sd": float("nan")}, "strength_sd must be >= 0, got nan"),
+    ({"type_shares": (-1, 1, 1, 1, 1)}, "type_shares must be >= 0 for every type, got -1 for US MD"),
+    ({"type_shares": (0, 0, 0, 0, 0)}, "type_shares must be >= 0 and not all 0"),
+    ({"type_shares": 5}, "type_shares needs 5 values, one per type .*, got the single value 5"),
+    ({"strength_mean": (0, 0, 0, 0, "low")}, "strength_mean must be a number for every type, got 'low' for other"),
+    ({"message_cutoffs": (1, 2)}, "message_cutoffs needs 3 values, got 2"),
+    ({"message_cutoffs": (-1, 2, 3)}, r"message_cutoffs must be >= 0 each, got \(-1, 2, 3\)"),
 ])
 def test_params_validation(kw, match):
     with pytest.raises(ValueError, match=match):
         MarketParams(**kw)
+
+
+def test_params_errors_through_replace_name_the_field():
+    # studies validate scenario overrides with dataclasses.replace on a preset
+    with pytest.raises(ValueError, match=r"^max_interviews must be >= 1, got -3$"):
+        dataclasses.replace(preset("pmr"), max_interviews=-3)
+
+
+def test_params_accept_numpy_numbers_and_keep_them():
+    p = MarketParams(n_applicants=np.int64(50), home_bonus=np.float64(0.2),
+                     type_shares=np.array([1, 1, 1, 1, 1]), n_applications=[3, 3, 3, 3, 3])
+    assert p.n_applicants == 50 and isinstance(p.n_applicants, np.int64)
+    assert p.type_shares == (1.0,) * 5 and p.n_applications == (3.0,) * 5
+    assert all(type(x) is float for x in p.type_shares)
+
+
+def test_params_fields_are_the_public_api():
+    names = MarketParams.field_names()
+    assert names == tuple(f.name for f in dataclasses.fields(MarketParams))
+    assert len(names) == 30 and names[:3] == ("n_applicants", "n_programs", "n_positions")
+    assert preset("pmr", n_signals=2) == dataclasses.replace(PRESETS["pmr"], n_signals=2)
 
 
 def test_generate_market_rejects_bad_params():

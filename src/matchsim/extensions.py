@@ -601,7 +601,7 @@ def validate_extensions(market) -> None:
     of the same applicant; circular reversions and reversions larger than the
     donor's quota; more than ``NRMP_MAX_RANKS`` ranks on any list.
     """
-    from matchsim.market import NRMP_MAX_RANKS
+    from matchsim.constants import NRMP_MAX_RANKS
 
     n_a, n_p = market.n_applicants, market.n_programs
     an, pn = market.applicant_label, market.program_label

@@ -213,7 +213,10 @@ _U_MIN = 1.1102230246251565e-16
 
 @njit(cache=True, inline="always")
 def _acklam(u):
-    """Acklam's quantile of one ``u`` in [0, 1], clipped to ``[2**-53, 1 - 2**-53]``."""
+    """Acklam's quantile of one float64 ``u`` in [0, 1] (clipped to ``[2**-53, 1 - 2**-53]``).
+
+    Returns a float64; inlined into :func:`ndtri_acklam`, modifies nothing.
+    """
     p = min(max(u, _U_MIN), 1.0 - _U_MIN)
     if p < _P_LOW or p > 1.0 - _P_LOW:
         q = math.sqrt(-2.0 * math.log(min(p, 1.0 - p)))

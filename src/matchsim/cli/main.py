@@ -8,10 +8,12 @@ matplotlib and dask are loaded only by the commands that need them).
 from __future__ import annotations
 
 import importlib
+import importlib.util
 
 import click
 
 from matchsim import __version__
+from matchsim.cli.options import BROKEN_PIPE_EXIT, silence_stdout, with_compile_notice
 
 #: command name -> (module, function, one-line help)
 COMMANDS = {
@@ -38,7 +40,14 @@ class LazyGroup(click.Group):
             if exc.name == mod:
                 return None
             raise
-        return getattr(module, func)
+        return with_compile_notice(getattr(module, func))
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:  # the reader went away (``matchsim explain | head``): stop quietly
+            silence_stdout()
+            ctx.exit(BROKEN_PIPE_EXIT)
 
     def format_commands(self, ctx, formatter):
         rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
@@ -47,9 +56,11 @@ class LazyGroup(click.Group):
                 formatter.write_dl(rows)
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="matchsim")
-def cli():
+@click.pass_context
+def cli(ctx):
     """matchsim: understand the residency Match with your own numbers.
 
     \b
@@ -61,3 +72,5 @@ def cli():
       matchsim compare mylist.csv            # which of my rank lists is best?
       matchsim run scenarios/truthful_vs_strategies.toml --out results/
     """
+    if ctx.invoked_subcommand is None:  # bare ``matchsim``: the help is the answer, not an error
+        click.echo(ctx.get_help())

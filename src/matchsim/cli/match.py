@@ -9,8 +9,6 @@ command runs, so ``matchsim --help`` stays quick.
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from matchsim.cli.options import (
@@ -78,19 +76,27 @@ def match(path, example, proposing, out, as_json, quiet, show_all, limit):
     from matchsim.engine import deferred_acceptance
 
     with user_errors():
+        protect = []
+        if out is not None:  # before any work: a bad --out, or one that would replace the input
+            from matchsim.io.market_files import market_paths
+            from matchsim.io.results import result_paths
+
+            protect = market_paths(path) if path is not None else []
+            result_paths(out, protect)
         market, label = _load(path, example)
         result = deferred_acceptance(market, proposing)
         written = []
         if out is not None:
             from matchsim.io import write_result
 
-            written = write_result(market, result, out)
+            written = write_result(market, result, out, protect=protect)
     if as_json:
         from matchsim.io import result_to_json
+        from matchsim.io.escape import json_text
 
         doc = result_to_json(market, result)
         doc["market"] = label
-        click.echo(json.dumps(doc, indent=1, ensure_ascii=False))
+        click.echo(json_text(doc, indent=1))
         return
     if quiet:
         return
@@ -100,10 +106,15 @@ def match(path, example, proposing, out, as_json, quiet, show_all, limit):
 def _show(market, result, label, limit, written):
     """Print the result as rich tables (at most ``limit`` rows each, None = all)."""
     from rich.console import Console
-    from rich.markup import escape
+    from rich.markup import escape as markup
     from rich.table import Table
 
+    from matchsim.io.escape import terminal_text
+
     from matchsim.io.results import program_members, result_columns, result_summary
+
+    def escape(text):  # a name as written: no terminal control codes, no rich markup
+        return markup(terminal_text(text))
 
     console = Console(highlight=False, soft_wrap=True)
     s = result_summary(market, result)

@@ -94,7 +94,7 @@ def _run(scenario_file, out, trials, jobs, use_dask, scheduler, resume, force, c
     workers = jobs or (2 if use_dask else 1)
     out_dir = Path(out) if out is not None else Path("results") / scenario.name
     show = not (quiet or as_json)
-    with user_errors(), ProgressBar(show, terminal_text(scenario.name), unit="trials") as bar:
+    with user_errors(), ProgressBar(show, scenario.name, unit="trials") as bar:
         result = run_study(scenario, out_dir, jobs=workers, dask=use_dask, scheduler=scheduler, resume=resume,
                            force=force, chunk=chunk, progress=bar, plots=not no_plots)
     for warning in result.warnings:
@@ -127,12 +127,14 @@ def _run(scenario_file, out, trials, jobs, use_dask, scheduler, resume, force, c
         }, indent=2))
     elif not quiet:
         from rich.console import Console
+        from rich.markup import escape
         from rich.measure import Measurement
 
         from matchsim.report import summary_table
         from matchsim.studies.kinds import get_kind
 
-        title = f"{terminal_text(scenario.name)}: {scenario.trials} trials, seed {scenario.seed}"
+        # names are shown as written: no terminal codes, no rich markup
+        title = escape(terminal_text(f"{scenario.name}: {scenario.trials} trials, seed {scenario.seed}"))
         # summary.csv has every column; the terminal gets the ones that matter most
         table = summary_table(summary, title, drop=get_kind(scenario.kind).hidden)
         console = Console()
@@ -140,7 +142,7 @@ def _run(scenario_file, out, trials, jobs, use_dask, scheduler, resume, force, c
         if need > console.width:  # a wide table wraps rather than losing columns
             console = Console(width=min(need, 250))
         console.print(table)
-        console.print(f"Wrote {', '.join(files)} to {where}/ in {result.seconds:.1f} s "
+        console.print(f"Wrote {escape(', '.join(files))} to {escape(where)}/ in {result.seconds:.1f} s "
                       f"({result.executor}, {result.workers} worker{'s' if result.workers != 1 else ''}).")
 
 

@@ -11,15 +11,21 @@ from matchsim.engine.brute import (
     program_optimal_brute,
     stable_matchings_brute,
 )
-from matchsim.engine.da import PROPOSING_SIDES, UNRANKED, MatchResult, deferred_acceptance
+from matchsim.engine.da import (
+    PROPOSING_SIDES,
+    UNRANKED,
+    MatchResult,
+    deferred_acceptance,
+    receiver_ranks,
+)
 from matchsim.engine.menu import applicant_menu, outcome_from_menu
-from matchsim.engine.reference import deferred_acceptance_reference, deferred_acceptance_steps
 from matchsim.engine.stability import (
     blocking_pairs,
     is_feasible,
     is_individually_rational,
     is_stable,
 )
+from matchsim.engine.trace import MatchTrace, Step, deferred_acceptance_reference, trace_match
 
 __all__ = [
     "MatchResult",
@@ -28,8 +34,11 @@ __all__ = [
     "PROPOSING_SIDES",
     "UNRANKED",
     "deferred_acceptance",
+    "receiver_ranks",
     "deferred_acceptance_reference",
-    "deferred_acceptance_steps",
+    "trace_match",
+    "MatchTrace",
+    "Step",
     "blocking_pairs",
     "is_feasible",
     "is_individually_rational",

@@ -5,6 +5,15 @@ as an independent check: they enumerate every individually rational, feasible
 assignment and keep the stable ones (the definitions are in
 :mod:`matchsim.engine.stability`). Cost grows like the product of the
 applicants' list lengths, so keep markets to a handful of participants.
+
+Examples
+--------
+Two applicants and two programs who disagree: the applicants' favourite
+stable matching and the programs' are the two stable matchings there are.
+
+>>> m = Market.from_lists([[0, 1], [1, 0]], [[1, 0], [0, 1]], [1, 1])
+>>> applicant_optimal_brute(m).tolist(), program_optimal_brute(m).tolist()
+([0, 1], [1, 0])
 """
 
 from __future__ import annotations
@@ -24,6 +33,7 @@ MAX_CANDIDATES = 2_000_000
 
 
 def _lists(market: Market):
+    """Applicants' lists as Python lists; programs' ranks as dicts applicant -> rank."""
     a_lists = [market.applicant_prefs(a).tolist() for a in range(market.n_applicants)]
     p_rank = [
         {a: r for r, a in enumerate(market.program_prefs(p).tolist())}
@@ -34,6 +44,10 @@ def _lists(market: Market):
 
 def blocking_pairs_brute(market: Market, assignment) -> list[tuple[int, int]]:
     """Blocking pairs of ``assignment`` by direct use of the definition.
+
+    For each applicant and each program above their match on their list:
+    the pair blocks when the program ranked the applicant and has a vacancy
+    or a member it ranks lower. ``O(entries * max_capacity)``.
 
     Examples
     --------
@@ -76,6 +90,17 @@ def stable_matchings_brute(market: Market) -> list[np.ndarray]:
         If the market is too large to enumerate (more than ``MAX_CANDIDATES``
         candidate assignments).
 
+    Notes
+    -----
+    1. Each applicant's options: the programs on their list that ranked them
+       back, and ``UNMATCHED``.
+    2. Enumerate every combination of options (the product of the option
+       counts; refused above ``MAX_CANDIDATES``).
+    3. Keep those that respect every capacity and have no blocking pair
+       (:func:`blocking_pairs_brute`).
+
+    ``O(prod_a (options_a) * entries * max_capacity)``.
+
     Examples
     --------
     Two applicants and two programs who disagree have two stable matchings:
@@ -108,6 +133,7 @@ def stable_matchings_brute(market: Market) -> list[np.ndarray]:
 
 
 def _position(alist, p):
+    """Place of ``p`` on ``alist`` (``UNMATCHED`` comes after every entry)."""
     return alist.index(p) if p != UNMATCHED else len(alist)
 
 
@@ -116,6 +142,16 @@ def applicant_optimal_brute(market: Market) -> np.ndarray | None:
 
     Returns ``None`` if no stable matching is best for all applicants (by the
     lattice theorem, that never happens when a stable matching exists).
+    Enumerates with :func:`stable_matchings_brute`, then compares every pair
+    of stable matchings.
+
+    Examples
+    --------
+    >>> from matchsim.datasets import nrmp_example
+    >>> from matchsim.engine import deferred_acceptance
+    >>> m = nrmp_example()
+    >>> bool((applicant_optimal_brute(m) == deferred_acceptance(m).assignment).all())
+    True
     """
     a_lists, _ = _lists(market)
     stables = stable_matchings_brute(market)
@@ -134,7 +170,17 @@ def program_optimal_brute(market: Market) -> np.ndarray | None:
 
     In a many-to-one market with strict preferences, the program-optimal
     stable matching is the applicant-pessimal one (Roth & Sotomayor 1990,
-    ch. 5), which is what this oracle looks for.
+    ch. 5), which is what this oracle looks for. Returns ``None`` if there is
+    none (never, when a stable matching exists).
+
+    Examples
+    --------
+    >>> from matchsim.datasets import nrmp_example
+    >>> from matchsim.engine import deferred_acceptance
+    >>> m = nrmp_example()
+    >>> best_for_programs = deferred_acceptance(m, "program").assignment
+    >>> bool((program_optimal_brute(m) == best_for_programs).all())
+    True
     """
     a_lists, _ = _lists(market)
     stables = stable_matchings_brute(market)

@@ -25,6 +25,14 @@ the receivers' lists into a table aligned with the proposers' entries), or
 ``UNRANKED`` when the receiver did not rank the proposer. Applicant-proposing,
 each program keeps its held applicants in a max-heap keyed on
 ``rank << 32 | applicant``, so the worst held applicant is at the top.
+
+Examples
+--------
+>>> m = Market.from_lists([[0, 1], [0]], [[1, 0], [0]], [1, 1])
+>>> deferred_acceptance(m).assignment.tolist()
+[1, 0]
+>>> deferred_acceptance(m, "program").assignment.tolist()
+[1, 0]
 """
 
 from __future__ import annotations
@@ -38,10 +46,13 @@ from matchsim.constants import UNMATCHED, UNRANKED
 from matchsim.market import Market
 from matchsim.numeric import bucket_offsets
 
-__all__ = ["MatchResult", "deferred_acceptance", "PROPOSING_SIDES", "UNRANKED"]
+__all__ = ["MatchResult", "deferred_acceptance", "receiver_ranks", "PROPOSING_SIDES", "UNRANKED"]
 
 #: The two versions of deferred acceptance.
 PROPOSING_SIDES = ("applicant", "program")
+
+# UNRANKED (imported from matchsim.constants) is re-exported here: the rank of
+# an entry whose receiver did not rank the proposer.
 
 
 @dataclass(frozen=True, eq=False)
@@ -65,6 +76,18 @@ class MatchResult:
         proposal (a program one per vacant position).
     proposing : str
         ``"applicant"`` or ``"program"``.
+
+    Examples
+    --------
+    >>> from matchsim.datasets import nrmp_example
+    >>> m = nrmp_example()
+    >>> r = deferred_acceptance(m)
+    >>> r.n_matched, r.proposing
+    (6, 'applicant')
+    >>> [m.applicant_label(a) for a in r.members(m.program_id("City"))]
+    ['Eastman', 'Garcia']
+    >>> r.unfilled(m.capacity).tolist()
+    [1, 0, 1, 0]
     """
 
     assignment: np.ndarray
@@ -88,15 +111,83 @@ class MatchResult:
         return np.asarray(capacity) - self.filled
 
 
+def _check_side(proposing):
+    """Refuse a proposing side other than those of ``PROPOSING_SIDES``."""
+    if proposing not in PROPOSING_SIDES:
+        raise ValueError(f"proposing must be one of {PROPOSING_SIDES}, got {proposing!r}")
+
+
 # --------------------------------------------------------------------- tables
+def receiver_ranks(market: Market, proposing: str = "applicant") -> np.ndarray:
+    """For each entry of the proposing side's lists, the other side's rank of the proposer.
+
+    This is the look-up table that lets deferred acceptance and the
+    stability checks judge a proposal with one array read.
+
+    Parameters
+    ----------
+    market : Market
+    proposing : {"applicant", "program"}
+        Whose lists the result is aligned with.
+
+    Returns
+    -------
+    ndarray of int32, aligned with ``market.applicant_list`` (or
+    ``market.program_list`` for ``"program"``)
+        ``out[e]`` is the 0-based place of the list's owner on the list of
+        the participant at entry ``e``, or ``UNRANKED`` when that participant
+        did not rank the owner (a one-sided entry).
+
+    Raises
+    ------
+    ValueError
+        If ``proposing`` is not one of ``PROPOSING_SIDES``.
+
+    Notes
+    -----
+    1. Transpose the receivers' lists into one bucket per proposer (a
+       counting sort), each bucket entry packing ``rank << 32 | receiver``.
+    2. For each proposer in turn, stamp its receivers' ranks into a mark
+       array over receivers, then read one mark per entry of its list.
+
+    Time ``O(entries + participants)``, one pass over each side's lists;
+    memory ``O(entries)``.
+
+    Examples
+    --------
+    Ann ranks City then Mercy; City ranks Bo first and Ann second; Mercy
+    ranks nobody:
+
+    >>> m = Market.from_lists({"Ann": ["City", "Mercy"], "Bo": ["City"]},
+    ...                       {"City": ["Bo", "Ann"], "Mercy": []}, {"City": 1, "Mercy": 1})
+    >>> receiver_ranks(m).tolist() == [1, UNRANKED, 0]
+    True
+    >>> receiver_ranks(m, "program").tolist()
+    [0, 0]
+    """
+    _check_side(proposing)
+    a = (market.applicant_ptr, market.applicant_list)
+    p = (market.program_ptr, market.program_list)
+    return _receiver_rank_table(*a, *p) if proposing == "applicant" else _receiver_rank_table(*p, *a)
+
+
 @njit(cache=True)
 def _receiver_rank_table(s_ptr, s_idx, r_ptr, r_idx):
-    """For each entry of the senders' lists, the receiver's rank of the sender.
+    """The kernel of :func:`receiver_ranks`: allocate the table and fill it.
 
-    ``s_ptr, s_idx`` are the proposers' lists (sender -> receivers),
-    ``r_ptr, r_idx`` the receivers' lists (receiver -> senders). Returns an
-    int32 array aligned with ``s_idx``: ``out[e]`` is the 0-based position of
-    sender ``s`` on the list of receiver ``s_idx[e]``, or ``UNRANKED``.
+    Parameters
+    ----------
+    s_ptr : int64 (n_senders + 1,); s_idx : int32 (n_sender_entries,)
+        The proposers' lists (CSR, sender -> receivers).
+    r_ptr : int64 (n_receivers + 1,); r_idx : int32 (n_receiver_entries,)
+        The receivers' lists (CSR, receiver -> senders).
+
+    Returns
+    -------
+    ndarray of int32 (n_sender_entries,)
+        A new array: ``out[e]`` is the 0-based position of the sender on the
+        list of receiver ``s_idx[e]``, or ``UNRANKED``. Inputs are not
+        modified.
     """
     out = np.empty(s_idx.size, dtype=np.int32)
     _fill_receiver_rank_table(s_ptr, s_idx, r_ptr, r_idx, out)
@@ -106,6 +197,8 @@ def _receiver_rank_table(s_ptr, s_idx, r_ptr, r_idx):
 @njit(cache=True)
 def _fill_receiver_rank_table(s_ptr, s_idx, r_ptr, r_idx, out):
     """Fill ``out`` (int32, aligned with ``s_idx``) as ``_receiver_rank_table`` says.
+
+    Arguments as :func:`_receiver_rank_table`; only ``out`` is written.
 
     The receivers' lists are transposed into per-sender buckets (a counting
     sort, O(entries), with the offsets from :func:`matchsim.numeric.bucket_offsets`);
@@ -146,6 +239,46 @@ def _fill_receiver_rank_table(s_ptr, s_idx, r_ptr, r_idx, out):
 # ------------------------------------------------------ applicant-proposing
 @njit(cache=True)
 def _applicant_proposing(a_ptr, a_idx, p_ptr, p_idx, cap):
+    """Applicant-proposing deferred acceptance on CSR lists.
+
+    Parameters
+    ----------
+    a_ptr : int64 (n_applicants + 1,); a_idx : int32 (n_applicant_entries,)
+        Applicants' lists (program ids, most preferred first).
+    p_ptr : int64 (n_programs + 1,); p_idx : int32 (n_program_entries,)
+        Programs' lists (applicant ids, most preferred first).
+    cap : int32 (n_programs,)
+        Positions of each program.
+
+    Returns
+    -------
+    assignment : int32 (n_applicants,)
+        Program of each applicant, or ``UNMATCHED``.
+    rank : int32 (n_applicants,)
+        1-based place of the match on the applicant's list, or ``UNMATCHED``.
+    filled : int32 (n_programs,)
+        Positions filled.
+    proposals, rounds : int
+        Proposals made and rounds run.
+
+    All outputs are new arrays; no input is modified.
+
+    Notes
+    -----
+    1. Build the rank table (each applicant entry -> the program's rank of
+       the applicant, or ``UNRANKED``) and one max-heap per program, sized
+       to its capacity and keyed on ``rank << 32 | applicant``.
+    2. Round after round, every applicant in the queue proposes to the next
+       program on their list: the program holds them if it has a vacancy,
+       or if they outrank its worst held applicant, who is then rejected;
+       the rejected (and those a program did not rank) form the next queue.
+    3. Stop when the queue is empty: each held applicant is matched; the
+       position after their last proposal gives their rank.
+
+    Every applicant proposes to each program at most once and each proposal
+    costs ``O(log capacity)``: ``O(entries log max_capacity)`` time,
+    ``O(entries + positions)`` memory.
+    """
     n_a = a_ptr.size - 1
     n_p = cap.size
     unranked = np.int32(UNRANKED)
@@ -233,6 +366,25 @@ def _applicant_proposing(a_ptr, a_idx, p_ptr, p_idx, cap):
 # -------------------------------------------------------- program-proposing
 @njit(cache=True)
 def _program_proposing(a_ptr, a_idx, p_ptr, p_idx, cap):
+    """Program-proposing deferred acceptance on CSR lists.
+
+    Arguments and results as :func:`_applicant_proposing` (``proposals``
+    counts offers); all outputs are new arrays, no input is modified.
+
+    Notes
+    -----
+    1. Build the rank table (each program entry -> the applicant's rank of
+       the program, or ``UNRANKED``); every applicant holds nothing (rank
+       ``UNRANKED``).
+    2. Round after round, every program in the queue makes one offer per
+       vacant position, down its list: an applicant holding a worse offer
+       (or none) takes it and releases the program held before, which
+       rejoins the queue.
+    3. Stop when no program with a vacancy has anyone left to offer to.
+
+    Every program offers to each applicant on its list at most once, each
+    offer ``O(1)``: ``O(entries)`` time and memory.
+    """
     n_a = a_ptr.size - 1
     n_p = cap.size
     unranked = np.int32(UNRANKED)
@@ -317,6 +469,18 @@ def deferred_acceptance(market: Market, proposing: str = "applicant") -> MatchRe
     ValueError
         If ``proposing`` is not one of ``PROPOSING_SIDES``.
 
+    Notes
+    -----
+    1. Give every entry of the proposers' lists the receiver's rank of the
+       proposer (:func:`receiver_ranks`).
+    2. Each free proposer proposes to the next participant on their list;
+       each receiver keeps the best proposals it has seen, up to its
+       capacity (an applicant: one), and rejects the rest.
+    3. When nobody is rejected, the held proposals are the matching.
+
+    ``O(entries log max_capacity)`` time applicant-proposing and
+    ``O(entries)`` program-proposing; ``O(entries + positions)`` memory.
+
     References
     ----------
     Gale, D. and Shapley, L. S. (1962). College admissions and the stability
@@ -336,8 +500,7 @@ def deferred_acceptance(market: Market, proposing: str = "applicant") -> MatchRe
     >>> r.n_matched, r.filled.tolist()
     (6, [1, 2, 1, 2])
     """
-    if proposing not in PROPOSING_SIDES:
-        raise ValueError(f"proposing must be one of {PROPOSING_SIDES}, got {proposing!r}")
+    _check_side(proposing)
     kernel = _applicant_proposing if proposing == "applicant" else _program_proposing
     assignment, rank, filled, proposals, rounds = kernel(
         market.applicant_ptr, market.applicant_list, market.program_ptr, market.program_list,

@@ -14,14 +14,22 @@ list ``L`` as true preferences, the outcome of ``L`` must be at least as good
 (by ``L``) as every menu program on ``L``, while being obtainable itself. So
 a truthful list picks the best menu item, reordering can only pick a worse
 one, and whether ``a`` matches depends only on which programs are listed.
+
+Examples
+--------
+>>> from matchsim.datasets import nrmp_example
+>>> m = nrmp_example()
+>>> menu = applicant_menu(m, m.applicant_id("Anderson"))
+>>> m.program_label(outcome_from_menu(menu, [m.program_id("City"), m.program_id("State")]))
+'State'
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from matchsim.engine.da import deferred_acceptance
 from matchsim.constants import UNMATCHED
+from matchsim.engine.da import deferred_acceptance
 from matchsim.market import Market
 
 __all__ = ["applicant_menu", "outcome_from_menu"]
@@ -43,6 +51,21 @@ def applicant_menu(market: Market, a: int, programs=None) -> np.ndarray:
     -------
     ndarray of bool, shape (n_programs,)
         ``True`` for programs on the menu (untested programs are ``False``).
+
+    Raises
+    ------
+    ValueError
+        If ``a`` is not an applicant id.
+
+    Notes
+    -----
+    1. For each program ``p`` tested, give ``a`` the one-program list
+       ``[p]`` (everybody else's lists unchanged).
+    2. Run applicant-proposing deferred acceptance; ``p`` is on the menu
+       when ``a`` is matched to it.
+
+    One match per program tested: ``O(len(programs) * entries log
+    max_capacity)``.
 
     Examples
     --------
@@ -67,6 +90,9 @@ def applicant_menu(market: Market, a: int, programs=None) -> np.ndarray:
 
 def outcome_from_menu(menu, submitted) -> int:
     """The program an applicant gets: the first on ``submitted`` that is on ``menu``.
+
+    Returns ``UNMATCHED`` when no program on ``submitted`` is on the menu.
+    ``O(len(submitted))``.
 
     Examples
     --------

@@ -11,6 +11,18 @@ preferences):
   has a vacant position or ranks ``a`` above one of its matched applicants.
 * An assignment is *stable* when it is feasible, individually rational and has
   no blocking pair.
+
+Every check is one or two passes over the lists, ``O(entries)``, so a result
+can be verified at NRMP scale as cheaply as it was computed.
+
+Examples
+--------
+>>> from matchsim.datasets import nrmp_example
+>>> from matchsim.engine import deferred_acceptance
+>>> m = nrmp_example()
+>>> r = deferred_acceptance(m)
+>>> is_stable(m, r.assignment), blocking_pairs(m, r.assignment).shape
+(True, (0, 2))
 """
 
 from __future__ import annotations
@@ -19,13 +31,14 @@ import numpy as np
 from numba import njit
 
 from matchsim.constants import UNMATCHED, UNRANKED, UNRANKED_BY_PROGRAM
-from matchsim.engine.da import _receiver_rank_table
+from matchsim.engine.da import receiver_ranks
 from matchsim.market import Market
 
 __all__ = ["blocking_pairs", "is_stable", "is_individually_rational", "is_feasible"]
 
 
 def _check_assignment(market: Market, assignment) -> np.ndarray:
+    """``assignment`` as contiguous int32, after checking its shape and ids."""
     assignment = np.ascontiguousarray(assignment, dtype=np.int32)
     if assignment.shape != (market.n_applicants,):
         raise ValueError(
@@ -49,11 +62,28 @@ _NOT_ON_OWN_LIST = -1
 def _match_positions(a_ptr, a_idx, p_ptr, p_idx, assignment):
     """Position of each applicant's match on their list and the program's rank of them.
 
-    ``pos[a]`` is the list position (``a_ptr[a+1] - a_ptr[a]`` when unmatched,
-    ``_NOT_ON_OWN_LIST`` when matched to a program the applicant did not rank);
-    ``prank[a]`` is the matched program's 0-based rank of ``a`` read from the
-    program's own list, or ``UNRANKED_BY_PROGRAM`` when unmatched or not on
-    that list.
+    Parameters
+    ----------
+    a_ptr : int64 (n_applicants + 1,); a_idx : int32 (n_applicant_entries,)
+        Applicants' lists (CSR).
+    p_ptr : int64 (n_programs + 1,); p_idx : int32 (n_program_entries,)
+        Programs' lists (CSR).
+    assignment : int32 (n_applicants,)
+        Program of each applicant, or ``UNMATCHED`` (checked by the caller).
+
+    Returns
+    -------
+    pos : int64 (n_applicants,)
+        0-based place of the match on the applicant's list; the list length
+        when unmatched (every entry is "better"); ``_NOT_ON_OWN_LIST`` when
+        matched to a program the applicant did not rank.
+    prank : int64 (n_applicants,)
+        The matched program's 0-based rank of ``a`` read from the program's
+        own list, or ``UNRANKED_BY_PROGRAM`` when unmatched or not on that
+        list.
+
+    New arrays; inputs are not modified. One pass over each side's lists,
+    ``O(entries)``.
     """
     n_a = a_ptr.size - 1
     pos = np.empty(n_a, dtype=np.int64)
@@ -78,6 +108,37 @@ def _match_positions(a_ptr, a_idx, p_ptr, p_idx, assignment):
 
 @njit(cache=True)
 def _blocking(a_ptr, a_idx, rank_at, cap, assignment, pos, prank):
+    """Every blocking pair, in applicant order and then the applicant's order.
+
+    Parameters
+    ----------
+    a_ptr : int64 (n_applicants + 1,); a_idx : int32 (n_applicant_entries,)
+        Applicants' lists (CSR).
+    rank_at : int32 (n_applicant_entries,)
+        The program's rank of the applicant at each entry, or ``UNRANKED``
+        (:func:`~matchsim.engine.receiver_ranks`).
+    cap : int32 (n_programs,)
+    assignment : int32 (n_applicants,)
+    pos, prank : int64 (n_applicants,)
+        From :func:`_match_positions`.
+
+    Returns
+    -------
+    out_a, out_p : int64 (n_blocking,)
+        Applicant and program of each blocking pair. New arrays; inputs are
+        not modified.
+
+    Notes
+    -----
+    1. One pass over the assignment: each program's number of members and
+       its worst member's rank (a member it never ranked counts as
+       ``UNRANKED``, worse than everyone it ranked).
+    2. For each applicant, every program above their match on their list
+       that ranked them blocks when it has a vacancy or ranks them above its
+       worst member.
+
+    ``O(entries + n_programs)``; the output grows by doubling.
+    """
     n_a = a_ptr.size - 1
     n_p = cap.size
     count = np.zeros(n_p, dtype=np.int64)
@@ -115,9 +176,8 @@ def _blocking(a_ptr, a_idx, rank_at, cap, assignment, pos, prank):
 
 
 def _tables(market: Market, assignment):
-    rank_at = _receiver_rank_table(
-        market.applicant_ptr, market.applicant_list, market.program_ptr, market.program_list
-    )
+    """The rank table and the match positions the checks share."""
+    rank_at = receiver_ranks(market)
     pos, prank = _match_positions(
         market.applicant_ptr, market.applicant_list, market.program_ptr, market.program_list, assignment
     )
@@ -139,6 +199,22 @@ def blocking_pairs(market: Market, assignment) -> np.ndarray:
         Rows ``(applicant, program)``, ordered by applicant and then by the
         applicant's preference.
 
+    Raises
+    ------
+    ValueError
+        If ``assignment`` has the wrong shape or an id that is neither a
+        program nor ``UNMATCHED``.
+
+    Notes
+    -----
+    1. Build the rank table (:func:`~matchsim.engine.receiver_ranks`) and
+       each applicant's place of their match on both lists.
+    2. Count each program's members and find its worst one.
+    3. Scan each applicant's list above their match for programs that rank
+       them and have a vacancy or a worse member.
+
+    ``O(entries + participants)`` time and memory.
+
     Examples
     --------
     >>> m = Market.from_lists([[0], [0]], [[1, 0]], [1])
@@ -156,7 +232,16 @@ def blocking_pairs(market: Market, assignment) -> np.ndarray:
 
 
 def is_feasible(market: Market, assignment) -> bool:
-    """True when no program holds more applicants than its capacity."""
+    """True when no program holds more applicants than its capacity.
+
+    ``O(n_applicants + n_programs)``.
+
+    Examples
+    --------
+    >>> m = Market.from_lists([[0], [0]], [[0, 1]], [1])
+    >>> is_feasible(m, [0, -1]), is_feasible(m, [0, 0])
+    (True, False)
+    """
     assignment = _check_assignment(market, assignment)
     filled = np.bincount(assignment[assignment != UNMATCHED], minlength=market.n_programs)
     return bool(np.all(filled <= market.capacity))
@@ -164,6 +249,8 @@ def is_feasible(market: Market, assignment) -> bool:
 
 def is_individually_rational(market: Market, assignment) -> bool:
     """True when every matched applicant and program ranked each other.
+
+    ``O(entries)``.
 
     Examples
     --------
@@ -180,6 +267,14 @@ def is_individually_rational(market: Market, assignment) -> bool:
 
 def is_stable(market: Market, assignment) -> bool:
     """True when ``assignment`` is feasible, individually rational and unblocked.
+
+    Notes
+    -----
+    1. Feasible: count each program's members against its capacity.
+    2. Individually rational: every match is on both lists.
+    3. No blocking pair (as :func:`blocking_pairs`).
+
+    ``O(entries + participants)``.
 
     Examples
     --------

@@ -27,12 +27,21 @@ Examples
 
 from __future__ import annotations
 
+import json
 import re
+import sys
 
-__all__ = ["terminal_text", "csv_text", "FORMULA_STARTS"]
+__all__ = ["terminal_text", "csv_text", "from_csv_text", "FORMULA_STARTS", "CSV_ESCAPED",
+           "clip", "QUOTE_LIMIT", "json_text"]
 
 #: First characters that make a spreadsheet treat a cell as a formula (OWASP).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+#: The texts :func:`csv_text` protects: any number of single quotes, then a formula start.
+CSV_ESCAPED = re.compile("'*[=+\\-@\t\r]")
+
+#: Longest piece of a user's input that an error message quotes whole (:func:`clip`).
+QUOTE_LIMIT = 60
 
 # C0 controls, DEL, C1 controls, and the Unicode bidirectional controls
 # (embeddings, overrides, isolates and marks) that can reorder what is shown.
@@ -69,15 +78,85 @@ def terminal_text(text) -> str:
 def csv_text(value):
     """A CSV cell that a spreadsheet shows as text, never runs as a formula.
 
-    Strings starting with one of :data:`FORMULA_STARTS` get a leading single
-    quote; other strings and all non-strings (numbers, booleans, ``None``) are
-    returned unchanged.
+    Strings starting with one of :data:`FORMULA_STARTS`, possibly after some
+    single quotes (:data:`CSV_ESCAPED`), get one more leading single quote;
+    other strings and all non-strings (numbers, booleans, ``None``) are
+    returned unchanged. :func:`from_csv_text` undoes it.
 
     Examples
     --------
     >>> csv_text("-5 ranked"), csv_text("@SUM(A1)"), csv_text(0.5), csv_text("")
     ("'-5 ranked", "'@SUM(A1)", 0.5, '')
+    >>> csv_text("'=1"), csv_text("'t Hooft")
+    ("''=1", "'t Hooft")
     """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and CSV_ESCAPED.match(value):
         return "'" + value
     return value
+
+
+def from_csv_text(value):
+    """The text that :func:`csv_text` turned into ``value`` (one leading quote removed).
+
+    A string of single quotes followed by a formula start loses its first
+    quote; anything else is returned unchanged, so
+    ``from_csv_text(csv_text(x)) == x`` for every ``x``.
+
+    Examples
+    --------
+    >>> from_csv_text("'-5 ranked"), from_csv_text("''=1"), from_csv_text("-5"), from_csv_text("'ok")
+    ('-5 ranked', "'=1", '-5', "'ok")
+    """
+    if isinstance(value, str) and value.startswith("'") and CSV_ESCAPED.match(value, 1):
+        return value[1:]
+    return value
+
+
+def clip(value, limit: int = QUOTE_LIMIT) -> str:
+    """``value`` as text short enough to quote in a one-line message, terminal-safe.
+
+    Text longer than ``limit`` characters keeps its beginning and says how
+    long it was; control characters become visible codes (:func:`terminal_text`).
+
+    Examples
+    --------
+    >>> clip("City")
+    'City'
+    >>> clip("x" * 50_000_000)
+    'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx... (50,000,000 characters)'
+    >>> clip(10 ** 100, limit=20)
+    '10000000000000000000... (101 characters)'
+    """
+    try:
+        text = value if isinstance(value, str) else str(value)
+    except ValueError:  # an integer too long for str() (Python's digit limit)
+        return f"a number of more than {sys.get_int_max_str_digits():,} digits"
+    if len(text) > limit:
+        keep = max(limit - 20, 10) if limit > 20 else limit
+        text = f"{text[:keep]}... ({len(text):,} characters)"
+    return terminal_text(text)
+
+
+# Characters json.dumps(ensure_ascii=False) leaves raw that a terminal may act on: DEL, the
+# C1 controls and the Unicode direction controls (json already escapes U+0000-U+001F).
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def json_text(doc, **kwargs) -> str:
+    """``json.dumps(doc, ensure_ascii=False, **kwargs)`` with no raw control character in it.
+
+    The characters a terminal could act on are written as ``\\uXXXX`` escapes,
+    which every JSON reader turns back into the same text; for ordinary names
+    the output is exactly ``json.dumps``'s.
+
+    Examples
+    --------
+    >>> json_text({"name": "Mercy\u202e\x1b[2J"})
+    '{"name": "Mercy\\\\u202e\\\\u001b[2J"}'
+    >>> json.loads(json_text({"name": "Mercy\u202e"}))["name"] == "Mercy\u202e"
+    True
+    """
+    text = json.dumps(doc, ensure_ascii=False, **kwargs)
+    if _JSON_UNSAFE.search(text):
+        text = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text

@@ -25,7 +25,7 @@ from matchsim.io.spreadsheet import read_table
 from matchsim.io.tables import TABLES, Source, market_from_frames, market_to_frames
 from matchsim.market import Market
 
-__all__ = ["read_market", "write_market", "MARKET_FORMATS"]
+__all__ = ["read_market", "write_market", "market_paths", "MARKET_FORMATS"]
 
 #: Formats :func:`write_market` can write.
 MARKET_FORMATS = ("csv", "json", "parquet")
@@ -59,6 +59,24 @@ def _read_parquet_folder(folder: Path) -> Market:
                              file=files[t]) from None
         frames[t].columns = [str(c).strip().lower() for c in frames[t].columns]
     return market_from_frames(**frames, source=Source(kind="frame", files={t: str(f) for t, f in files.items()}))
+
+
+def market_paths(path) -> list[Path]:
+    """The existing files that :func:`read_market` reads for ``path`` (what must not be overwritten).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from matchsim.datasets import nrmp_example
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> write_market(nrmp_example(), folder)
+    >>> sorted(p.name for p in market_paths(folder))
+    ['applicant_lists.csv', 'program_lists.csv', 'programs.csv']
+    """
+    path = Path(path)
+    if not path.is_dir():
+        return [path] if path.exists() else []
+    return [path / f"{t}.{ext}" for ext in ("csv", "parquet") for t in TABLES if (path / f"{t}.{ext}").exists()]
 
 
 def read_market(path) -> Market:
@@ -126,6 +144,12 @@ def write_market(market: Market, path, format: str | None = None) -> None:
     -----
     ``applicants.csv`` is written only when some applicant submitted no list;
     it keeps those applicants, and everybody's ids, on reading back.
+
+    In CSV files a name that a spreadsheet would run as a formula (``=x``,
+    ``+x``, ``-x``, ``@x``) is written with a leading single quote
+    (:func:`matchsim.io.escape.csv_text`), and the CSV reader removes exactly
+    that quote again (:func:`matchsim.io.escape.from_csv_text`), so the market
+    reads back unchanged. JSON and Parquet files keep names as they are.
     """
     path = Path(path)
     if format is None:
@@ -136,7 +160,7 @@ def write_market(market: Market, path, format: str | None = None) -> None:
         write_market_json(market, path)
         return
     path.mkdir(parents=True, exist_ok=True)
-    frames = market_to_frames(market)
+    frames = market_to_frames(market, spreadsheet=format == "csv")
     stale = path / f"applicants.{format}"
     if "applicants" not in frames and stale.exists():
         stale.unlink()  # left by an earlier write; it would change the ids read back

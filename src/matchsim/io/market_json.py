@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from matchsim.errors import InputError
+from matchsim.io.escape import clip
 from matchsim.io.tables import Source, market_from_frames
 from matchsim.market import Market
 
@@ -50,8 +51,27 @@ MARKET_FORMAT = "matchsim-market"
 MARKET_FORMAT_VERSION = 1
 
 
+#: Longest number (in digits) accepted anywhere in a document; capacities and versions need far fewer.
+MAX_DIGITS = 30
+
+
 def _fail(path, message, column=None):
     return InputError(message, file=path, column=column)
+
+
+def _show(value) -> str:
+    """A JSON value as an error message may quote it: short, whatever its size."""
+    if isinstance(value, str):
+        return f'"{clip(value)}"'
+    if isinstance(value, dict):
+        return "an object {...}"
+    if isinstance(value, list):
+        return "a list [...]"
+    return clip(json.dumps(value), 30)
+
+
+def _place(section, owner, key=None):
+    return f"{section}.{clip(owner)}" + (f".{key}" if key else "")
 
 
 def _long_from_mapping(lists: dict, path, owner_col, target_col, section, key=None):
@@ -68,7 +88,7 @@ def _long_from_mapping(lists: dict, path, owner_col, target_col, section, key=No
     if not_list:
         i = not_list[0]
         raise _fail(path, f"expected a list of names, most preferred first, got {type(rows[i]).__name__}",
-                    column=f"{section}.{owners[i]}" + (f".{key}" if key else ""))
+                    column=_place(section, owners[i], key))
     lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
     total = int(lengths.sum())
     flat = list(chain.from_iterable(rows))
@@ -78,9 +98,9 @@ def _long_from_mapping(lists: dict, path, owner_col, target_col, section, key=No
         k = next(k for k, v in enumerate(flat) if not isinstance(v, str))
         i = int(np.searchsorted(np.cumsum(lengths), k, side="right"))
         entry = k - int(lengths[:i].sum())
-        raise _fail(path, f"entry {entry + 1} is {json.dumps(flat[k])}, not a name in quotes; "
+        raise _fail(path, f"entry {entry + 1} is {_show(flat[k])}, not a name in quotes; "
                     "write every name as a JSON string",
-                    column=f"{section}.{owners[i]}" + (f".{key}" if key else "")) from None
+                    column=_place(section, owners[i], key)) from None
     owner_of = np.repeat(np.arange(len(owners), dtype=np.int64), lengths)
     starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
     return pd.DataFrame({
@@ -122,11 +142,11 @@ def market_from_json(doc, path="market.json") -> Market:
         raise _fail(path, 'the document must be a JSON object with "programs" and "applicants"')
     fmt = doc.get("format", MARKET_FORMAT)
     if fmt != MARKET_FORMAT:
-        raise _fail(path, f'"format" is {json.dumps(fmt)}, expected "{MARKET_FORMAT}"; '
+        raise _fail(path, f'"format" is {_show(fmt)}, expected "{MARKET_FORMAT}"; '
                     "is this a matchsim market file?", column="format")
     version = doc.get("version", MARKET_FORMAT_VERSION)
     if not isinstance(version, int) or isinstance(version, bool) or version > MARKET_FORMAT_VERSION:
-        raise _fail(path, f"version {json.dumps(version)} is not supported (this matchsim reads "
+        raise _fail(path, f"version {_show(version)} is not supported (this matchsim reads "
                     f"version {MARKET_FORMAT_VERSION}); upgrade matchsim", column="version")
     for section in ("programs", "applicants"):
         if section not in doc:
@@ -139,15 +159,23 @@ def market_from_json(doc, path="market.json") -> Market:
     for name, entry in programs.items():
         if not isinstance(entry, dict):
             raise _fail(path, 'each program must be an object like {"capacity": 2, "rank_list": [...]}',
-                        column=f"programs.{name}")
+                        column=_place("programs", name))
         if "capacity" not in entry:
-            raise _fail(path, 'missing "capacity"; give the number of positions', column=f"programs.{name}")
+            raise _fail(path, 'missing "capacity"; give the number of positions',
+                        column=_place("programs", name))
     cap = [programs[p]["capacity"] for p in programs]
     bad = [i for i, c in enumerate(cap) if isinstance(c, bool) or not isinstance(c, (int, float))]
     if bad:
         name = list(programs)[bad[0]]
-        raise _fail(path, f"the capacity {json.dumps(cap[bad[0]])} is not a whole number; give the "
-                    "number of positions as a whole number, 0 or more", column=f"programs.{name}.capacity")
+        raise _fail(path, f"the capacity {_show(cap[bad[0]])} is not a whole number; give the "
+                    "number of positions as a whole number, 0 or more",
+                    column=_place("programs", name, "capacity"))
+    huge = [i for i, c in enumerate(cap) if isinstance(c, int) and abs(c) > 2**53]
+    if huge:
+        name = list(programs)[huge[0]]
+        raise _fail(path, f"the capacity {clip(cap[huge[0]], 20)} is far above any program's number of "
+                    "positions; give the number of positions as a whole number, 0 or more",
+                    column=_place("programs", name, "capacity"))
     prog_frame = pd.DataFrame({"program": np.asarray(list(programs), dtype=object),
                                "capacity": np.asarray(cap, dtype=np.float64)})
     program_lists = _long_from_mapping(programs, path, "program", "applicant", "programs", "rank_list")
@@ -160,6 +188,27 @@ def market_from_json(doc, path="market.json") -> Market:
 
 class _RepeatedKey(ValueError):
     pass
+
+
+class _BadNumber(ValueError):
+    pass
+
+
+def _parse_int(text):
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise _BadNumber(f"a number {len(text.lstrip('-')):,} digits long ({clip(text, 20)})")
+    return int(text)
+
+
+def _parse_float(text):
+    value = float(text)
+    if not np.isfinite(value):
+        raise _BadNumber(f"the number {clip(text, 20)}, too large for any count")
+    return value
+
+
+def _parse_constant(text):
+    raise _BadNumber(f"{text}, which JSON does not allow as a number")
 
 
 def _no_repeated_keys(pairs):
@@ -183,15 +232,24 @@ def read_market_json(path) -> Market:
     if not raw.strip():
         raise InputError("the file is empty; see docs/file-formats.md for the JSON market format", file=path)
     try:
-        doc = json.loads(raw.decode("utf-8-sig"), object_pairs_hook=_no_repeated_keys)
-    except _RepeatedKey as exc:
-        raise InputError(f'"{exc.args[0]}" appears twice in the same object; a later entry would '
-                         "silently replace the earlier one, so keep one", file=path) from None
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError("the file is not UTF-8 text; save it as UTF-8", file=path) from None
+    try:
+        doc = json.loads(text, object_pairs_hook=_no_repeated_keys, parse_int=_parse_int,
+                         parse_float=_parse_float, parse_constant=_parse_constant)
+    except _RepeatedKey as exc:
+        raise InputError(f'"{clip(exc.args[0])}" appears twice in the same object; a later entry would '
+                         "silently replace the earlier one, so keep one", file=path) from None
+    except _BadNumber as exc:
+        raise InputError(f"the file holds {exc.args[0]}; capacities are whole numbers of positions, "
+                         "such as 4", file=path) from None
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid JSON at line {exc.lineno}, character {exc.colno}: {exc.msg}; "
                          "check for a missing comma, quote or bracket", file=path, row=None) from None
+    except RecursionError:  # Python's parser refuses very deep nesting (thousands of levels)
+        raise InputError("lists or objects are nested thousands of levels deep; a market file nests "
+                         "4 levels (see docs/file-formats.md), so this is not a market file", file=path) from None
     return market_from_json(doc, path)
 
 

@@ -11,8 +11,8 @@ Examples
 >>> r = deferred_acceptance(m)
 >>> result_frame(m, r)
   applicant  program  rank  list_length  program_rank
-0  Anderson           <NA>            1          <NA>
-1     Brown           <NA>            2          <NA>
+0  Anderson     <NA>  <NA>            1          <NA>
+1     Brown     <NA>  <NA>            2          <NA>
 2      Chen    Mercy     2            2             1
 3     Davis  General     3            4             6
 4   Eastman     City     1            4             3
@@ -36,7 +36,8 @@ from pathlib import Path
 import numpy as np
 
 from matchsim.errors import InputError
-from matchsim.market import UNMATCHED, Market
+from matchsim.constants import UNMATCHED
+from matchsim.market import Market
 
 __all__ = [
     "RESULT_FORMAT",
@@ -48,6 +49,7 @@ __all__ = [
     "result_summary",
     "result_to_json",
     "write_result",
+    "result_paths",
 ]
 
 #: Value of the ``"format"`` key of a result document.
@@ -125,16 +127,20 @@ def result_columns(market: Market, result) -> dict:
 def result_frame(market: Market, result):
     """One row per applicant: where they matched and at which rank (a pandas DataFrame).
 
-    Columns: ``applicant``; ``program`` (empty string when unmatched);
-    ``rank``, the position of the match on the applicant's own list (1 = first
-    choice; ``<NA>`` when unmatched); ``list_length``, the number of programs
-    the applicant ranked; ``program_rank``, the position of the applicant on
-    the program's list. Rows are in applicant id order.
+    Columns: ``applicant``; ``program``; ``rank``, the position of the match
+    on the applicant's own list (1 = first choice); ``list_length``, the
+    number of programs the applicant ranked; ``program_rank``, the position of
+    the applicant on the program's list. For an unmatched applicant
+    ``program``, ``rank`` and ``program_rank`` are all missing (``<NA>``; an
+    empty cell in CSV, ``null`` in JSON). Rows are in applicant id order.
     """
     import pandas as pd
 
     cols = result_columns(market, result)
-    matched = cols["program"] != ""
+    matched = np.asarray(result.assignment) != UNMATCHED
+    program = pd.array(cols["program"], dtype="string")
+    program[~matched] = pd.NA
+    cols["program"] = program
     for name in ("rank", "program_rank"):
         values = pd.array(cols[name], dtype="Int64")
         values[~matched] = pd.NA
@@ -229,7 +235,6 @@ def result_to_json(market: Market, result) -> dict:
     {'program': 'City', 'capacity': 2, 'filled': 2, 'unfilled': 0, 'matched': ['Garcia', 'Eastman']}
     """
     frame = result_frame(market, result)
-    frame["program"] = frame["program"].where(frame["program"] != "", None)
     applicants = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
     programs = program_frame(market, result).to_dict(orient="records")
     for row, members in zip(programs, program_members(market, result)):
@@ -248,7 +253,67 @@ def _plain(value):
     return value.item() if isinstance(value, np.generic) else value
 
 
-def write_result(market: Market, result, path) -> list[Path]:
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet): it cannot be the other
+        return False
+
+
+def result_paths(path, protect=()) -> list[Path]:
+    """The files :func:`write_result` writes for ``path``, checked before anything is written.
+
+    Parameters
+    ----------
+    path : str or Path
+        As for :func:`write_result`.
+    protect : iterable of path-like, optional
+        Files that must not be replaced, such as the market's own files
+        (:func:`matchsim.io.market_files.market_paths`). The comparison is by
+        file, not by spelling: ``./market.json``, a symbolic link or a hard link
+        to a protected file are caught too.
+
+    Raises
+    ------
+    InputError
+        If the path is neither ``.csv``, ``.json`` nor a folder, if its folder
+        does not exist, or if a file to write is one of ``protect``.
+
+    Examples
+    --------
+    >>> [p.name for p in result_paths("out/")]
+    ['result_applicants.csv', 'result_programs.csv', 'result_summary.json']
+    """
+    text = str(path)
+    path = Path(path)
+    if text.endswith(("/", os.sep)) or path.is_dir():
+        files = [path / RESULT_FILES[k] for k in ("applicants", "programs", "summary")]
+    else:
+        if path.suffix.lower() not in (".csv", ".json"):
+            raise InputError("cannot tell how to write the result; end the name in .csv or .json, "
+                             "or in / for a folder of tables", file=path)
+        if not path.parent.exists():
+            raise InputError("the folder to write into does not exist; create it first", file=path)
+        files = [path]
+    protect = [Path(p) for p in protect]
+    for f in files:
+        if any(_same_file(f, p) for p in protect):
+            raise InputError("this file is part of the market being read; writing the result there would "
+                             "replace it, so give --out another name", file=f)
+    return files
+
+
+def _csv_names(frame, columns):
+    """``frame`` with the name ``columns`` made safe to open in a spreadsheet (:func:`csv_text`)."""
+    from matchsim.io.escape import csv_text
+
+    frame = frame.copy()
+    for c in columns:
+        frame[c] = frame[c].astype(object).map(csv_text, na_action="ignore")
+    return frame
+
+
+def write_result(market: Market, result, path, *, protect=()) -> list[Path]:
     """Write a result: ``.csv`` (applicant table), ``.json`` (full document) or a folder.
 
     Parameters
@@ -259,6 +324,9 @@ def write_result(market: Market, result, path) -> list[Path]:
         A file ending ``.csv`` or ``.json``, or a folder (an existing one, or
         a path ending in ``/``), which receives ``result_applicants.csv``,
         ``result_programs.csv`` and ``result_summary.json``.
+    protect : iterable of path-like, optional
+        Files never to replace (see :func:`result_paths`); ``matchsim match``
+        passes the market's own files.
 
     Returns
     -------
@@ -268,26 +336,26 @@ def write_result(market: Market, result, path) -> list[Path]:
     Raises
     ------
     InputError
-        If the path is neither ``.csv``, ``.json`` nor a folder.
+        If the path is neither ``.csv``, ``.json`` nor a folder, or is protected.
+
+    Notes
+    -----
+    In CSV files, names that a spreadsheet would run as a formula (starting
+    with ``=``, ``+``, ``-`` or ``@``) are written with a leading single quote
+    (:func:`matchsim.io.escape.csv_text`); the JSON document keeps every name
+    exactly.
     """
-    text = str(path)
-    path = Path(path)
-    if text.endswith(("/", os.sep)) or path.is_dir():
-        path.mkdir(parents=True, exist_ok=True)
-        files = [path / RESULT_FILES[k] for k in ("applicants", "programs", "summary")]
-        result_frame(market, result).to_csv(files[0], index=False, lineterminator="\n")
-        program_frame(market, result).to_csv(files[1], index=False, lineterminator="\n")
+    files = result_paths(path, protect)
+    if len(files) > 1:
+        files[0].parent.mkdir(parents=True, exist_ok=True)
+        _csv_names(result_frame(market, result), ("applicant", "program")).to_csv(
+            files[0], index=False, lineterminator="\n")
+        _csv_names(program_frame(market, result), ("program",)).to_csv(files[1], index=False, lineterminator="\n")
         files[2].write_text(json.dumps(result_summary(market, result), indent=1) + "\n", encoding="utf-8")
-        return files
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".json"):
-        raise InputError("cannot tell how to write the result; end the name in .csv or .json, "
-                         "or in / for a folder of tables", file=path)
-    if not path.parent.exists():
-        raise InputError("the folder to write into does not exist; create it first", file=path)
-    if suffix == ".csv":
-        result_frame(market, result).to_csv(path, index=False, lineterminator="\n")
+    elif files[0].suffix.lower() == ".csv":
+        _csv_names(result_frame(market, result), ("applicant", "program")).to_csv(
+            files[0], index=False, lineterminator="\n")
     else:
-        path.write_text(json.dumps(result_to_json(market, result), indent=1, ensure_ascii=False) + "\n",
-                        encoding="utf-8")
-    return [path]
+        files[0].write_text(json.dumps(result_to_json(market, result), indent=1, ensure_ascii=False) + "\n",
+                            encoding="utf-8")
+    return files

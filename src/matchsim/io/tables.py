@@ -33,7 +33,9 @@ import numpy as np
 import pandas as pd
 
 from matchsim.errors import InputError
-from matchsim.market import NRMP_MAX_RANKS, Market
+from matchsim.io.escape import clip
+from matchsim.constants import NRMP_MAX_RANKS
+from matchsim.market import Market
 
 __all__ = [
     "TABLES",
@@ -103,12 +105,12 @@ def _json_place(table, frame, idx, column):
     if idx is None:
         return table
     if table == "programs":
-        name = frame.at[idx, "program"]
+        name = clip(frame.at[idx, "program"])
         return f"programs.{name}.capacity" if column == "capacity" else f"programs.{name}"
     if table == "program_lists":
-        return f"programs.{frame.at[idx, 'program']}.rank_list[{frame.at[idx, 'rank']}]"
+        return f"programs.{clip(frame.at[idx, 'program'])}.rank_list[{frame.at[idx, 'rank']}]"
     if table == "applicant_lists":
-        return f"applicants.{frame.at[idx, 'applicant']}[{frame.at[idx, 'rank']}]"
+        return f"applicants.{clip(frame.at[idx, 'applicant'])}[{frame.at[idx, 'rank']}]"
     return table
 
 
@@ -155,11 +157,22 @@ def _text(frame, column):
     return pc.utf8_trim_whitespace(pc.fill_null(arr, ""))
 
 
+#: A cell written by :func:`matchsim.io.escape.csv_text`: one quote to remove, then quotes and a
+#: formula start (an RE2 pattern for pyarrow; the same rule as ``escape.from_csv_text``).
+_CSV_ESCAPED = "^'('*[=+\\-@\t\r])"
+
+
 def _names(frame, column, table, src) -> _Coded:
-    """Names of a column, coded; a blank name is an error."""
+    """Names of a column, coded; a blank name is an error.
+
+    Names read from CSV files lose the single quote that protects a formula-like
+    name in a spreadsheet (see :func:`market_to_frames`).
+    """
     import pyarrow.compute as pc
 
     text = _text(frame, column)
+    if src.kind == "csv":
+        text = pc.replace_substring_regex(text, pattern=_CSV_ESCAPED, replacement="\\1")
     blank = pc.equal(text, "").to_numpy(zero_copy_only=False)
     if blank.any():
         i = int(np.flatnonzero(blank)[0])
@@ -199,14 +212,15 @@ def _integers(frame, column, table, src, *, what, low, high, hint) -> np.ndarray
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         value = col.iloc[i] if raw is None else raw[i].as_py()
-        shown = "blank" if str(value).strip() in ("", "nan", "None", "<NA>") else f"{str(value).strip()!r}"
+        text = clip(value).strip()
+        shown = "blank" if text in ("", "nan", "None", "<NA>") else repr(text)
         raise src.error(table, frame, frame.index[i], column,
                         f"the {what} is {shown}, not a whole number; {hint}")
     for mask, rule, limit in ((num < low, "below", low), (num > high, "above", high)):
         if mask.any():
             i = int(np.flatnonzero(mask)[0])
             raise src.error(table, frame, frame.index[i], column,
-                            f"the {what} {int(num[i])} is {rule} {limit}; {hint}")
+                            f"the {what} {clip(int(num[i]), 20)} is {rule} {limit}; {hint}")
     return num.astype(np.int64)
 
 
@@ -238,7 +252,7 @@ def _check_list_table(frame, table, src, owner_col, target_col, program_index):
         first = int(np.flatnonzero(key == key[i])[0])
         raise src.error(
             table, frame, frame.index[i], target_col,
-            f'{owner_col} "{owners[i]}" ranks {target_col} "{targets[i]}" twice (also at '
+            f'{owner_col} "{clip(owners[i])}" ranks {target_col} "{clip(targets[i])}" twice (also at '
             f"{src.place(table, frame, frame.index[first])}); keep one of the two rows",
         )
     # Ranks per list must be exactly 1..k. With no (list, rank) pair repeated
@@ -258,13 +272,13 @@ def _check_list_table(frame, table, src, owner_col, target_col, program_index):
             first, again = sorted((int(order[j - 1]), int(order[j])))
             raise src.error(
                 table, frame, frame.index[again], "rank",
-                f'{owner_col} "{owners[again]}" uses rank {s_ranks[j]} twice (also at '
+                f'{owner_col} "{clip(owners[again])}" uses rank {s_ranks[j]} twice (also at '
                 f"{src.place(table, frame, frame.index[first])}); give each {target_col} its own rank",
             )
         i = int(order[j])
         raise src.error(
             table, frame, frame.index[i], "rank",
-            f'{owner_col} "{owners[i]}" has rank {s_ranks[j]} but no rank {j + 1}; '
+            f'{owner_col} "{clip(owners[i])}" has rank {s_ranks[j]} but no rank {j + 1}; '
             "number each list 1, 2, 3, ... without gaps",
         )
     return owners, ranks, targets, program_ids
@@ -287,7 +301,7 @@ def _unknown_program(frame, table, src, column, ids, names):
                          else str(src.file("programs")).replace("\\", "/").rsplit("/", 1)[-1])
         raise src.error(
             table, frame, frame.index[i], column,
-            f'program "{names[i]}" has no entry in {programs_file}; add it with its number of '
+            f'program "{clip(names[i])}" has no entry in {programs_file}; add it with its number of '
             "positions, or correct the spelling",
         )
 
@@ -373,7 +387,7 @@ def market_from_frames(applicant_lists, program_lists, programs, applicants=None
         i = int(np.flatnonzero(dup)[0])
         first = int(np.flatnonzero(progs.codes == progs.codes[i])[0])
         raise src.error("programs", programs, programs.index[i], "program",
-                        f'program "{progs[i]}" is listed twice (also at '
+                        f'program "{clip(progs[i])}" is listed twice (also at '
                         f"{src.place('programs', programs, programs.index[first])}); keep one row per program")
     program_names = progs.uniques
     capacity = _integers(programs, "capacity", "programs", src, what="capacity", low=0,
@@ -391,7 +405,7 @@ def market_from_frames(applicant_lists, program_lists, programs, applicants=None
         if listed.uniques.size < len(listed):
             i = int(np.flatnonzero(pd.Series(listed.codes).duplicated().to_numpy())[0])
             raise src.error("applicants", applicants, applicants.index[i], "applicant",
-                            f'applicant "{listed[i]}" is listed twice; keep one row per applicant')
+                            f'applicant "{clip(listed[i])}" is listed twice; keep one row per applicant')
         pieces.append(listed.uniques)
     pieces += [a_owner.uniques, p_target.uniques]
     applicant_names = pd.unique(np.concatenate(pieces).astype(object))
@@ -412,11 +426,15 @@ def _long(ptr, idx, owner_names, target_names, owner_col, target_col):
     return pd.DataFrame({owner_col: owner, "rank": rank, target_col: target})
 
 
-def market_to_frames(market: Market) -> dict[str, pd.DataFrame]:
+def market_to_frames(market: Market, *, spreadsheet: bool = False) -> dict[str, pd.DataFrame]:
     """The market as long tables, keyed by table name (the inverse of :func:`market_from_frames`).
 
     The ``applicants`` table is included only when some applicant submitted
     no list: it keeps them (and everybody's ids) when the tables are read back.
+
+    With ``spreadsheet=True`` (for CSV files) names that a spreadsheet would
+    run as a formula get a leading single quote
+    (:func:`matchsim.io.escape.csv_text`); reading a CSV folder removes it.
 
     Examples
     --------
@@ -432,6 +450,10 @@ def market_to_frames(market: Market) -> dict[str, pd.DataFrame]:
     """
     an = market.applicant_labels()
     pn = market.program_labels()
+    if spreadsheet:
+        from matchsim.io.escape import csv_text
+
+        an, pn = [csv_text(n) for n in an], [csv_text(n) for n in pn]
     frames = {
         "applicant_lists": _long(market.applicant_ptr, market.applicant_list, an, pn, "applicant", "program"),
         "program_lists": _long(market.program_ptr, market.program_list, pn, an, "program", "applicant"),

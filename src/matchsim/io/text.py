@@ -248,6 +248,9 @@ def read_rows(text: str, separator: str) -> list[Row]:
     >>> [tuple(r) for r in read_rows('a,b\\n"x\\ny",2\\n\\nz,3\\n', ",")]
     [(1, ['a', 'b']), (2, ['x\\ny', '2']), (3, []), (4, ['z', '3'])]
     """
+    # the whole file is in memory already: a cell over the csv module's 131,072-character default is read,
+    # so that the reader's own checks can report it on one line (a 50 MB name is clipped there)
+    csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     return [Row(i + 1, cells) for i, cells in enumerate(reader)]
 

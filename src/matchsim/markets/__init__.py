@@ -19,13 +19,13 @@ Examples
 False
 """
 
-from matchsim.markets.generator import (
+from matchsim.markets.generator import generate_market
+from matchsim.markets.params import (
     APPLICANT_TYPES,
     MESSAGES,
     NO_MESSAGE,
     MarketParams,
     SyntheticMarket,
-    generate_market,
 )
 from matchsim.markets.presets import PRESETS, TARGETS, Target, preset
 from matchsim.markets.simple import nrmp_shaped_market

@@ -7,7 +7,7 @@ Examples
 --------
 >>> from matchsim.markets.calibration import simulate_figures
 >>> fig = simulate_figures("small", seeds=[0])
->>> 0.0 < fig["fill rate (PGY-1)"] <= 1.0
+>>> 0.0 < fig["fill rate"] <= 1.0
 True
 """
 
@@ -18,10 +18,12 @@ import argparse
 import numpy as np
 
 from matchsim.engine import deferred_acceptance
-from matchsim.markets.generator import APPLICANT_TYPES, MarketParams, generate_market
+from matchsim.markets.generator import generate_market
+from matchsim.markets.params import APPLICANT_TYPES, MarketParams
 from matchsim.markets.presets import TARGETS, preset
 
-__all__ = ["market_figures", "simulate_figures", "calibration_rows", "format_table"]
+__all__ = ["market_figures", "simulate_figures", "calibration_rows", "format_figure",
+           "format_table"]
 
 
 def market_figures(sm) -> dict[str, float]:
@@ -35,9 +37,18 @@ def market_figures(sm) -> dict[str, float]:
     Returns
     -------
     dict
-        Figure name -> value, with the names used in
-        :data:`matchsim.markets.TARGETS`, plus a few descriptive extras
-        (list lengths, interviews per position, signal and message shares).
+        Figure name -> value: the figures :data:`matchsim.markets.TARGETS`
+        refer to (``Target.key``), plus a few descriptive extras (list
+        lengths, interviews per position, signal and message shares).
+        ``"positions"`` and ``"fill rate"`` count every position of the
+        market, whatever the year it starts in.
+
+    Examples
+    --------
+    >>> from matchsim.markets import generate_market
+    >>> fig = market_figures(generate_market("small", rng=0))
+    >>> fig["positions"], 0 < fig["match rate, all"] < 1
+    (250.0, True)
     """
     m = sm.market
     res = deferred_acceptance(m, "applicant")
@@ -45,8 +56,8 @@ def market_figures(sm) -> dict[str, float]:
     length = m.applicant_list_lengths
     out = {
         "active applicants": float(m.n_applicants),
-        "PGY-1 positions": float(m.n_positions),
-        "fill rate (PGY-1)": float(res.filled.sum() / max(m.n_positions, 1)),
+        "positions": float(m.n_positions),
+        "fill rate": float(res.filled.sum() / max(m.n_positions, 1)),
     }
     for code, name in enumerate(APPLICANT_TYPES):
         sel = sm.applicant_type == code
@@ -78,19 +89,41 @@ def market_figures(sm) -> dict[str, float]:
 
 
 def simulate_figures(params: MarketParams | str, seeds=(0, 1, 2)) -> dict[str, float]:
-    """Mean of :func:`market_figures` over markets drawn with ``seeds``."""
+    """Mean of :func:`market_figures` over markets drawn with ``seeds``.
+
+    Examples
+    --------
+    >>> simulate_figures("small", seeds=[0, 1])["active applicants"]
+    300.0
+    """
     rows = [market_figures(generate_market(params, rng=s)) for s in seeds]
     return {k: float(np.mean([r[k] for r in rows])) for k in rows[0]}
 
 
 def calibration_rows(name: str, seeds=(0, 1, 2)):
-    """``(target, simulated, ok)`` for every target of preset ``name``."""
+    """``(target, simulated, ok)`` for every target of preset ``name``.
+
+    Examples
+    --------
+    >>> target, simulated, ok = calibration_rows("pmr", seeds=[0])[0]
+    >>> target.name, simulated, ok
+    ('positions, categorical + advanced', 413.0, True)
+    """
     fig = simulate_figures(preset(name), seeds)
-    return [(t, fig[t.name], bool(abs(fig[t.name] - t.value) <= t.tolerance))
+    return [(t, fig[t.key], bool(abs(fig[t.key] - t.value) <= t.tolerance))
             for t in TARGETS.get(name, ())]
 
 
-def _fmt(name, v):
+def format_figure(name: str, v: float) -> str:
+    """A figure as the calibration tables show it: shares in percent, counts with commas.
+
+    Examples
+    --------
+    >>> format_figure("match rate, US MD", 0.9333), format_figure("positions", 40041.0)
+    ('93.3%', '40,041')
+    >>> format_figure("mean list length, matched", 11.912)
+    '11.91'
+    """
     if name.startswith(("match rate", "fill rate", "share", "matched there", "applicants with")):
         if v != v:
             return "n/a"
@@ -101,24 +134,30 @@ def _fmt(name, v):
 
 
 def format_table(name: str, seeds=(0, 1, 2)) -> str:
-    """Markdown table of targets, simulated values and sources for preset ``name``."""
+    """Markdown table of targets, simulated values and sources for preset ``name``.
+
+    Examples
+    --------
+    >>> print(format_table("pmr", seeds=[0]).splitlines()[2])  # doctest: +ELLIPSIS
+    | positions, categorical + advanced | 413 | 413 | yes | 2017: 119 categorical (PGY-1) + ...
+    """
     fig = simulate_figures(preset(name), seeds)
     lines = ["| Figure | Target | Simulated | Within tolerance | Source |",
              "|---|---|---|---|---|"]
     # targets with tested=False are shown for comparison ("(shown)")
     names = set()
     for t in TARGETS.get(name, ()):
-        v = fig[t.name]
-        names.add(t.name)
-        tol = f" ± {_fmt(t.name, t.tolerance)}" if t.tolerance else ""
+        v = fig[t.key]
+        names.add(t.key)
+        tol = f" ± {format_figure(t.key, t.tolerance)}" if t.tolerance else ""
         ok = "yes" if abs(v - t.value) <= t.tolerance else "no"
         if not t.tested:
             ok += " (not tested)"
-        lines.append(f"| {t.name} | {_fmt(t.name, t.value)}{tol} | {_fmt(t.name, v)} | {ok} "
-                     f"| {t.source} |")
+        lines.append(f"| {t.name} | {format_figure(t.key, t.value)}{tol} "
+                     f"| {format_figure(t.key, v)} | {ok} | {t.source} |")
     for k, v in fig.items():
         if k not in names:
-            lines.append(f"| {k} | | {_fmt(k, v)} | | (descriptive) |")
+            lines.append(f"| {k} | | {format_figure(k, v)} | | (descriptive) |")
     return "\n".join(lines)
 
 

@@ -1,6 +1,6 @@
 """Calibration presets and the published figures they aim at.
 
-Each preset is a :class:`~matchsim.markets.generator.MarketParams`. Sizes and
+Each preset is a :class:`~matchsim.markets.params.MarketParams`. Sizes and
 type shares come from published NRMP/AAMC figures (grades as in the project's
 reference notes: A = NRMP/AAMC or the paper itself, B = reputable secondary
 report, C = unverified transcription). Where no trustworthy figure exists
@@ -33,7 +33,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, replace
 
-from matchsim.markets.generator import MarketParams
+from matchsim.markets.params import MarketParams
 
 __all__ = ["PRESETS", "TARGETS", "Target", "preset"]
 
@@ -68,7 +68,9 @@ PRESETS: dict[str, MarketParams] = {
         rank_floor=-1.1,
     ),
     # A PM&R-sized specialty: 32 categorical + 62 advanced programs, 119 + 294
-    # positions (2017, B); 8 ERAS signals (2025, A). Applicant numbers are an
+    # positions (2017, B), modelled as one pool of PM&R positions (advanced
+    # positions start in PGY-2; the PGY-1 year they need is not modelled);
+    # 8 ERAS signals (2025, A). Applicant numbers are an
     # assumption (about 500); MD/DO shares follow the 2024 counts of
     # applicants ranking PM&R first (MD 273, DO 211; C); IMG shares assumed.
     "pmr": MarketParams(
@@ -138,6 +140,15 @@ class Target:
         Whether the calibration test holds the preset to it (``False`` for
         figures shown for comparison only: grade C, or measured on a
         different population than the model's).
+    figure : str
+        The simulated figure it is compared with (a key of
+        :func:`matchsim.markets.calibration.market_figures`); default: ``name``.
+
+    Examples
+    --------
+    >>> t = TARGETS["nrmp2025"][3]
+    >>> t.name, t.value, t.tolerance
+    ('match rate, US MD', 0.935, 0.02)
     """
 
     name: str
@@ -145,6 +156,18 @@ class Target:
     tolerance: float
     source: str
     tested: bool = True
+    figure: str = ""
+
+    @property
+    def key(self) -> str:
+        """The simulated figure this target is compared with.
+
+        Examples
+        --------
+        >>> Target("PGY-1 positions", 10, 0, "here", figure="positions").key
+        'positions'
+        """
+        return self.figure or self.name
 
 
 _NRMP = "NRMP, Results and Data: 2025 Main Residency Match (A/B)"
@@ -156,9 +179,9 @@ _MORAN = "Moran et al. 2019, Anesth Analg (A), share who matched at the program"
 TARGETS: dict[str, tuple[Target, ...]] = {
     "nrmp2025": (
         Target("active applicants", 47_208, 0, _NRMP),
-        Target("PGY-1 positions", 40_041, 0, _NRMP),
+        Target("PGY-1 positions", 40_041, 0, _NRMP, figure="positions"),
         Target("fill rate (PGY-1)", 37_667 / 40_041, 0.02,
-               _NRMP + "; 94.3% over all 43,237 positions"),
+               _NRMP + "; 94.3% over all 43,237 positions", figure="fill rate"),
         Target("match rate, US MD", 0.935, 0.02, _NRMP),
         Target("match rate, US DO", 0.926, 0.02, _NRMP),
         Target("match rate, US-citizen IMG", 0.678, 0.02, _NRMP),
@@ -172,8 +195,8 @@ TARGETS: dict[str, tuple[Target, ...]] = {
                "Newsome et al. (C): about 4 programs in 2015", tested=False),
     ),
     "anesthesiology": (
-        Target("PGY-1 positions", 1_805, 0, _ANES + " (C)"),
-        Target("fill rate (PGY-1)", 1_804 / 1_805, 0.01, _ANES + " (C)"),
+        Target("PGY-1 positions", 1_805, 0, _ANES + " (C)", figure="positions"),
+        Target("fill rate (PGY-1)", 1_804 / 1_805, 0.01, _ANES + " (C)", figure="fill rate"),
         Target("share of filled positions, US MD", 0.721, 0.03, _ANES + " (C)"),
         Target("share of filled positions, US DO", 0.171, 0.03, _ANES + " (C)"),
         Target("share of filled positions, US-citizen IMG", 0.026, 0.03, _ANES + " (C)"),
@@ -188,9 +211,14 @@ TARGETS: dict[str, tuple[Target, ...]] = {
                tested=False),
     ),
     "pmr": (
-        Target("PGY-1 positions", 413, 0, "2017: 119 categorical + 294 advanced positions (B)"),
-        Target("fill rate (PGY-1)", 412 / 413, 0.02,
-               "2017: 99.2% of categorical, 100% of advanced positions filled (B)"),
+        # PM&R's own positions: categorical ones start in PGY-1, advanced ones
+        # in PGY-2 (after a PGY-1 year elsewhere, which the model leaves out)
+        Target("positions, categorical + advanced", 413, 0,
+               "2017: 119 categorical (PGY-1) + 294 advanced (PGY-2) positions (B)",
+               figure="positions"),
+        Target("fill rate, categorical + advanced", 412 / 413, 0.02,
+               "2017: 99.2% of categorical, 100% of advanced positions filled (B)",
+               figure="fill rate"),
         Target("match rate, US MD", 0.85, 0.05,
                "2024, MD seniors ranking PM&R first: 231 of 273 (C)", tested=False),
         Target("match rate, US DO", 0.75, 0.05,
