@@ -9,6 +9,7 @@ Examples::
     python benchmarks/startup.py                          # matchsim match --example nrmp
     python benchmarks/startup.py --runs 10 --cold-runs 2
     python benchmarks/startup.py -- compare --example     # any other matchsim command
+    python benchmarks/startup.py --status 2 -- run bad.toml   # a scenario that fails validation
 
 Prints the median and the fastest run of each kind (target for
 ``match --example nrmp``: under 3 s warm).
@@ -26,12 +27,12 @@ import tempfile
 import time
 
 
-def run_once(args: list[str], cache_dir: str) -> float:
+def run_once(args: list[str], cache_dir: str, status: int = 0) -> float:
     env = dict(os.environ, NUMBA_CACHE_DIR=cache_dir)
     t0 = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "matchsim", *args], env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - t0
-    if done.returncode:
+    if done.returncode != status:
         raise SystemExit(f"startup: 'matchsim {' '.join(args)}' failed (status {done.returncode}):\n"
                          f"{done.stderr[-2000:]}")
     return elapsed
@@ -42,16 +43,19 @@ def main(argv=None) -> int:
     ap.add_argument("--runs", type=int, default=5, help="warm runs (default: %(default)s)")
     ap.add_argument("--cold-runs", type=int, default=1, help="cold runs, each with an empty cache (default: %(default)s)")
     ap.add_argument("--json", action="store_true", help="print one JSON object")
+    ap.add_argument("--status", type=int, default=0,
+                    help="the exit status the command must end with, e.g. 2 for a scenario that fails "
+                         "validation (default: %(default)s)")
     ap.add_argument("command", nargs="*", help="matchsim arguments (default: match --example nrmp)")
     a = ap.parse_args(argv)
     command = a.command or ["match", "--example", "nrmp"]
     cold = []
     for _ in range(a.cold_runs):
         with tempfile.TemporaryDirectory(prefix="matchsim_cold_") as d:
-            cold.append(run_once(command, d))
+            cold.append(run_once(command, d, a.status))
     with tempfile.TemporaryDirectory(prefix="matchsim_warm_") as d:
-        run_once(command, d)  # fill the cache
-        warm = [run_once(command, d) for _ in range(a.runs)]
+        run_once(command, d, a.status)  # fill the cache
+        warm = [run_once(command, d, a.status) for _ in range(a.runs)]
     out = {
         "command": "matchsim " + " ".join(command),
         "cold_median_s": statistics.median(cold) if cold else None,

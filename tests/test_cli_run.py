@@ -1,6 +1,7 @@
 """``matchsim run``: files written, --json, --resume, and one-line errors."""
 
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -39,6 +40,23 @@ def tiny(tmp_path):
 
 def invoke(*args):
     return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def ctrl_c_in_trial(monkeypatch, number):
+    """Send this process a real SIGINT while trial ``number`` of a study runs."""
+    import signal
+
+    from matchsim.studies import trial
+
+    real = trial.run_trial
+
+    def run_trial(scenario, t):
+        if t == number:
+            os.kill(os.getpid(), signal.SIGINT)
+        return real(scenario, t)
+
+    monkeypatch.setattr(trial, "run_trial", run_trial)
+    return lambda: monkeypatch.setattr(trial, "run_trial", real)
 
 
 def one_error_line(result):
@@ -88,24 +106,13 @@ def test_jobs_give_the_same_results(tiny, tmp_path):
 
 
 def test_interrupt_then_resume_gives_the_uninterrupted_numbers(tiny, tmp_path, monkeypatch):
-    from matchsim.studies import runner
-
     assert invoke("run", tiny, "--out", tmp_path / "full", "-q").exit_code == 0
-    real = runner.run_chunk
-    calls = []
-
-    def ctrl_c_on_third_chunk(scenario, first, stop):
-        calls.append(first)
-        if len(calls) == 3:
-            raise KeyboardInterrupt
-        return real(scenario, first, stop)
-
-    monkeypatch.setattr(runner, "run_chunk", ctrl_c_on_third_chunk)
+    undo = ctrl_c_in_trial(monkeypatch, 4)  # in the third chunk
     cut = CliRunner().invoke(cli, ["run", str(tiny), "--out", str(tmp_path / "cut"), "-q"])
     assert cut.exit_code == 130
     assert "4 of 6 trials are saved" in cut.output and "--resume" in cut.output
     assert json.loads((tmp_path / "cut" / "manifest.json").read_text())["status"] == "interrupted"
-    monkeypatch.setattr(runner, "run_chunk", real)
+    undo()
 
     again = invoke("run", tiny, "--out", tmp_path / "cut", "--resume", "--json")
     assert again.exit_code == 0
@@ -190,3 +197,77 @@ def test_shipped_scenarios_run_as_typed(path, tmp_path):
     doc = json.loads(r.output)
     assert doc["rows"] > 0 and doc["summary"]
     assert (tmp_path / f"{path.stem}.png").is_file()
+
+
+# ------------------------------------------------------------ issue 7
+def test_a_name_with_a_path_writes_nothing_outside_out(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    p = tmp_path / "escape.toml"
+    p.write_text(TINY.replace('name = "tiny"', 'name = "../../escaped"'))
+    line = one_error_line(invoke("run", p))
+    assert 'column "study.name"' in line and "plain file name" in line
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["escape.toml"]  # not even results/
+
+
+def test_unreachable_scheduler_leaves_no_manifest(tiny, tmp_path):
+    pytest.importorskip("distributed")
+    out = tmp_path / "o"
+    line = one_error_line(invoke("run", tiny, "--out", out, "--scheduler", "tcp://127.0.0.1:9"))
+    assert "cannot reach the Dask scheduler" in line
+    assert not out.exists()
+    assert invoke("run", tiny, "--out", out, "-q", "--trials", "2").exit_code == 0  # no --force needed
+
+
+@pytest.mark.parametrize("params", ["k = -2", 'k = "five"', "k = 2.5"])
+def test_bad_strategy_parameter_is_one_line_and_writes_nothing(tmp_path, params):
+    p = tmp_path / "bad.toml"
+    p.write_text(TINY.replace("\nk = 2\n", f"\n{params}\n"))
+    out = tmp_path / "o"
+    line = one_error_line(invoke("run", p, "--out", out))
+    assert 'column "strategies.truncate.k"' in line and str(p) in line
+    assert not out.exists()
+
+
+def test_resume_that_would_drop_finished_trials_is_refused(tiny, tmp_path):
+    assert invoke("run", tiny, "--out", tmp_path / "o", "-q").exit_code == 0
+    line = one_error_line(invoke("run", tiny, "--out", tmp_path / "o", "--resume", "--trials", "3"))
+    assert "3 finished trials" in line and "--trials 6" in line
+    df = pd.read_parquet(tmp_path / "o" / "results.parquet")
+    assert df["trial"].nunique() == 6  # untouched
+    assert invoke("run", tiny, "--out", tmp_path / "o", "-q", "--resume", "--trials", "8").exit_code == 0
+    assert pd.read_parquet(tmp_path / "o" / "results.parquet")["trial"].nunique() == 8
+
+
+def test_ctrl_c_before_any_trial_finished_says_nothing_was_saved(tiny, tmp_path, monkeypatch):
+    undo = ctrl_c_in_trial(monkeypatch, 0)
+    cut = CliRunner().invoke(cli, ["run", str(tiny), "--out", str(tmp_path / "o"), "-q"])
+    assert cut.exit_code == 130
+    assert "before any trial finished; nothing was saved" in cut.output and "parts" not in cut.output
+    assert not (tmp_path / "o" / "manifest.json").exists()
+    undo()
+    assert invoke("run", tiny, "--out", tmp_path / "o", "-q").exit_code == 0  # a plain run starts over
+
+
+def test_a_folder_in_use_is_refused_in_one_line(tiny, tmp_path):
+    from matchsim.studies import load_scenario
+    from matchsim.studies.folder import StudyFolder
+
+    with StudyFolder(tmp_path / "o").open(load_scenario(tiny)):
+        line = one_error_line(invoke("run", tiny, "--out", tmp_path / "o", "--force"))
+    assert f"another matchsim run (process {os.getpid()}) is writing into this folder" in line
+    assert invoke("run", tiny, "--out", tmp_path / "o", "-q", "--force").exit_code == 0  # released
+
+
+def test_out_folder_names_are_escaped_in_the_terminal(tiny, tmp_path):
+    out = tmp_path / "evil\x1b[2Jname"
+    r = invoke("run", tiny, "--out", out, "--trials", "2", "--no-plots")
+    assert r.exit_code == 0
+    assert "\x1b" not in r.output and "evil\\x1b[2Jname" in r.output
+
+
+def test_summary_csv_text_cells_cannot_run_as_formulas(tmp_path):
+    from matchsim.studies.folder import csv_cells
+
+    frame = pd.DataFrame({"strategy": ["=cmd()", "truncate"], "better": [0.0, -0.5]})
+    cells = csv_cells(frame)
+    assert cells["strategy"].tolist() == ["'=cmd()", "truncate"] and cells["better"].tolist() == [0.0, -0.5]

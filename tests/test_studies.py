@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from matchsim.errors import InputError
 from matchsim.studies import parse_scenario, run_study, run_trial, summarize, trial_seed
 from matchsim.studies.runner import done_trials, plan_chunks
-from matchsim.studies.trial import compare_outcomes, scaled_params
+from matchsim.studies.kinds.core import scaled_params
+from matchsim.studies.trial import compare_outcomes
 
 
 def scenario(kind, trials=4, seed=1, preset="small", extra=""):
@@ -158,31 +159,38 @@ def test_resume_ends_with_the_uninterrupted_numbers(tmp_path, jobs):
     assert_same_frames(full, again.results)
 
 
-def test_without_resume_everything_runs_again(tmp_path):
+def test_force_runs_everything_again_and_resume_nothing(tmp_path):
     s = scenario("core", trials=3, extra=SMALL["core"])
     run_study(s, tmp_path)
     assert done_trials(tmp_path) == {0, 1, 2}
-    assert run_study(s, tmp_path).trials_run == 3
+    with pytest.raises(InputError, match="already holds a study"):
+        run_study(s, tmp_path)
+    assert run_study(s, tmp_path, force=True).trials_run == 3
     assert run_study(s, tmp_path, resume=True).trials_run == 0
 
 
 def test_ctrl_c_keeps_finished_chunks(tmp_path, monkeypatch):
-    from matchsim.studies import runner
+    """SIGINT during the third chunk: the trial running finishes, the chunk is dropped, two are kept."""
+    import os
+    import signal
+
+    from matchsim.studies import trial as trial_module
 
     s = scenario("core", trials=6, extra=SMALL["core"])
-    real = runner.run_chunk
+    real = trial_module.run_trial
     calls = []
 
-    def flaky(scn, first, stop):
-        calls.append(first)
-        if len(calls) == 3:
-            raise KeyboardInterrupt
-        return real(scn, first, stop)
+    def ctrl_c_in_trial_5(scn, t):
+        calls.append(t)
+        if t == 4:
+            os.kill(os.getpid(), signal.SIGINT)  # a real SIGINT, while a trial runs
+        return real(scn, t)
 
-    monkeypatch.setattr(runner, "run_chunk", flaky)
+    monkeypatch.setattr(trial_module, "run_trial", ctrl_c_in_trial_5)
     cut = run_study(s, tmp_path, chunk=2)
     assert cut.interrupted and done_trials(tmp_path) == {0, 1, 2, 3}
-    monkeypatch.setattr(runner, "run_chunk", real)
+    assert calls == [0, 1, 2, 3, 4]  # trial 5 never started
+    monkeypatch.setattr(trial_module, "run_trial", real)
     assert_same_frames(run_study(s).results, run_study(s, tmp_path, resume=True).results)
 
 
@@ -196,13 +204,31 @@ def test_no_strategy_beats_truthful_for_a_focal_applicant(seed):
     """Dubins-Freedman/Roth: without couples, truthful ranking is a dominant strategy."""
     s = scenario("strategies", trials=3, seed=seed, extra="[strategies]\nfocal = 12\n")
     df = run_study(s).results
-    assert set(df["strategy"]) == {"truthful", *s.compare}
+    assert set(df["strategy"]) == {"truthful", *s.options.compare}
     assert (df["outcome"] != "better").all()
-    truthful = df[df["strategy"] == "truthful"]
-    assert (truthful["outcome"] == "same").all()
-    assert (truthful["true_rank"] == truthful["truthful_rank"]).all()
+    assert (df["outcome"] == "worse").any()  # the strategies do cost somebody something here
     # a focal applicant can only end at a program on their truthful list
     assert ((df["true_rank"] > 0) == df["matched"]).all()
+
+
+def test_strategy_rows_equal_an_independent_rerun():
+    """Every row's outcome, recomputed from scratch: the market drawn again from the
+    trial's seed, the strategy applied to the one applicant, the Match run again."""
+    from matchsim.engine import deferred_acceptance
+    from matchsim.strategies import apply_strategy, true_rank
+    from matchsim.studies.trial import generate
+
+    s = scenario("strategies", trials=2, seed=4, extra="[strategies]\nfocal = 5\n[strategies.truncate]\nk = 2\n")
+    df = run_study(s).results
+    for t, rows in df.groupby("trial"):
+        sm = generate(s, t)
+        truthful = true_rank(sm, deferred_acceptance(sm.market).assignment)
+        for row in rows.itertuples():
+            params = s.strategy_params.get(row.strategy, {})
+            lists = apply_strategy(sm, row.strategy, [row.applicant], **params)
+            rank = true_rank(sm, deferred_acceptance(lists).assignment)[row.applicant]
+            assert (row.true_rank, row.truthful_rank) == (rank, truthful[row.applicant]), row
+            assert row.list_length == lists.applicant_list_lengths[row.applicant]
 
 
 @pytest.mark.slow
@@ -236,6 +262,26 @@ def test_messages_never_enter_the_algorithm(seed):
     assert (df.loc[df["mode"] == "together", "n_differ"] > 0).any()
 
 
+def test_the_messages_check_can_fail(monkeypatch):
+    """The market without messages is a separate draw, so the check compares two markets:
+    drawn from another seed, the "check" rows must report different lists and matches."""
+    import dataclasses
+
+    from matchsim.studies.kinds import messages
+
+    real = messages.generate
+
+    def wrong_quiet_market(scn, t, params=None):
+        if params is not None and params.message_rate == 0.0:
+            return real(dataclasses.replace(scn, seed=scn.seed + 1), t, params)
+        return real(scn, t, params)
+
+    monkeypatch.setattr(messages, "generate", wrong_quiet_market)
+    s = scenario("messages", trials=2, preset="pmr", extra="[messages]\nfocal = 3\n")
+    check = run_study(s).results.query("mode == 'check'")
+    assert not check["lists_identical"].any() and (check["n_differ"] > 0).all()
+
+
 def test_cutting_a_list_matches_iff_truthful_rank_is_within_k():
     """With the others fixed, the top-k list matches exactly when the truthful match is in the top k."""
     s = scenario("list_length", trials=3, preset="pmr",
@@ -253,10 +299,34 @@ def test_core_rows_per_setting():
     s = scenario("core", trials=3, preset="pmr", extra=SMALL["core"])
     df = run_study(s).results
     assert len(df) == 3 * 4
-    assert (df["n_differ"] <= df["n_applicants"]).all() and (df["n_differ"] >= 0).all()
     summary = summarize(s.kind, df)
     sizes = summary[summary["sweep"] == "size"]["n_applicants"].tolist()
     assert sizes == [250.0, 500.0]
+
+
+def test_core_counts_agree_with_brute_force():
+    """On tiny markets: the two versions of DA differ exactly when there is more than one
+    stable matching (Gale & Shapley: they are its two ends), for exactly the applicants
+    whose best and worst stable partners differ."""
+    from matchsim.engine import stable_matchings_brute
+    from matchsim.studies.kinds.core import scaled_params
+    from matchsim.studies.trial import generate
+
+    s = parse_scenario('[study]\nkind = "core"\ntrials = 40\nseed = 3\n[market]\npreset = "small"\n'
+                       'n_applicants = 7\nn_programs = 4\nn_positions = 6\n'
+                       'n_applications = [3.0, 3.0, 3.0, 3.0, 3.0]\n'
+                       'applicant_correlation = 0.0\nprogram_correlation = 0.0\n'
+                       '[core]\nscales = [1.0]\ninterviews = [1.0]\n')
+    df = run_study(s).results
+    rows = df[df["sweep"] == "size"]
+    several = 0
+    for row in rows.itertuples():
+        market = generate(s, row.trial, scaled_params(s.market_params())).market
+        stable = np.array(stable_matchings_brute(market))
+        differ = (stable != stable[0]).any(axis=0)  # applicants with more than one stable partner
+        assert row.n_differ == differ.sum(), row
+        several += len(stable) > 1
+    assert several >= 3  # the check is not empty: some markets have several stable matchings
 
 
 def test_scaled_params():
@@ -283,3 +353,130 @@ def test_signals_change_interviews():
     assert df["signals_interviewed"].max() > 0
     summary = summarize(s.kind, df)
     assert summary["applicant_type"].iloc[-1] == "all"
+
+
+# ------------------------------------------------------- plots (issue 7.23)
+def _bars(fig):
+    """(label, better, same, worse-not-lost, lost) of each horizontal bar, top to bottom."""
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    widths = [[p.get_width() for p in c.patches] for c in ax.containers]
+    return ax, [(label, *(w[i] for w in widths)) for i, label in enumerate(labels)]
+
+
+def test_messages_plot_says_what_each_bar_compares_and_counts_the_right_rows():
+    pytest.importorskip("matplotlib")
+    from matchsim.studies.kinds import messages
+
+    s = scenario("messages", trials=3, preset="pmr", extra="[messages]\nfocal = 5\nrecord = 5\n")
+    summary = summarize(s.kind, run_study(s).results)
+    fig = messages.plot(summary)
+    ax, bars = _bars(fig)
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert not any("truthful" in t for t in legend)  # each bar names its own comparison
+    assert "trials" not in ax.get_xlabel().split(",")[0] and "applicants in each bar" in ax.get_xlabel()
+    labels = [b[0] for b in bars]
+    assert labels[0] == "truthful lists:\nwith messages vs without"
+    assert any("others whose match moved" in label for label in labels)  # not left out any more
+    assert len(bars) == len(summary)  # one bar per summary group
+    for (label, better, same, worse, lost), row in zip(bars, summary.itertuples()):
+        assert (better, same) == pytest.approx((row.better, row.same))
+        assert (worse + lost, lost) == pytest.approx((row.worse, row.lost_match))
+    counts = [t.get_text() for t in ax.child_axes[0].get_yticklabels()]
+    assert counts == [f"n = {n:,}" for n in summary["rows"]]
+
+
+def test_strategies_plot_in_share_mode_shows_users_and_others():
+    pytest.importorskip("matplotlib")
+    from matchsim.studies.kinds import strategies
+
+    s = scenario("strategies", trials=2, extra='[strategies]\nwho = "share"\nshare = 0.5\nrecord = 5\n'
+                 'compare = ["safety_first"]\n')
+    _, bars = _bars(strategies.plot(summarize(s.kind, run_study(s).results)))
+    assert [b[0] for b in bars] == ["safety_first (the others)", "safety_first (its users)"]
+
+
+def test_the_same_study_draws_the_same_bytes(tmp_path):
+    pytest.importorskip("matplotlib")
+    s = scenario("core", trials=2, extra=SMALL["core"])
+    summary = summarize(s.kind, run_study(s).results)
+    from matchsim.report import save_study_plots
+
+    a = save_study_plots("core", summary, tmp_path / "a", "core")
+    b = save_study_plots("core", summary, tmp_path / "b", "core")
+    assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b]
+
+
+# ------------------------------------------------ adding a kind (issue 8.1)
+TOY_KIND = '''
+"""A toy study kind: the share of applicants matched, per trial."""
+from typing import Annotated
+
+import numpy as np
+from msgspec import Meta
+
+from matchsim.engine import deferred_acceptance
+from matchsim.studies.kinds import Options, StudyKind
+from matchsim.studies.trial import generate
+
+
+class ToyOptions(Options):
+    proposing: Annotated[str, Meta(description="which side proposes")] = "applicant"
+    repeat: Annotated[int, Meta(ge=1, le=3, description="rows per trial")] = 1
+
+
+def trial(scenario, trial):
+    sm = generate(scenario, trial)
+    matched = deferred_acceptance(sm.market, scenario.options.proposing).assignment >= 0
+    n = scenario.options.repeat
+    return {"trial": np.full(n, trial, dtype=np.int32), "matched": np.full(n, matched.mean())}
+
+
+def summarize(df):
+    return df.groupby("trial", as_index=False)["matched"].mean().assign(secret=1)
+
+
+def plot(summary, title=""):
+    from matchsim.report.plots import pyplot
+
+    fig, ax = pyplot().subplots()
+    ax.plot(summary["trial"], summary["matched"])
+    return fig
+
+
+KIND = StudyKind(name="toy", question="the share matched", options=ToyOptions, trial=trial,
+                 summarize=summarize, plot=plot, hidden=("secret",))
+'''
+
+
+def test_a_new_kind_is_one_module_and_one_registry_line(tmp_path, monkeypatch):
+    """Everything that runs a study (parser, runner, summary, plot, folder, CLI) finds the kind
+    through the registry: one module and one line make it a working `matchsim run` study."""
+    pytest.importorskip("matplotlib")
+    from click.testing import CliRunner
+
+    from matchsim.cli.main import cli
+    from matchsim.studies import kinds, scenario as scenario_module
+
+    (tmp_path / "toy_kind.py").write_text(TOY_KIND)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setitem(kinds.REGISTRY, "toy", "toy_kind")  # the one registry line
+    scenario_module._document.cache_clear()
+    try:
+        s = parse_scenario('[study]\nkind = "toy"\ntrials = 3\n[market]\npreset = "small"\n[toy]\nrepeat = 2\n')
+        assert s.options.repeat == 2
+        with pytest.raises(InputError, match=r'column "toy.repeat": must be between 1 and 3, got 5'):
+            parse_scenario('[study]\nkind = "toy"\n[toy]\nrepeat = 5\n')
+        with pytest.raises(InputError, match='unknown key "repet"; did you mean "repeat"'):
+            parse_scenario('[study]\nkind = "toy"\n[toy]\nrepet = 2\n')
+        p = tmp_path / "toy.toml"
+        p.write_text('[study]\nkind = "toy"\ntrials = 3\n[market]\npreset = "small"\n[toy]\nrepeat = 2\n')
+        r = CliRunner().invoke(cli, ["run", str(p), "--out", str(tmp_path / "out")])
+        assert r.exit_code == 0, r.output
+        assert "secret" not in r.output and "matched" in r.output  # hidden columns come from the kind
+        assert len(pd.read_parquet(tmp_path / "out" / "results.parquet")) == 6
+        assert "secret" in pd.read_csv(tmp_path / "out" / "summary.csv").columns
+        assert (tmp_path / "out" / "toy.png").is_file()
+    finally:
+        scenario_module._document.cache_clear()
+        kinds.get_kind.cache_clear()

@@ -41,13 +41,18 @@ True
 
 from __future__ import annotations
 
+import functools
 import inspect
+import typing
 from collections.abc import Callable
+from typing import Annotated, Literal
 
+import msgspec
 import numpy as np
+from msgspec import Meta
 
 from matchsim.market import UNMATCHED, Market
-from matchsim.markets.generator import MESSAGES, SyntheticMarket
+from matchsim.markets import MESSAGES, SyntheticMarket
 
 __all__ = [
     "STRATEGIES",
@@ -61,6 +66,7 @@ __all__ = [
     "true_rank",
     "true_utility",
     "strategy_params",
+    "parameter_schema",
 ]
 
 _RANKED_TO_MATCH = MESSAGES.index("ranked to match")
@@ -114,25 +120,61 @@ def _resubmit(sm: SyntheticMarket, who: np.ndarray, keep: np.ndarray | None,
                   m.applicant_names, m.program_names)
 
 
-def _check_fraction(name, value):
-    v = float(value)
-    if not 0.0 <= v <= 1.0:
-        raise ValueError(f"{name} must be in [0, 1], got {value!r}")
-    return v
-
-
 def _message_code(value) -> int:
-    if isinstance(value, str):
-        if value not in MESSAGES:
-            raise ValueError(f"unknown message {value!r}; valid messages: {', '.join(MESSAGES)}")
-        return MESSAGES.index(value)
-    code = int(value)
-    if not 0 <= code < len(MESSAGES):
-        raise ValueError(f"message code must be in 0..{len(MESSAGES) - 1}, got {value!r}")
-    return code
+    return MESSAGES.index(value) if isinstance(value, str) else int(value)
+
+
+# ------------------------------------------------------------ parameters
+#: A share or believed chance, between 0 and 1.
+Fraction = Annotated[float, Meta(ge=0.0, le=1.0)]
+#: A post-interview message, by name or by code (0 = none ... 3 = "ranked to match").
+MessageLevel = Literal[MESSAGES] | Annotated[int, Meta(ge=0, le=len(MESSAGES) - 1)]
+
+_NOT_PARAMETERS = ("sm", "who", "rng")
+
+
+def _declared(func):
+    """Make a strategy check its keyword parameters against the types and ranges in its signature.
+
+    A strategy's parameters are declared once, in its signature: name,
+    ``Annotated`` type with its range (a :class:`msgspec.Meta`) and default.
+    From them this builds the strategy's parameter schema (a frozen
+    :class:`msgspec.Struct`, see :func:`parameter_schema`), which scenario
+    files are checked against and every call goes through.
+    """
+    hints = typing.get_type_hints(func, include_extras=True)
+    fields = [(p.name, hints.get(p.name, typing.Any), p.default)
+              for p in inspect.signature(func).parameters.values() if p.name not in _NOT_PARAMETERS]
+    schema = msgspec.defstruct(f"{func.__name__}_parameters", fields, frozen=True, kw_only=True,
+                               forbid_unknown_fields=True)
+
+    @functools.wraps(func)
+    def strategy(sm, who, rng=None, **params):
+        return func(sm, who, rng, **_checked(func.__name__, schema, params))
+
+    strategy.parameters = schema
+    return strategy
+
+
+def _checked(name, schema, params) -> dict:
+    """``params`` converted by ``schema``; a ValueError naming the parameter otherwise."""
+    valid = schema.__struct_fields__
+    for key in params:
+        if key not in valid:
+            listed = ", ".join(valid) if valid else "none"
+            raise ValueError(f"strategy {name!r} has no parameter {key!r}; its parameters: {listed}")
+    plain = {k: v.item() if isinstance(v, np.generic) else v for k, v in params.items()}
+    try:
+        value = msgspec.convert(plain, schema, strict=True)
+    except msgspec.ValidationError as exc:
+        key = next((k for k in plain if f"$.{k}" in str(exc)), next(iter(plain), ""))
+        raise ValueError(f"strategy {name!r}: {key} = {params.get(key)!r} is not allowed "
+                         f"({str(exc).split(' - at ')[0]})") from None
+    return {k: getattr(value, k) for k in plain}
 
 
 # --------------------------------------------------------------- strategies
+@_declared
 def truthful(sm: SyntheticMarket, who, rng=None) -> Market:
     """Rank every interview in order of true preference (the dominant strategy).
 
@@ -147,7 +189,10 @@ def truthful(sm: SyntheticMarket, who, rng=None) -> Market:
     return sm.market
 
 
-def safety_first(sm: SyntheticMarket, who, rng=None, threshold: float = 0.5) -> Market:
+@_declared
+def safety_first(sm: SyntheticMarket, who, rng=None,
+                 threshold: Annotated[Fraction, Meta(
+                     description="believed chance from which a program moves to the top")] = 0.5) -> Market:
     """Move programs the applicant believes likely to take them to the top.
 
     Programs with ``belief >= threshold`` come first, in true order, then the
@@ -166,13 +211,15 @@ def safety_first(sm: SyntheticMarket, who, rng=None, threshold: float = 0.5) -> 
     >>> m.applicant_list.size == sm.market.applicant_list.size
     True
     """
-    thr = _check_fraction("threshold", threshold)
     mask = _who_mask(sm, who)
-    return _resubmit(sm, mask, None, (sm.belief < thr).astype(np.int8))
+    return _resubmit(sm, mask, None, (sm.belief < threshold).astype(np.int8))
 
 
+@_declared
 def signal_chasing(sm: SyntheticMarket, who, rng=None,
-                   min_message: str | int = "ranked highly") -> Market:
+                   min_message: Annotated[MessageLevel, Meta(
+                       description="the weakest message that moves a program to the top")] = "ranked highly",
+                   ) -> Market:
     """Move programs that sent an encouraging message to the top.
 
     Programs whose post-interview message is at least ``min_message`` (by
@@ -196,7 +243,10 @@ def signal_chasing(sm: SyntheticMarket, who, rng=None,
     return _resubmit(sm, mask, None, (sm.message < code).astype(np.int8))
 
 
-def truncate(sm: SyntheticMarket, who, rng=None, k: int = 5) -> Market:
+@_declared
+def truncate(sm: SyntheticMarket, who, rng=None,
+             k: Annotated[int, Meta(ge=1, description="programs kept from the top of the true list")] = 5,
+             ) -> Market:
     """Rank only the top ``k`` programs of the true list.
 
     Models short lists: unmatched applicants' lists are much shorter than
@@ -212,8 +262,6 @@ def truncate(sm: SyntheticMarket, who, rng=None, k: int = 5) -> Market:
     >>> int(truncate(sm, "all", k=2).applicant_list_lengths.max())
     2
     """
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0:
-        raise ValueError(f"k must be an integer >= 0, got {k!r}")
     mask = _who_mask(sm, who)
     m = sm.market
     pos = np.arange(m.applicant_list.size) - np.repeat(m.applicant_ptr[:-1],
@@ -221,7 +269,10 @@ def truncate(sm: SyntheticMarket, who, rng=None, k: int = 5) -> Market:
     return _resubmit(sm, mask, pos < k, None)
 
 
-def drop_reaches(sm: SyntheticMarket, who, rng=None, threshold: float = 0.2) -> Market:
+@_declared
+def drop_reaches(sm: SyntheticMarket, who, rng=None,
+                 threshold: Annotated[Fraction, Meta(
+                     description="believed chance below which a program is left off")] = 0.2) -> Market:
     """Leave off programs the applicant believes will not take them.
 
     Programs with ``belief < threshold`` are dropped; the rest stay in true
@@ -238,12 +289,14 @@ def drop_reaches(sm: SyntheticMarket, who, rng=None, threshold: float = 0.2) -> 
     >>> m.applicant_list.size == sm.market.applicant_list.size
     True
     """
-    thr = _check_fraction("threshold", threshold)
     mask = _who_mask(sm, who)
-    return _resubmit(sm, mask, sm.belief >= thr, None)
+    return _resubmit(sm, mask, sm.belief >= threshold, None)
 
 
-def promise_keeper(sm: SyntheticMarket, who, rng=None, promise: str = "either") -> Market:
+@_declared
+def promise_keeper(sm: SyntheticMarket, who, rng=None,
+                   promise: Annotated[Literal["message", "signal", "either"], Meta(
+                       description="what the promise follows")] = "either") -> Market:
     """Rank first the program the applicant promised to rank first.
 
     The promised program is the most preferred program that said "ranked to
@@ -264,8 +317,6 @@ def promise_keeper(sm: SyntheticMarket, who, rng=None, promise: str = "either") 
     >>> m.applicant_list.size == sm.market.applicant_list.size
     True
     """
-    if promise not in ("message", "signal", "either"):
-        raise ValueError(f"promise must be 'message', 'signal' or 'either', got {promise!r}")
     mask = _who_mask(sm, who)
     m = sm.market
     e_app = sm.entry_applicant
@@ -291,6 +342,8 @@ def promise_keeper(sm: SyntheticMarket, who, rng=None, promise: str = "either") 
 
 
 #: Registry of strategies: name -> function(sm, who, rng=None, **params) -> Market.
+#: Each function's parameters (type, range, default) are declared in its
+#: signature; :func:`parameter_schema` gives them as a schema.
 STRATEGIES: dict[str, Callable[..., Market]] = {
     "truthful": truthful,
     "safety_first": safety_first,
@@ -301,6 +354,31 @@ STRATEGIES: dict[str, Callable[..., Market]] = {
 }
 
 
+def parameter_schema(strategy: str) -> type[msgspec.Struct]:
+    """The declared parameters of a strategy, as a frozen :class:`msgspec.Struct` type.
+
+    Its fields are the strategy's keyword parameters with their types,
+    ranges (``msgspec.Meta``: ``ge``, ``le``...), descriptions and defaults;
+    scenario files and every call are checked against it.
+
+    Examples
+    --------
+    >>> import msgspec
+    >>> schema = parameter_schema("truncate")
+    >>> schema.__struct_fields__, schema().k
+    (('k',), 5)
+    >>> msgspec.convert({"k": 0}, schema)
+    Traceback (most recent call last):
+    ...
+    msgspec.ValidationError: Expected `int` >= 1 - at `$.k`
+    """
+    if strategy not in STRATEGIES:
+        raise ValueError(
+            f"unknown strategy {strategy!r}; valid strategies: {', '.join(STRATEGIES)}"
+        )
+    return STRATEGIES[strategy].parameters
+
+
 def strategy_params(strategy: str) -> dict[str, object]:
     """The parameters of a strategy and their defaults.
 
@@ -308,13 +386,11 @@ def strategy_params(strategy: str) -> dict[str, object]:
     --------
     >>> strategy_params("truncate")
     {'k': 5}
+    >>> strategy_params("truthful")
+    {}
     """
-    if strategy not in STRATEGIES:
-        raise ValueError(
-            f"unknown strategy {strategy!r}; valid strategies: {', '.join(STRATEGIES)}"
-        )
-    sig = inspect.signature(STRATEGIES[strategy])
-    return {n: p.default for n, p in sig.parameters.items() if n not in ("sm", "who", "rng")}
+    defaults = parameter_schema(strategy)()
+    return {name: getattr(defaults, name) for name in defaults.__struct_fields__}
 
 
 def apply_strategy(sm: SyntheticMarket, strategy: str, who, rng=None, **params) -> Market:
@@ -359,14 +435,12 @@ def apply_strategy(sm: SyntheticMarket, strategy: str, who, rng=None, **params) 
     Traceback (most recent call last):
     ...
     ValueError: unknown strategy 'honest'; valid strategies: truthful, safety_first, signal_chasing, truncate, drop_reaches, promise_keeper
+    >>> apply_strategy(sm, "truncate", "all", k=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: strategy 'truncate': k = 0 is not allowed (Expected `int` >= 1)
     """
-    valid = strategy_params(strategy)
-    for key in params:
-        if key not in valid:
-            listed = ", ".join(valid) if valid else "none"
-            raise ValueError(
-                f"strategy {strategy!r} has no parameter {key!r}; its parameters: {listed}"
-            )
+    parameter_schema(strategy)  # names the valid strategies
     return STRATEGIES[strategy](sm, who, rng=rng, **params)
 
 
