@@ -37,3 +37,18 @@ def test_the_docs_name_every_new_option():
     for option in ("--html", "--png", "--chance-scale", "--couple", "--sheet", "--example"):
         assert option in r.output and f"`{option}" in text
     assert "img/compare-report.png" in text and (DOCS / "img" / "compare-report.png").exists()
+
+
+def test_the_figures_in_the_prose_are_what_the_example_computes():
+    from matchsim.advisor import advise
+    from matchsim.advisor.findings import pct
+    from matchsim.cli.compare import example_path
+    from matchsim.io import read_rank_file
+
+    a = advise(read_rank_file(example_path("advanced")), samples=0)
+    honest, _, cat = a.lists
+    sentence = (f'it lowers her chance of matching from {pct(honest.p_match)} to {pct(cat.p_match)} and does worse '
+                f"than her true order in {pct(cat.worse)} of possible Matches, to remove a risk of "
+                f"{pct(honest.pgy1.p_advanced_without_pgy1)}")
+    text = " ".join((DOCS / "advanced-and-couples.md").read_text(encoding="utf-8").split())
+    assert sentence in text
