@@ -128,8 +128,12 @@ class TrackMarketRun:
         return out
 
 
-def _with_focal(base, primary, supplemental, links):
-    """``base`` with applicant 0's primary list and supplemental lists set (one validation)."""
+def _with_focal(base, primary, supplemental, links, cache=None):
+    """``base`` with applicant 0's primary list and supplemental lists set (one validation).
+
+    ``cache`` (a dict) keeps the supplemental-list container of each set of
+    her lists and links, so lists with the same advanced programs share one.
+    """
     from matchsim.market import Market
 
     a_ptr, a_idx = base.applicant_ptr, base.applicant_list
@@ -138,30 +142,38 @@ def _with_focal(base, primary, supplemental, links):
     ptr = a_ptr.copy()
     ptr[1:] += lst.size - n0
     idx = np.concatenate([lst, a_idx[a_ptr[1]:]])
-    sp = base.supplemental
     mine = [(s, lk) for s, lk in zip(supplemental, links) if len(lk) and len(s)]
-    if not mine:
-        supp = sp  # the others' lists as they are: no new container to check
+    key = tuple((tuple(np.asarray(s).tolist()), tuple(lk)) for s, lk in mine)
+    if cache is not None and key in cache:
+        supp = cache[key]
     else:
-        own_ptr = np.cumsum([0] + [len(s) for s, _ in mine])
-        own_lptr = np.cumsum([0] + [len(lk) for _, lk in mine])
-        if sp is None:
-            sp_owner, sp_ptr, sp_prog = np.zeros(0, np.int32), np.zeros(1, np.int64), np.zeros(0, np.int32)
-            sp_lptr, sp_links = np.zeros(1, np.int64), np.zeros(0, np.int32)
-        else:
-            sp_owner, sp_ptr, sp_prog, sp_lptr, sp_links = sp.owner, sp.ptr, sp.programs, sp.link_ptr, sp.links
-        supp = SupplementalLists(
-            np.concatenate([np.zeros(len(mine), np.int32), sp_owner]),
-            np.concatenate([own_ptr[:-1], own_ptr[-1] + sp_ptr]),
-            np.concatenate([np.concatenate([np.asarray(s, np.int32) for s, _ in mine]) if mine else
-                            np.zeros(0, np.int32), sp_prog]),
-            np.concatenate([own_lptr[:-1], own_lptr[-1] + sp_lptr]),
-            np.concatenate([np.concatenate([np.asarray(lk, np.int32) for _, lk in mine]) if mine else
-                            np.zeros(0, np.int32), sp_links]),
-            tuple(f"her {i + 1}" for i in range(len(mine))) + (sp.names if sp is not None else ()),
-        )
+        supp = _supplemental(base.supplemental, mine)
+        if cache is not None:
+            cache[key] = supp
     return Market.from_arrays(ptr, idx, base.program_ptr, base.program_list, base.capacity,
                               tracks=base.tracks, supplemental=supp)
+
+
+def _supplemental(sp, mine):
+    """The others' supplemental lists with hers (owner 0) in front."""
+    if not mine:
+        return sp  # the others' lists as they are: no new container to check
+    own_ptr = np.cumsum([0] + [len(s) for s, _ in mine])
+    own_lptr = np.cumsum([0] + [len(lk) for _, lk in mine])
+    if sp is None:
+        sp_owner, sp_ptr, sp_prog = np.zeros(0, np.int32), np.zeros(1, np.int64), np.zeros(0, np.int32)
+        sp_lptr, sp_links, names = np.zeros(1, np.int64), np.zeros(0, np.int32), ()
+    else:
+        sp_owner, sp_ptr, sp_prog, sp_lptr, sp_links = sp.owner, sp.ptr, sp.programs, sp.link_ptr, sp.links
+        names = sp.names
+    return SupplementalLists(
+        np.concatenate([np.zeros(len(mine), np.int32), sp_owner]),
+        np.concatenate([own_ptr[:-1], own_ptr[-1] + sp_ptr]),
+        np.concatenate([np.concatenate([np.asarray(s, np.int32) for s, _ in mine]), sp_prog]),
+        np.concatenate([own_lptr[:-1], own_lptr[-1] + sp_lptr]),
+        np.concatenate([np.concatenate([np.asarray(lk, np.int32) for _, lk in mine]), sp_links]),
+        tuple(f"her {i + 1}" for i in range(len(mine))) + names,
+    )
 
 
 def _place(market, menu, rng, nrmp_match):
@@ -191,11 +203,11 @@ def _one_market(task, t, seed, intended, verify):
     base = _place(specialty_track_market(n_applicants, all_tracks, g), intended, g, nrmp_match)
     prim = np.full(len(plans), -1, dtype=np.int32)
     pg = np.full(len(plans), -1, dtype=np.int32)
-    done = {}
+    done, containers = {}, {}
     for i, (lst, sl, links) in enumerate(plans):
         key = (tuple(lst.tolist()), tuple(tuple(x.tolist()) for x in sl), tuple(map(tuple, links)))
         if key not in done:  # the true order is often one of the lists: run it once
-            res = nrmp_match(_with_focal(base, lst, sl, links))
+            res = nrmp_match(_with_focal(base, lst, sl, links, containers))
             done[key] = (res.assignment[FOCAL], res.pgy1[FOCAL])
         prim[i], pg[i] = done[key]
     if not verify:
@@ -207,7 +219,7 @@ def _one_market(task, t, seed, intended, verify):
 
     def takes(a, p):
         if (a, p) not in cache:
-            cache[(a, p)] = nrmp_match(_with_focal(base, [a], ([p],), [[a]])).pgy1[FOCAL] == p
+            cache[(a, p)] = nrmp_match(_with_focal(base, [a], ([p],), [[a]], containers)).pgy1[FOCAL] == p
         return cache[(a, p)]
 
     bad = False
