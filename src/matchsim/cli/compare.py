@@ -430,9 +430,17 @@ def render(advice, console) -> None:
     notes = [esc(line) for line in advice.assumptions]
     mk = advice.market
     if mk is not None:
+        algorithm = ("the NRMP algorithm with supplemental lists" if advice.comparison.tracks is not None
+                     else "the full Match algorithm")
         notes.append(f"{mk.markets:,} simulated specialty markets ({mk.generator} generator); in each, "
-                     "the full Match algorithm was run once per list against the same market.")
-        if mk.menu_violations is not None:
+                     f"{algorithm} was run once per list against the same market.")
+        if mk.menu_violations is not None and advice.comparison.tracks is not None:
+            notes.append(f"Menu check: in {mk.verified_markets - mk.menu_violations:,} of "
+                         f"{mk.verified_markets:,} checked markets every list got exactly the pair the model "
+                         "predicts: the first program on it that would take you and, for an advanced one, the "
+                         "first program on its supplemental list that would take you (found by running the "
+                         f"NRMP algorithm with each program alone; {mk.pgy1_checks:,} PGY-1 entries checked).")
+        elif mk.menu_violations is not None:
             notes.append(f"Menu check: in {mk.verified_markets - mk.menu_violations:,} of "
                          f"{mk.verified_markets:,} checked markets every list got exactly the first "
                          "program on it that would take you (found by running the algorithm with each "

@@ -315,6 +315,10 @@ def _method_notes(doc) -> list:
     if mk:
         out.append(f"{mk['markets']:,} simulated markets ({mk['generator']} generator), the full Match "
                    "algorithm run once per list against the same market.")
+        if mk.get("menu_violations") is not None:
+            ok = mk["verified_markets"] - mk["menu_violations"]
+            out.append(f"Menu check: in {ok:,} of {mk['verified_markets']:,} checked markets every list got "
+                       "exactly what the model predicts from your menus found with the algorithm.")
     return out
 
 
