@@ -21,6 +21,7 @@ DOC_IMG = Path(__file__).parents[1] / "docs" / "img"
 CASES = {
     "advanced": ["--example", "advanced", "--chance-scale", "0.5,1,2", "--samples", "3000"],
     "basic": ["--example", "--samples", "3000"],
+    "market": ["--example", "--market", "--markets", "5", "--applicants", "60", "--verify-markets", "2"],
     "no true order": None,  # a file of the user's, below
 }
 
