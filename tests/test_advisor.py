@@ -551,8 +551,17 @@ def test_windows_1252_files_are_read_and_said_so(tmp_path):
     assert any("read as Windows-1252" in n for n in notes)
 
 
-def test_a_workbook_is_named_by_its_kind(tmp_path):
+def test_a_damaged_workbook_is_named_by_its_kind(tmp_path):
     path = tmp_path / "lists.csv"
     path.write_bytes(b"PK\x03\x04" + b"\0" * 26 + b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet")
-    with pytest.raises(InputError, match=r"this is a LibreOffice / OpenDocument workbook \(\.ods\), not a CSV"):
+    with pytest.raises(InputError, match=r"looks like a LibreOffice / OpenDocument workbook \(\.ods\) but "
+                       r"cannot be read as one"):
+        read_rank_file(path)
+
+
+def test_an_old_xls_workbook_is_refused_with_what_to_do(tmp_path):
+    path = tmp_path / "lists.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+    with pytest.raises(InputError, match=r"old-style Excel workbook \(\.xls\), which matchsim cannot read; "
+                       r"save the sheet as CSV"):
         read_rank_file(path)

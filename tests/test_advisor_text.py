@@ -18,12 +18,16 @@ WORKBOOKS = {
 
 @pytest.mark.parametrize("kind", sorted(WORKBOOKS))
 def test_both_readers_name_a_workbook_given_as_csv(tmp_path, kind):
+    """The market reader asks for CSV; the rank-list reader reads .xlsx / .ods and names a broken one."""
     path = tmp_path / "table.csv"
     path.write_bytes(WORKBOOKS[kind])
     assert workbook_kind(WORKBOOKS[kind]) == kind
-    for read in (read_rank_file, lambda p: read_table(p, ("program", "capacity"))):
-        with pytest.raises(InputError, match=rf"\.{kind}\), not a CSV file; save the sheet as CSV"):
-            read(path)
+    with pytest.raises(InputError, match=rf"\.{kind}\), not a CSV file; save the sheet as CSV"):
+        read_table(path, ("program", "capacity"))
+    expected = (r"\.xls\), which matchsim cannot read" if kind == "xls" else
+                rf"looks like an? [A-Za-z /]+ workbook \(\.{kind}\) but cannot be read as one")
+    with pytest.raises(InputError, match=expected):
+        read_rank_file(path)
 
 
 @pytest.mark.parametrize(

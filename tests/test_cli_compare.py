@@ -134,7 +134,7 @@ def test_help_has_examples():
         ("duplicate_column.csv", 'duplicate_column.csv, row 1, column "A": the column name "A" is used twice'),
         ("header_only.csv", "header_only.csv, row 2: the file has a header but no programs"),
         ("empty.csv", "empty.csv, row 1: the file is empty"),
-        ("workbook.xlsx", "workbook.xlsx: this is an Excel workbook (.xlsx), not a CSV file"),
+        ("workbook.xlsx", "workbook.xlsx: this file looks like an Excel workbook (.xlsx) but cannot be read"),
     ],
 )
 def test_every_bad_input_is_one_line_and_exit_2(name, expected):
@@ -347,7 +347,7 @@ def test_issue_7_20_template_writes_a_commented_spreadsheet_and_never_overwrites
     assert r.exit_code == 0, r.output
     assert "matchsim compare" in r.output and str(t.name) in r.output
     text = t.read_text(encoding="utf-8-sig")
-    assert text.startswith("# ") and "program,preference,chance,signal,honest,alternative,notes" in text
+    assert text.startswith("# ") and "program,track,preference,chance,signal,honest,alternative,supplemental,notes" in text
     before = t.read_bytes()
     r = run("--template", t)
     assert r.exit_code == 2 and "already exists" in r.output and t.read_bytes() == before
@@ -355,11 +355,12 @@ def test_issue_7_20_template_writes_a_commented_spreadsheet_and_never_overwrites
     r = run(t)
     assert r.exit_code == 2 and "the file has a header but no programs" in r.output
     with t.open("a", encoding="utf-8", newline="") as fh:
-        fh.write("Mercy,1,30%,,1,2,first choice\r\nCity,2,,interested,2,1,\r\n")
+        fh.write("Mercy,,1,30%,,1,2,,first choice\r\nCity,,2,,interested,2,1,,\r\n")
     r = run(t, "--samples", "0", "--json")
     assert r.exit_code == 0, r.output
     rep = json.loads(r.output)
-    assert [x["name"] for x in rep["lists"]] == ["honest", "alternative"] and rep["ignored_columns"] == ["notes"]
+    assert [x["name"] for x in rep["lists"]] == ["honest", "alternative"]
+    assert rep["ignored_columns"] == ["notes", "supplemental"]  # an empty supplemental column is named, not used
 
 
 @pytest.mark.parametrize("extra", [["--example"], [DATA / "sheets_comma.csv"]])
@@ -372,7 +373,7 @@ def test_installed_compare_template_json_and_errors(tmp_path):
     r = installed("--template", "start.csv", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     with (tmp_path / "start.csv").open("a", encoding="utf-8") as fh:
-        fh.write("Mercy,1,30%,,1,2,\nCity,2,60%,,2,1,\n")
+        fh.write("Mercy,,1,30%,,1,2,,\nCity,,2,60%,,2,1,,\n")
     r = installed("start.csv", "--samples", "0", "--json", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["lists"][1]["worse"] > 0

@@ -102,7 +102,7 @@ def _gaps(written, what):
 
 
 def check_lists(programs, preference, lists, *, written_ranks=None,
-                written_preference=None) -> list[ListCheck]:
+                written_preference=None, supplemental=False) -> list[ListCheck]:
     """Check every candidate list; see the module docstring for the kinds.
 
     Parameters
@@ -118,6 +118,9 @@ def check_lists(programs, preference, lists, *, written_ranks=None,
     written_preference : ndarray of int, optional
         The preference column as written (0 = blank), for a ``gaps`` check
         with ``list_name`` None.
+    supplemental : bool
+        The lists are supplemental lists of PGY-1 programs and ``preference``
+        the PGY-1 true order (no fee or rank-limit checks; the wording says so).
 
     Returns
     -------
@@ -132,16 +135,17 @@ def check_lists(programs, preference, lists, *, written_ranks=None,
 
     out = []
     seen = {}
+    order = "true order of PGY-1 programs" if supplemental else "true order"
     if written_preference is not None:
         gap = _gaps(written_preference, "preference")
         if gap:
-            out.append(ListCheck(None, "gaps", f"Your true order {gap}"))
+            out.append(ListCheck(None, "gaps", f"Your {order} {gap}"))
     for name, ranked in lists.items():
         ranked = np.asarray(ranked, dtype=np.int64)
         key = tuple(ranked.tolist())
         if np.array_equal(ranked, truthful):
             out.append(ListCheck(name, "true order",
-                                 f'"{name}" is your true order and includes every program you would '
+                                 f'"{name}" is your {order} and includes every program you would '
                                  "accept: no list can do better in any Match.", ok=True))
         gap = _gaps(written_ranks[name], "rank") if written_ranks is not None else None
         if gap:
@@ -173,13 +177,13 @@ def check_lists(programs, preference, lists, *, written_ranks=None,
                 f'"{name}" ranks {join_names([programs[p] for p in bad])}, which you marked as '
                 "rather not matching at (blank preference). A Match there is binding; leave "
                 f'{"it" if len(bad) == 1 else "them"} off unless you would really go.'))
-        if ranked.size > NRMP_BASE_FEE_PROGRAMS:
+        if ranked.size > NRMP_BASE_FEE_PROGRAMS and not supplemental:
             out.append(ListCheck(
                 name, "base fee",
                 f'"{name}" ranks {ranked.size} programs; the NRMP base fee covers '
                 f"{NRMP_BASE_FEE_PROGRAMS} on a primary list and each extra program costs an "
                 "additional fee (worth paying for a program you would accept)."))
-        if ranked.size > NRMP_MAX_RANKS:
+        if ranked.size > NRMP_MAX_RANKS and not supplemental:
             out.append(ListCheck(
                 name, "rank limit",
                 f'"{name}" has {ranked.size} ranks; the NRMP accepts at most {NRMP_MAX_RANKS}, so it '

@@ -11,6 +11,14 @@ the table was obtained (exact quadrature and sampled menus in
 Outcome indices: program ids ``0..n-1``; ``n`` (the last row/column of a joint
 table) stands for "unmatched".
 
+With advanced programs the outcome is a pair: the primary program and, when it
+is advanced, the PGY-1 program from the linked supplemental list (``n`` = no
+PGY-1 year). ``pgy1[i, a, b]`` is the chance that list ``i`` gives the pair
+``(a, b)``, and lists compare lexicographically: first the primary program,
+then, for the same advanced program, the PGY-1 program (``pgy1_split`` holds
+that second step). Without advanced programs these fields are None and every
+figure is as before.
+
 Examples
 --------
 >>> import numpy as np
@@ -27,7 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["ListComparison", "outcome_utility", "joint_from_outcomes"]
+__all__ = ["ListComparison", "TrackTables", "outcome_utility", "joint_from_outcomes", "pair_tables"]
 
 
 def outcome_utility(preference) -> np.ndarray:
@@ -46,6 +54,75 @@ def outcome_utility(preference) -> np.ndarray:
     n_acc = int(np.count_nonzero(pref))
     u = np.where(pref > 0, pref, n_acc + 2)
     return np.append(u, n_acc + 1)
+
+
+@dataclass(frozen=True, eq=False)
+class TrackTables:
+    """The PGY-1 side of a comparison (advanced programs and supplemental lists).
+
+    Attributes
+    ----------
+    tracks : ndarray of int8, shape (n_programs,)
+        Track code of each program (:mod:`matchsim.extensions`).
+    pgy1_preference : ndarray of int64, shape (n_programs,)
+        True order of the PGY-1 programs (0 = unacceptable or not PGY-1).
+    supplemental : tuple of ndarray of int64
+        The supplemental lists (PGY-1 program ids, first to last).
+    supplemental_names : tuple of str
+    link : ndarray of int64, shape (n_programs,)
+        Supplemental list linked to each advanced program (index into
+        ``supplemental``), or -1.
+    truthful_supplemental : ndarray of int64
+        Every acceptable PGY-1 program in PGY-1 true order: the true order's
+        supplemental list, linked to every advanced program.
+    pgy1 : ndarray of float64, shape (n_lists, n_programs + 1, n_programs + 1)
+        ``pgy1[i, a, b]``: chance that list ``i`` gives primary ``a`` and PGY-1
+        ``b`` (``b = n_programs``: none; always so when ``a`` is not advanced).
+    truthful_pgy1 : ndarray of float64, shape (n_programs + 1, n_programs + 1)
+    split : ndarray of float64, shape (n_lists, 3)
+        Chance that list ``i`` and the true order give the same advanced
+        program and the list's PGY-1 year is worse / the same / better.
+    """
+
+    tracks: np.ndarray
+    pgy1_preference: np.ndarray
+    supplemental: tuple
+    supplemental_names: tuple
+    link: np.ndarray
+    truthful_supplemental: np.ndarray
+    pgy1: np.ndarray
+    truthful_pgy1: np.ndarray
+    split: np.ndarray
+
+    @property
+    def advanced(self) -> np.ndarray:
+        """True for advanced programs, with a False for "unmatched" appended (length n + 1)."""
+        from matchsim.extensions import ADVANCED
+
+        return np.append(self.tracks == ADVANCED, False)
+
+    @property
+    def categorical(self) -> np.ndarray:
+        from matchsim.extensions import CATEGORICAL
+
+        return np.append(self.tracks == CATEGORICAL, False)
+
+    @property
+    def pgy1_programs(self) -> np.ndarray:
+        from matchsim.extensions import PGY1_TRACKS
+
+        return np.append(np.isin(self.tracks, PGY1_TRACKS), False)
+
+
+def _pair_figures(table, t: TrackTables):
+    """(advanced and PGY-1, advanced without PGY-1, PGY-1 program chances, complete path, PGY-1 only)."""
+    adv = t.advanced
+    with_pgy1 = table[..., adv, :-1].sum(axis=(-1, -2))
+    without = table[..., adv, -1].sum(axis=-1)
+    p_pgy1 = table.sum(axis=-2)[..., :-1]
+    categorical = table[..., t.categorical, :].sum(axis=(-1, -2))
+    only = table[..., t.pgy1_programs, :].sum(axis=(-1, -2))
+    return with_pgy1, without, p_pgy1, categorical + with_pgy1, only
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,6 +158,7 @@ class ListComparison:
     method: str
     n_samples: int
     correlation: float
+    tracks: TrackTables | None = None
 
     @property
     def n_programs(self) -> int:
@@ -123,9 +201,54 @@ class ListComparison:
     def _versus(self):
         u = outcome_utility(self.preference)
         diff = np.sign(u[:, None] - u[None, :])  # > 0: the list's outcome is worse
-        return ((self.joint * (diff > 0)).sum(axis=(1, 2)),
-                (self.joint * (diff == 0)).sum(axis=(1, 2)),
-                (self.joint * (diff < 0)).sum(axis=(1, 2)))
+        worse = (self.joint * (diff > 0)).sum(axis=(1, 2))
+        same = (self.joint * (diff == 0)).sum(axis=(1, 2))
+        better = (self.joint * (diff < 0)).sum(axis=(1, 2))
+        if self.tracks is not None:  # the same advanced program: the PGY-1 year decides
+            sp = self.tracks.split
+            worse, same, better = worse + sp[:, 0], same - sp[:, 0] - sp[:, 2], better + sp[:, 2]
+        return worse, same, better
+
+    # ------------------------------------------------ the PGY-1 side (None without tracks)
+    def _pairs(self, truthful=False):
+        if self.tracks is None:
+            return None
+        t = self.tracks
+        return _pair_figures(t.truthful_pgy1 if truthful else t.pgy1, t)
+
+    @property
+    def p_advanced_and_pgy1(self):
+        """Per list: chance of an advanced program together with a PGY-1 year (None without tracks)."""
+        f = self._pairs()
+        return None if f is None else f[0]
+
+    @property
+    def p_advanced_without_pgy1(self):
+        """Per list: chance of an advanced program and no PGY-1 year."""
+        f = self._pairs()
+        return None if f is None else f[1]
+
+    @property
+    def p_pgy1_program(self):
+        """Per list: chance of each PGY-1 program (from a supplemental list), shape (n_lists, n_programs)."""
+        f = self._pairs()
+        return None if f is None else f[2]
+
+    @property
+    def p_complete(self):
+        """Per list: chance of a complete training path (categorical, or advanced with a PGY-1 year)."""
+        f = self._pairs()
+        return None if f is None else f[3]
+
+    @property
+    def p_pgy1_only(self):
+        """Per list: chance of matching at a PGY-1 program ranked on the primary list (one year only)."""
+        f = self._pairs()
+        return None if f is None else f[4]
+
+    def truthful_pairs(self):
+        """The five figures above for the true order (None without tracks)."""
+        return self._pairs(truthful=True)
 
     @property
     def worse(self) -> np.ndarray:
@@ -176,3 +299,55 @@ def joint_from_outcomes(outcomes, truthful_outcome, n_programs) -> np.ndarray:
     for i in range(out.shape[0]):
         joint[i] = np.bincount(codes[i], minlength=m * m).reshape(m, m) / out.shape[1]
     return joint
+
+
+def pair_tables(primary, pgy1, truthful_primary, truthful_pgy1, n_programs, advanced, pgy1_utility):
+    """Pair tables from per-Match outcomes (sampled menus or simulated markets).
+
+    Parameters
+    ----------
+    primary, pgy1 : array_like of int, shape (n_lists, n_matches)
+        Each list's primary program and PGY-1 program per Match (-1 or
+        ``n_programs`` = unmatched / none).
+    truthful_primary, truthful_pgy1 : array_like of int, shape (n_matches,)
+    n_programs : int
+    advanced : ndarray of bool, shape (n_programs,)
+    pgy1_utility : ndarray of int, shape (n_programs + 1,)
+        Badness of each PGY-1 outcome (:func:`outcome_utility` of the PGY-1 order).
+
+    Returns
+    -------
+    pgy1 : ndarray, shape (n_lists, n + 1, n + 1)
+    truthful_pgy1 : ndarray, shape (n + 1, n + 1)
+    split : ndarray, shape (n_lists, 3)
+
+    Examples
+    --------
+    >>> adv = np.array([True, False, False])
+    >>> u = outcome_utility([0, 1, 2])
+    >>> t, tt, sp = pair_tables([[0, 0]], [[1, -1]], [0, 0], [1, 2], 3, adv, u)
+    >>> t[0, 0].tolist(), sp.tolist()
+    ([0.0, 0.5, 0.0, 0.5], [[0.5, 0.5, 0.0]])
+    """
+    n = int(n_programs)
+    m = n + 1
+
+    def norm(x):
+        x = np.asarray(x, dtype=np.int64).copy()
+        x[x < 0] = n
+        return x
+
+    a, b, ta, tb = norm(primary), norm(pgy1), norm(truthful_primary), norm(truthful_pgy1)
+    n_match = a.shape[1]
+
+    def table(pa, pb):
+        return np.bincount(pa * m + pb, minlength=m * m).reshape(m, m) / n_match
+
+    tables = np.stack([table(a[i], b[i]) for i in range(a.shape[0])]) if a.shape[0] else np.zeros((0, m, m))
+    adv = np.append(np.asarray(advanced, dtype=bool), False)
+    split = np.zeros((a.shape[0], 3))
+    for i in range(a.shape[0]):
+        same = (a[i] == ta) & adv[a[i]]
+        du = pgy1_utility[b[i][same]] - pgy1_utility[tb[same]]
+        split[i] = [np.count_nonzero(du > 0), np.count_nonzero(du == 0), np.count_nonzero(du < 0)]
+    return tables, table(ta, tb), split / n_match

@@ -26,6 +26,7 @@ __all__ = [
     "DEFAULT_APPLICANTS",
     "MIN_APPLICANTS",
     "DEFAULT_MARKETS",
+    "DEFAULT_COUPLE_MARKETS",
     "DEFAULT_VERIFY_MARKETS",
     "GENERATORS",
     "DEFAULT_GENERATOR",
@@ -51,6 +52,8 @@ DEFAULT_APPLICANTS = 500
 MIN_APPLICANTS = 2
 #: Default number of simulated markets.
 DEFAULT_MARKETS = 1000
+#: Default number of simulated markets for a couple (each market runs every joint list and about 30 variants).
+DEFAULT_COUPLE_MARKETS = 200
 #: Default number of simulated markets in which your menu is also found with the algorithm.
 DEFAULT_VERIFY_MARKETS = 100
 #: Market generators for simulated markets: the built-in one, or presets of :mod:`matchsim.markets`.

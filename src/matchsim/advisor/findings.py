@@ -34,7 +34,12 @@ __all__ = ["Finding", "FINDING_KINDS", "list_findings", "assumption_notes", "pct
 
 #: Every kind of finding, in the order they appear for a list.
 FINDING_KINDS = ("true order", "order only", "left off", "unacceptable", "pushed", "swap",
-                 "more swaps", "unacceptable share", "overall", "no true order", "signal")
+                 "more swaps", "unacceptable share", "overall", "no true order", "signal",
+                 # advanced programs, supplemental lists and scaled chances (matchsim.advisor.track_findings)
+                 "reordering", "complete path", "without pgy1", "no supplemental", "pgy1 on primary",
+                 "supplemental order", "supplemental length", "supplemental unused", "chance scale",
+                 # couples (matchsim.advisor.couples)
+                 "couples", "couple chances", "no match pairs", "couple overall", "couple market")
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,12 @@ spreadsheet, and what :func:`matchsim.advisor.advise` takes. Program ``j`` is
 ``programs[j]``; lists are arrays of program ids. :func:`true_order` is the one
 place where a preference column becomes the truthful list.
 
+Programs have a track (the codes of :mod:`matchsim.extensions`: categorical,
+advanced, preliminary, transitional). Preliminary and transitional programs
+are PGY-1 programs: they have their own true order (``preference`` numbers
+them 1, 2, ... among the PGY-1 programs, apart from the primary programs) and
+are ranked on *supplemental* lists, each linked to advanced programs.
+
 Examples
 --------
 >>> import numpy as np
@@ -19,8 +25,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from matchsim.constants import UNACCEPTABLE
+from matchsim.extensions import ADVANCED, CATEGORICAL, PGY1_TRACKS
 
-__all__ = ["RankFile", "true_order", "UNACCEPTABLE"]
+__all__ = ["RankFile", "true_order", "UNACCEPTABLE", "NO_LINK"]
+
+#: ``RankFile.link`` of a program linked to no supplemental list.
+NO_LINK = -1
 
 
 def true_order(preference) -> np.ndarray:
@@ -79,7 +89,25 @@ class RankFile:
         Names of the columns read as notes and ignored.
     encoding : str
         How the file's bytes were read: ``"utf-8"``, ``"utf-16"`` or
-        ``"cp1252"`` (Windows-1252, see :func:`matchsim.io.text.decode`).
+        ``"cp1252"`` (Windows-1252, see :func:`matchsim.io.text.decode`), or
+        ``"workbook"`` for a sheet of an ``.xlsx`` / ``.ods`` file.
+    tracks : ndarray of int8, shape (n_programs,), optional
+        Track code of each program (:data:`matchsim.extensions.TRACKS`);
+        None = every program categorical (a file without a track column).
+    supplemental : dict of str -> ndarray of int64
+        Each supplemental list (PGY-1 programs, first to last), by name.
+    link : ndarray of int64, shape (n_programs,), optional
+        For each advanced program, the position (in ``supplemental``'s order)
+        of the supplemental list linked to it, or :data:`NO_LINK`.
+    link_given : bool
+        The links come from a link column (False: the one supplemental list
+        is linked to every advanced program).
+    supplemental_ranks : dict of str -> ndarray of int64, optional
+        The ranks as written in each supplemental column.
+    names_layout : tuple of str
+        The list columns written as program names top to bottom.
+    sheet : str or None
+        The sheet read, for a workbook.
     """
 
     programs: tuple
@@ -94,11 +122,55 @@ class RankFile:
     written_preference: np.ndarray = field(default=None, repr=False)
     ignored: tuple = ()
     encoding: str = "utf-8"
+    tracks: np.ndarray = field(default=None, repr=False)
+    supplemental: dict = field(default_factory=dict, repr=False)
+    link: np.ndarray = field(default=None, repr=False)
+    link_given: bool = False
+    supplemental_ranks: dict = field(default=None, repr=False)
+    names_layout: tuple = ()
+    sheet: str | None = None
 
     @property
     def n_programs(self) -> int:
         return len(self.programs)
 
     def true_order(self) -> np.ndarray:
-        """Program ids of the acceptable programs, most wanted first (see :func:`true_order`)."""
-        return true_order(self.preference)
+        """Program ids of the acceptable primary programs, most wanted first (see :func:`true_order`)."""
+        return true_order(self.primary_preference)
+
+    @property
+    def track_codes(self) -> np.ndarray:
+        """Track code of each program (all ``CATEGORICAL`` for a file without a track column)."""
+        if self.tracks is None:
+            return np.full(self.n_programs, CATEGORICAL, dtype=np.int8)
+        return self.tracks
+
+    @property
+    def is_pgy1(self) -> np.ndarray:
+        """True for the PGY-1 (preliminary or transitional) programs."""
+        return np.isin(self.track_codes, PGY1_TRACKS)
+
+    @property
+    def is_advanced(self) -> np.ndarray:
+        return self.track_codes == ADVANCED
+
+    @property
+    def has_tracks(self) -> bool:
+        """Whether any program is advanced or PGY-1, or there is a supplemental list."""
+        return bool(self.supplemental) or bool(np.any(self.track_codes != CATEGORICAL))
+
+    @property
+    def primary_preference(self) -> np.ndarray:
+        """The true order of the primary (categorical and advanced) programs; 0 for PGY-1 programs."""
+        return np.where(self.is_pgy1, UNACCEPTABLE, self.preference).astype(np.int64)
+
+    @property
+    def pgy1_preference(self) -> np.ndarray:
+        """The true order of the PGY-1 programs; 0 for the others."""
+        return np.where(self.is_pgy1, self.preference, UNACCEPTABLE).astype(np.int64)
+
+    def supplemental_for(self, program: int):
+        """Name of the supplemental list linked to ``program``, or None."""
+        if self.link is None or self.link[program] == NO_LINK:
+            return None
+        return list(self.supplemental)[int(self.link[program])]

@@ -183,7 +183,7 @@ def _market_maker(generator, n_applicants, n_programs, k, market_kw):
     return lambda g: _without_applicant_zero(generate_market(params, rng=g).market)
 
 
-def place_applicant(market, menu, rng=None, applicant=FOCAL):
+def place_applicant(market, menu, rng=None, applicant=FOCAL, held=None):
     """Put ``applicant`` on the lists of programs ``0..k-1`` so that ``menu[j]`` says who takes her.
 
     The market is run without her to find each program's cutoff (its last
@@ -191,10 +191,18 @@ def place_applicant(market, menu, rng=None, applicant=FOCAL):
     ``menu[j]`` is True and below it (or, with a vacancy, nowhere) where it is
     False. She must not be on any program's list yet.
 
+    Parameters
+    ----------
+    held : sequence of ndarray, optional
+        What each applicant holds in the market without her, one array per
+        kind of position (program id or -1): by default her market is run with
+        deferred acceptance and this is its assignment; a market with advanced
+        programs passes the NRMP algorithm's primary and PGY-1 matches.
+
     Returns
     -------
     Market
-        A new market; her own list is left empty.
+        A new market (with the same tracks and supplemental lists); her own list is left empty.
 
     Examples
     --------
@@ -206,16 +214,16 @@ def place_applicant(market, menu, rng=None, applicant=FOCAL):
     """
     rng = np.random.default_rng(rng)
     menu = np.asarray(menu, dtype=bool)
-    res = deferred_acceptance(market)
+    if held is None:
+        held = (deferred_acceptance(market).assignment,)
     ptr, idx = market.program_ptr, market.program_list
     k = menu.size
     pos = np.full(k, -1, dtype=np.int64)
     for j in range(k):
         seg = idx[ptr[j]:ptr[j + 1]]
-        full = res.filled[j] >= market.capacity[j]
-        if full:
-            admitted = np.flatnonzero(res.assignment[seg] == j)
-            worst = int(admitted[-1]) if admitted.size else -1
+        admitted = np.flatnonzero(np.logical_or.reduce([h[seg] == j for h in held]))
+        full = admitted.size >= market.capacity[j]
+        worst = int(admitted[-1]) if admitted.size else -1
         if menu[j]:
             hi = worst if full else seg.size
             pos[j] = int(rng.integers(0, hi + 1)) if hi >= 0 else 0
@@ -223,13 +231,14 @@ def place_applicant(market, menu, rng=None, applicant=FOCAL):
             pos[j] = int(rng.integers(worst + 1, seg.size + 1))
     new_ptr, new_idx = _insert_applicant(ptr, idx, pos, np.int32(applicant))
     return Market.from_arrays(market.applicant_ptr, market.applicant_list, new_ptr, new_idx,
-                              market.capacity)
+                              market.capacity, tracks=market.tracks, supplemental=market.supplemental)
 
 
 def simulate_list_outcomes(chance, preference, lists, n_applicants=DEFAULT_APPLICANTS,
                            n_markets=DEFAULT_MARKETS, correlation=DEFAULT_CORRELATION, rng=None,
                            verify=False, n_programs=None, generator=DEFAULT_GENERATOR, progress=None,
-                           **market_kw) -> MarketRun:
+                           tracks=None, pgy1_preference=None, supplemental=(), supplemental_names=None,
+                           link=None, jobs=1, **market_kw) -> MarketRun:
     """Run every candidate list through the full algorithm in simulated markets.
 
     Parameters
@@ -272,6 +281,18 @@ def simulate_list_outcomes(chance, preference, lists, n_applicants=DEFAULT_APPLI
     """
     c, rho = validate_model(chance, correlation)
     k = c.size
+    if tracks is not None and (np.any(np.asarray(tracks) != 0) or len(supplemental)):
+        from matchsim.advisor.market_tracks import simulate_track_outcomes
+
+        if generator != "simple":
+            raise ValueError(f"the {generator!r} generator has no advanced or PGY-1 programs; with tracks, "
+                             "simulated markets use the simple generator (leave out --generator)")
+        return simulate_track_outcomes(c, preference, lists, tracks, pgy1_preference, supplemental,
+                                       supplemental_names, link, n_applicants=n_applicants, n_markets=n_markets,
+                                       correlation=rho, rng=rng, verify=verify, progress=progress, jobs=jobs)
+    if int(jobs) != 1:
+        raise ValueError("jobs: worker processes are used for markets with advanced programs and supplemental "
+                         "lists; a file with categorical programs only runs in one process (leave out --jobs)")
     pref = np.asarray(preference, dtype=np.int64).ravel()
     if pref.size != k:
         raise ValueError(f"preference has {pref.size} entries for {k} programs")

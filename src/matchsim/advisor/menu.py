@@ -351,7 +351,9 @@ def validate_lists(lists, n):
 
 
 def compare_lists(chance, preference, lists, correlation=DEFAULT_CORRELATION, method="exact",
-                  n_samples=DEFAULT_SAMPLES, rng=None, n_nodes=DEFAULT_NODES) -> ListComparison:
+                  n_samples=DEFAULT_SAMPLES, rng=None, n_nodes=DEFAULT_NODES, *, tracks=None,
+                  pgy1_preference=None, supplemental=(), supplemental_names=None,
+                  link=None) -> ListComparison:
     """Outcome distributions of candidate lists under the menu model.
 
     Parameters
@@ -372,6 +374,18 @@ def compare_lists(chance, preference, lists, correlation=DEFAULT_CORRELATION, me
         Seed for ``"sample"``.
     n_nodes : int
         Quadrature nodes (``"exact"`` only).
+    tracks : array_like of int, shape (n_programs,), optional
+        Track codes (:mod:`matchsim.extensions`). With advanced programs, the
+        outcome becomes a pair (primary program, PGY-1 program): see
+        :mod:`matchsim.advisor.tracks`, whose tables land in
+        ``ListComparison.tracks``.
+    pgy1_preference : array_like of int, optional
+        True order of the PGY-1 programs (0 elsewhere).
+    supplemental : sequence of sequences of int
+        The supplemental lists (PGY-1 program ids).
+    supplemental_names : sequence of str, optional
+    link : array_like of int, shape (n_programs,), optional
+        Supplemental list (index) of each advanced program, -1 for none.
 
     Returns
     -------
@@ -404,11 +418,17 @@ def compare_lists(chance, preference, lists, correlation=DEFAULT_CORRELATION, me
         raise ValueError("preference must hold distinct positive ranks (0 = unacceptable)")
     names, seqs = validate_lists(lists, n)
     truthful = true_order(pref)
+    spec = _track_spec(n, tracks, pgy1_preference, supplemental, supplemental_names, link)
+    track_tables = None
     if method == "exact":
         z, w = _nodes(n_nodes)
         q = _q_table(menu_thresholds(c), z, math.sqrt(rho), math.sqrt(1.0 - rho))
         joint = np.stack([_exact_joint(q, w, s, truthful, n) for s in seqs])
         used = 0
+        if spec is not None:
+            from matchsim.advisor.tracks import exact_track_tables
+
+            track_tables = exact_track_tables(c, pref, seqs, *spec, rho, n_nodes)
     else:
         n_samples = int(n_samples)
         if n_samples < 1:
@@ -416,12 +436,54 @@ def compare_lists(chance, preference, lists, correlation=DEFAULT_CORRELATION, me
         rng = np.random.default_rng(rng)
         chunk = max(1, _CHUNK // max(n, 1))
         counts = np.zeros((len(seqs), n + 1, n + 1))
+        parts = []
         for start in range(0, n_samples, chunk):
             size = min(chunk, n_samples - start)
-            counts += size * _sampled_joint(sample_menus(c, size, rho, rng), seqs, truthful, n)
+            menus = sample_menus(c, size, rho, rng)
+            out = first_on_menu(menus, list(seqs) + [truthful])
+            counts += size * joint_from_outcomes(out[:-1], out[-1], n)
+            if spec is not None:
+                from matchsim.advisor.tracks import sampled_track_tables
+
+                parts.append((size, sampled_track_tables(menus, out, pref, *spec)))
         joint = counts / n_samples
         used = n_samples
-    return ListComparison(names, seqs, truthful, pref, joint, method, used, rho)
+        if spec is not None:
+            track_tables = _pool(parts, n_samples)
+    return ListComparison(names, seqs, truthful, pref, joint, method, used, rho, track_tables)
+
+
+def _track_spec(n, tracks, pgy1_preference, supplemental, supplemental_names, link):
+    """The PGY-1 inputs, checked, or None when no program is advanced or PGY-1."""
+    from matchsim.extensions import CATEGORICAL, TRACKS
+
+    if tracks is None:
+        return None
+    tr = np.asarray(tracks, dtype=np.int8).ravel()
+    if tr.size != n or np.any((tr < 0) | (tr >= len(TRACKS))):
+        raise ValueError(f"tracks must hold {n} track codes from 0 to {len(TRACKS) - 1}")
+    supp = tuple(np.asarray(s, dtype=np.int64).ravel() for s in supplemental)
+    if np.all(tr == CATEGORICAL) and not supp:
+        return None
+    pp = np.zeros(n, dtype=np.int64) if pgy1_preference is None else np.asarray(pgy1_preference, dtype=np.int64)
+    if pp.size != n:
+        raise ValueError(f"pgy1_preference has {pp.size} entries for {n} programs")
+    lk = np.full(n, -1, dtype=np.int64) if link is None else np.asarray(link, dtype=np.int64).ravel()
+    if lk.size != n or np.any(lk >= len(supp)) or np.any(lk < -1):
+        raise ValueError(f"link must hold, per program, a supplemental list index 0..{len(supp) - 1} or -1")
+    names_ = tuple(supplemental_names) if supplemental_names is not None else tuple(
+        f"supplemental {i + 1}" for i in range(len(supp)))
+    validate_lists(dict(zip(names_, supp)), n) if supp else None
+    return tr, pp, supp, names_, lk
+
+
+def _pool(parts, total):
+    """Sample-weighted mean of the track tables of several chunks of sampled menus."""
+    from dataclasses import replace
+
+    first = parts[0][1]
+    mean = {k: sum(size * getattr(t, k) for size, t in parts) / total for k in ("pgy1", "truthful_pgy1", "split")}
+    return replace(first, **mean)
 
 
 def first_on_menu(menus, lists) -> np.ndarray:
@@ -445,11 +507,6 @@ def first_on_menu(menus, lists) -> np.ndarray:
     """
     menus = np.asarray(menus, dtype=np.bool_)
     return _first_on_menu(menus, [np.asarray(x, dtype=np.int64).ravel() for x in lists])
-
-
-def _sampled_joint(menus, seqs, truthful, n):
-    out = first_on_menu(menus, list(seqs) + [truthful])
-    return joint_from_outcomes(out[:-1], out[-1], n)
 
 
 def p_match_of_set(chance, programs, correlation=DEFAULT_CORRELATION, n_nodes=DEFAULT_NODES) -> float:

@@ -32,8 +32,31 @@ every other column
     rank on the list (1 = ranked first); blank = left off. Only the order of
     the ranks matters, so 1, 2, 5 is the same list as 1, 2, 3.
 
-What spreadsheets produce is tolerated (decoding, separators and row numbers
-come from the shared text layer, :mod:`matchsim.io.text`): a byte-order mark,
+``track`` (optional)
+    ``categorical`` (blank), ``advanced`` (a PGY-2 position: you also need a
+    PGY-1 year), ``preliminary`` or ``transitional`` (one-year PGY-1
+    programs; ``prelim`` and ``TY`` are understood). PGY-1 programs have their
+    own true order: their ``preference`` numbers count 1, 2, ... apart from
+    the primary (categorical and advanced) programs.
+``supplemental`` or ``supplemental: <name>`` (optional)
+    A supplemental rank list of PGY-1 programs, written like a candidate list.
+    With one supplemental list it is linked to every advanced program.
+``link`` (optional)
+    With several supplemental lists: in each advanced program's row, the name
+    of the supplemental list that goes with it (``none`` for no list).
+
+A list column may also hold program names top to bottom (first choice at the
+top) instead of ranks; a file with no ``program`` column, whose ``preference``
+column and list columns all hold names, is read that way as a whole (every
+chance then comes from the defaults). Excel (``.xlsx``) and LibreOffice
+(``.ods``) workbooks are read directly (:mod:`matchsim.io.workbook`); with
+several sheets, ``sheet`` says which.
+
+The list columns and the names-only layout are :mod:`matchsim.io.rank_lists`,
+the track, supplemental and link columns :mod:`matchsim.io.rank_tracks`, cell
+parsing :mod:`matchsim.io.rank_cells`. What spreadsheets produce is tolerated
+(decoding, separators and row numbers come from the shared text layer,
+:mod:`matchsim.io.text`): a byte-order mark,
 ``;`` or tab separators (with decimal commas in ``;`` files), Windows line
 ends, empty rows, trailing empty columns, ``%`` signs, ranks written ``3.0`` or
 ``3rd``. Real mistakes stop the reading with one
@@ -55,7 +78,6 @@ Examples
 
 from __future__ import annotations
 
-import math
 import re
 from pathlib import Path
 from typing import NamedTuple
@@ -65,10 +87,13 @@ import numpy as np
 from matchsim.advisor.inputs import UNACCEPTABLE, RankFile, true_order
 from matchsim.advisor.signals import NOT_RECORDED, SIGNALS, canonical_signal, default_chance
 from matchsim.errors import InputError
-from matchsim.io.text import first_line, read_csv_file, read_rows, sniff_separator
-from matchsim.wording import join_names, ordinal
+from matchsim.io.rank_cells import _clean, _filled, _number, _whole_rank
+from matchsim.io.rank_lists import _holds_names, _list_columns, _parse_names_only
+from matchsim.io.text import first_line, read_csv_bytes, read_rows, sniff_separator, workbook_kind
+from matchsim.wording import join_names
 
-__all__ = ["RankFile", "read_rank_file", "parse_rank_text", "UNACCEPTABLE", "COLUMN_NAMES"]
+__all__ = ["RankFile", "read_rank_file", "parse_rank_text", "UNACCEPTABLE", "COLUMN_NAMES",
+           "supplemental_name"]
 
 #: Header names (lower case) of the columns with a fixed meaning; any other named column is a list.
 COLUMN_NAMES = {
@@ -76,14 +101,19 @@ COLUMN_NAMES = {
     "preference": ("preference", "true order", "true preference", "my order", "pref"),
     "chance": ("chance", "probability", "chance of acceptance"),
     "signal": ("signal", "what they said", "program said", "statement"),
+    "track": ("track", "program track", "position type", "track type"),
+    "link": ("link", "linked list", "linked to", "link to", "supplemental link"),
     "ignored": ("notes", "note", "comment", "comments"),
 }
 
 #: Columns read once each (a second column with such a name is a list).
-_SINGLE = ("program", "preference", "chance", "signal")
+_SINGLE = ("program", "preference", "chance", "signal", "track", "link")
 
 #: A header starting with "#", or whose first word is note(s) or comment(s), marks a notes column.
 _NOTES = re.compile(r"#|(notes?|comments?)\b")
+
+#: A supplemental list's header: ``supplemental`` or ``supplemental: <name>`` (``supplemental list`` too).
+_SUPPLEMENTAL = re.compile(r"supplemental(?: list)?\s*(?:[:\-]\s*(?P<name>.*\S))?\s*$")
 
 
 def _is_notes(key: str) -> bool:
@@ -97,13 +127,49 @@ def _is_notes(key: str) -> bool:
     return key in COLUMN_NAMES["ignored"] or _NOTES.match(key) is not None
 
 
-def read_rank_file(path) -> RankFile:
-    """Read a rank-list CSV file (see the module docstring for the format).
+def supplemental_name(header: str):
+    """The short name of a supplemental list column (``None`` if the header is not one).
+
+    Examples
+    --------
+    >>> supplemental_name("Supplemental: prelim medicine"), supplemental_name("supplemental")
+    ('prelim medicine', 'supplemental')
+    >>> supplemental_name("honest") is None
+    True
+    """
+    m = _SUPPLEMENTAL.fullmatch(" ".join(header.lower().split()))
+    if m is None:
+        return None
+    return " ".join(header.split()).split(":", 1)[1].strip() if m.group("name") and ":" in header \
+        else (m.group("name") or "supplemental")
+
+
+def read_sheet_rows(path, sheet=None):
+    """The rows of a CSV file or of one sheet of a workbook: ``(rows, encoding, decimal comma, sheet name)``."""
+    path = Path(path)
+    raw = path.read_bytes()
+    kind = workbook_kind(raw)
+    if kind is not None:
+        from matchsim.io.workbook import read_workbook_rows
+
+        name, rows = read_workbook_rows(path, kind, sheet, path.name)
+        return rows, "workbook", False, name
+    if sheet is not None:
+        raise InputError(f'this is a CSV file, which has no sheets; leave out the sheet ("{sheet}")',
+                         file=path.name)
+    text = read_csv_bytes(raw, path.name, comment="#")
+    return text.rows, text.encoding, text.separator == ";", None
+
+
+def read_rank_file(path, sheet=None) -> RankFile:
+    """Read a rank-list spreadsheet: a CSV file, or one sheet of an ``.xlsx`` / ``.ods`` workbook.
 
     Parameters
     ----------
     path : str or path-like
-        The CSV file.
+        The file (see the module docstring for the format).
+    sheet : str, optional
+        For a workbook with several sheets: the sheet to read.
 
     Returns
     -------
@@ -116,9 +182,8 @@ def read_rank_file(path) -> RankFile:
     OSError
         If the file cannot be read.
     """
-    path = Path(path)
-    csv_text = read_csv_file(path, comment="#")
-    return _parse(csv_text.text, csv_text.separator, path.name, csv_text.encoding)
+    rows, encoding, decimal_comma, name = read_sheet_rows(path, sheet)
+    return _parse_rows(rows, Path(path).name, encoding, decimal_comma, sheet=name)
 
 
 def parse_rank_text(text: str, source: str = "<input>") -> RankFile:
@@ -131,45 +196,8 @@ def parse_rank_text(text: str, source: str = "<input>") -> RankFile:
     """
     text = text.lstrip("\ufeff")
     _, header = first_line(text, comment="#")
-    return _parse(text, sniff_separator(header or ""), source)
-
-
-# ------------------------------------------------------------------ cells
-def _clean(cell) -> str:
-    return " ".join(str(cell).replace("\u00a0", " ").split())
-
-
-def _strip_ordinal(text: str) -> str:
-    """``"3rd"`` -> ``"3"`` (people write ranks as ordinals); anything else unchanged.
-
-    Examples
-    --------
-    >>> _strip_ordinal("3rd"), _strip_ordinal("21ST"), _strip_ordinal("first")
-    ('3', '21', 'first')
-    """
-    t = text.strip()
-    if len(t) > 2 and t[:-2].isdigit() and t[-2:].lower() in ("st", "nd", "rd", "th"):
-        return t[:-2]
-    return t
-
-
-def _number(text: str, decimal_comma: bool):
-    t = text.strip().replace(" ", "")
-    if decimal_comma and "," in t and "." not in t:
-        t = t.replace(",", ".")
-    try:
-        value = float(t)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
-
-
-def _whole_rank(cell, decimal_comma):
-    """The cell as a whole number from 1 (``"3"``, ``"3.0"``, ``"3rd"``), or None."""
-    v = _number(_strip_ordinal(cell), decimal_comma)
-    if v is None or v < 1 or v != int(v):
-        return None
-    return int(v)
+    separator = sniff_separator(header or "")
+    return _parse_rows(read_rows(text, separator), source, "utf-8", separator == ";")
 
 
 # --------------------------------------------------------------- sections
@@ -181,6 +209,7 @@ class _Sheet(NamedTuple):
     header_row: int
     col: dict           # role -> column index, for the single columns present
     list_cols: list     # column indices of the candidate lists
+    supp_cols: list     # column indices of the supplemental lists
     body: list          # (row number, cells) of every non-blank data row
     decimal_comma: bool
 
@@ -194,7 +223,7 @@ def _is_comment(cells) -> bool:
     return first.startswith("#")
 
 
-def _header(rows, source):
+def _header(rows, source, need_lists=True):
     """Find the header row (the first that is not blank or a # comment) and give each column its role."""
     hrow = next((r for r in rows if any(_clean(c) for c in r.cells) and not _is_comment(r.cells)), None)
     if hrow is None:
@@ -214,24 +243,29 @@ def _header(rows, source):
                 f'the column name "{name}" is used twice (columns {seen[key] + 1} and {c + 1}); '
                 "give every column its own name", file=source, row=hrow.number, column=name)
         seen[key] = c
-        role[c] = next((r for r in _SINGLE if key in COLUMN_NAMES[r] and r not in role.values()),
-                       "ignored" if _is_notes(key) else "list")
+        single = next((r for r in _SINGLE if key in COLUMN_NAMES[r] and r not in role.values()), None)
+        if single is not None:
+            role[c] = single
+        elif _is_notes(key):
+            role[c] = "ignored"
+        elif supplemental_name(name) is not None:
+            role[c] = "supplemental"
+        else:
+            role[c] = "list"
     col = {r: c for c, r in role.items() if r in _SINGLE}
-    if "program" not in col:
-        raise InputError('no "program" column; name the column of program names "program"',
-                         file=source, row=hrow.number)
     if "preference" not in col:
         raise InputError('no "preference" column; add one with your true order (1 = most wanted)',
                          file=source, row=hrow.number)
     list_cols = [c for c, r in role.items() if r == "list"]
-    if not list_cols:
+    if not list_cols and need_lists:
         raise InputError(
             "no candidate-list columns; add one column per rank list you are considering "
             "(the cell is the program's rank on that list, blank = left off)",
             file=source, row=hrow.number)
+    supp_cols = [c for c, r in role.items() if r == "supplemental"]
     blank = [c for c, r in role.items() if r == "blank"]
     ignored = tuple(header[c] for c, r in role.items() if r == "ignored")
-    return hrow.number, header, col, list_cols, blank, ignored
+    return hrow.number, header, col, list_cols, supp_cols, blank, ignored
 
 
 def _body(rows, header_row, header, blank, source):
@@ -248,8 +282,8 @@ def _body(rows, header_row, header, blank, source):
         if beyond or unnamed:
             c = (beyond or unnamed)[0]
             raise InputError(
-                f'the cell "{cells[c]}" is in column {c + 1}, which has no name in row 1; '
-                "give the column a name or delete the cell", file=source, row=r.number)
+                f'the cell "{cells[c]}" is in column {c + 1}, which has no name in row '
+                f"{header_row}; give the column a name or delete the cell", file=source, row=r.number)
         cells += [""] * (len(header) - len(cells))
         body.append((r.number, cells))
     if not body:
@@ -261,13 +295,17 @@ def _body(rows, header_row, header, blank, source):
 def _program_names(sheet):
     pname = sheet.name("program")
     c_prog = sheet.col["program"]
+    known = {cells[c_prog].lower() for _, cells in sheet.body if cells[c_prog]}
+    by_name = {c for c in sheet.list_cols + sheet.supp_cols if _holds_names(sheet, c, known)}
     names, first_row = [], {}
     for line, cells in sheet.body:
         name = cells[c_prog]
         if not name:
-            filled = [sheet.header[c] for c in range(len(sheet.header)) if c != c_prog and cells[c]]
+            filled = [c for c in range(len(sheet.header)) if c != c_prog and cells[c]]
+            if all(c in by_name for c in filled):
+                continue  # a row below the programs that only continues a list written as names
             raise InputError(
-                f'this row has no program name but fills "{filled[0]}"; '
+                f'this row has no program name but fills "{sheet.header[filled[0]]}"; '
                 "write the program's name or delete the row", file=sheet.source, row=line, column=pname)
         key = name.lower()
         if key in first_row:
@@ -278,50 +316,58 @@ def _program_names(sheet):
     return names
 
 
-def _filled(sheet, c):
-    """``(program index, row number, cell)`` of each non-empty cell of column ``c``."""
-    for j, (line, cells) in enumerate(sheet.body):
-        if cells[c]:
-            yield j, line, cells[c]
+def _program_rows(sheet):
+    """The body rows that are programs (in the table layout), in order."""
+    c_prog = sheet.col["program"]
+    return [(line, cells) for line, cells in sheet.body if cells[c_prog]]
 
 
-def _preference(sheet):
-    """The true order, renumbered 1..k (only the order matters); 0 = blank."""
+def _preference(sheet, rows, pgy1):
+    """The two true orders, each renumbered 1..k (only the order matters); 0 = blank.
+
+    ``pgy1`` marks the PGY-1 programs, numbered apart from the primary ones.
+    """
     prname = sheet.name("preference")
     c = sheet.col["preference"]
-    preference = np.zeros(len(sheet.body), dtype=np.int64)
-    pref_row = {}
-    for j, line, cell in _filled(sheet, c):
+    preference = np.zeros(len(rows), dtype=np.int64)
+    pref_row = ({}, {})
+    for j, line, cell in _filled(sheet, c, rows):
         v = _whole_rank(cell, sheet.decimal_comma)
         if v is None:
             raise InputError(
                 f'"{cell}" is not a preference; write a whole number (1 = the program you want most), '
                 "or leave it blank for a program you would rather not match at",
                 file=sheet.source, row=line, column=prname)
-        if v in pref_row:
+        group = pref_row[int(pgy1[j])]
+        if v in group:
+            among = (" among your PGY-1 (preliminary and transitional) programs" if pgy1[j] else
+                     " among your primary (categorical and advanced) programs" if pgy1.any() else "")
             raise InputError(
-                f"preference {v} is given twice (also in row {pref_row[v]}); "
+                f"preference {v} is given twice{among} (also in row {group[v]}); "
                 "give every program its own place in your true order",
                 file=sheet.source, row=line, column=prname)
-        pref_row[v] = line
+        group[v] = line
         preference[j] = v
-    if not np.any(preference != UNACCEPTABLE):
+    if not np.any((preference != UNACCEPTABLE) & ~pgy1):
+        what = "primary (categorical or advanced) program" if pgy1.any() else "program"
         raise InputError(
-            "no program has a preference; number the programs in your true order (1 = most wanted)",
+            f"no {what} has a preference; number the programs in your true order (1 = most wanted)",
             file=sheet.source, row=sheet.header_row, column=prname)
     written = preference.copy()
-    order = true_order(preference)
-    preference[order] = np.arange(1, order.size + 1)
+    for mask in (~pgy1, pgy1):
+        ids = np.flatnonzero(mask)
+        order = ids[true_order(preference[ids])]
+        preference[order] = np.arange(1, order.size + 1)
     return preference, written
 
 
-def _signals(sheet):
-    n = len(sheet.body)
+def _signals(sheet, rows):
+    n = len(rows)
     if "signal" not in sheet.col:
         return [NOT_RECORDED] * n
     c = sheet.col["signal"]
     signal = []
-    for line, cells in sheet.body:
+    for line, cells in rows:
         try:
             s = canonical_signal(cells[c])
         except ValueError:
@@ -333,16 +379,16 @@ def _signals(sheet):
     return signal
 
 
-def _chances(sheet, signal):
+def _chances(sheet, signal, rows):
     """Chance of each program (0-1) and whether it was written (False: the signal's default)."""
     chance = np.array([default_chance(s) for s in signal], dtype=np.float64)
-    given = np.zeros(len(sheet.body), dtype=bool)
+    given = np.zeros(len(rows), dtype=bool)
     if "chance" not in sheet.col:
         return chance, given
     cname = sheet.name("chance")
     c = sheet.col["chance"]
     parsed = []
-    for line, cells in sheet.body:
+    for line, cells in rows:
         cell = cells[c]
         if not cell:
             parsed.append(None)
@@ -394,51 +440,29 @@ def _plain_numbers_are_percentages(parsed, source, column) -> bool:
     return bool(pct)
 
 
-def _candidate_lists(sheet, names):
-    """Each list column as program ids, first to last, and the ranks as written."""
-    lists, written = {}, {}
-    for c in sheet.list_cols:
-        lname = sheet.header[c]
-        ranked, used = [], {}
-        for j, line, cell in _filled(sheet, c):
-            v = _whole_rank(cell, sheet.decimal_comma)
-            if v is None:
-                hint = ""
-                if _number(_strip_ordinal(cell), sheet.decimal_comma) is None:  # words: notes?
-                    shown = join_names([f'"{sheet.header[k]}"' for k in sheet.list_cols], limit=6)
-                    hint = (". A column not named program, preference, chance, signal or notes is a "
-                            f"candidate list, and the columns read as candidate lists are {shown}; "
-                            f'if "{lname}" holds notes, name it "notes" or start its name with "#"')
-                raise InputError(
-                    f'"{cell}" is not a rank; write a whole number from 1 (ranked first), '
-                    f"or leave the cell blank to leave the program off this list{hint}",
-                    file=sheet.source, row=line, column=lname)
-            if v in used:
-                raise InputError(
-                    f"this list ranks two programs {ordinal(v)} ({names[used[v][0]]} in row "
-                    f"{used[v][1]} and {names[j]}); give each program on a list its own rank",
-                    file=sheet.source, row=line, column=lname)
-            used[v] = (j, line)
-            ranked.append((v, j))
-        if not ranked:
-            raise InputError(f'the list "{lname}" ranks no programs; fill in ranks or delete the column',
-                             file=sheet.source, row=sheet.header_row, column=lname)
-        ranked.sort()
-        lists[lname] = np.array([j for _, j in ranked], dtype=np.int64)
-        written[lname] = np.array([v for v, _ in ranked], dtype=np.int64)
-    return lists, written
+def _parse_rows(rows, source, encoding, decimal_comma, sheet=None, need_lists=True) -> RankFile:
+    from matchsim.io.rank_tracks import links, supplemental_checks, tracks_column
 
-
-def _parse(text: str, separator: str, source: str, encoding: str = "utf-8") -> RankFile:
-    rows = read_rows(text, separator)
-    header_row, header, col, list_cols, blank, ignored = _header(rows, source)
+    header_row, header, col, list_cols, supp_cols, blank, ignored = _header(rows, source, need_lists)
     body = _body(rows, header_row, header, blank, source)
-    sheet = _Sheet(source, header, header_row, col, list_cols, body, separator == ";")
-    names = _program_names(sheet)
-    preference, written_preference = _preference(sheet)
-    signal = _signals(sheet)
-    chance, given = _chances(sheet, signal)
-    lists, written_ranks = _candidate_lists(sheet, names)
+    sh = _Sheet(source, header, header_row, col, list_cols, supp_cols, body, decimal_comma)
+    if "program" not in col:
+        return _parse_names_only(sh, encoding, ignored, sheet)
+    names = _program_names(sh)
+    prog_rows = _program_rows(sh)
+    tracks = tracks_column(sh, prog_rows)
+    pgy1 = np.zeros(len(names), dtype=bool) if tracks is None else np.isin(tracks, _pgy1_codes())
+    preference, written_preference = _preference(sh, prog_rows, pgy1)
+    signal = _signals(sh, prog_rows)
+    chance, given = _chances(sh, signal, prog_rows)
+    known = {n.lower() for n in names}
+    lists, written_ranks, _, by_name = _list_columns(sh, list_cols, names, prog_rows, known)
+    empty = [c for c in supp_cols if not any(cells[c] for _, cells in body)]  # e.g. the template's
+    supp, supp_ranks, supp_rows, supp_names = _list_columns(sh, [c for c in supp_cols if c not in empty],
+                                                            names, prog_rows, known, "supplemental list")
+    ignored = ignored + tuple(header[c] for c in empty)
+    supplemental_checks(sh, names, tracks, supp, supp_rows)
+    link, link_given = links(sh, names, tracks, supp, prog_rows)
     return RankFile(
         programs=tuple(names),
         preference=preference,
@@ -447,9 +471,22 @@ def _parse(text: str, separator: str, source: str, encoding: str = "utf-8") -> R
         signal=tuple(signal),
         lists=lists,
         source=source,
-        rows=np.array([line for line, _ in body], dtype=np.int64),
+        rows=np.array([line for line, _ in prog_rows], dtype=np.int64),
         written_ranks=written_ranks,
         written_preference=written_preference,
         ignored=ignored,
         encoding=encoding,
+        tracks=tracks,
+        supplemental=supp,
+        link=link,
+        link_given=link_given,
+        supplemental_ranks=supp_ranks,
+        names_layout=tuple(by_name + supp_names),
+        sheet=sheet,
     )
+
+
+def _pgy1_codes():
+    from matchsim.extensions import PGY1_TRACKS
+
+    return PGY1_TRACKS

@@ -33,7 +33,7 @@ from numba import njit
 from matchsim.market import Market
 from matchsim.numeric import bucket
 
-__all__ = ["specialty_market"]
+__all__ = ["specialty_market", "specialty_track_market"]
 
 
 @njit(cache=True)
@@ -152,3 +152,95 @@ def specialty_market(n_applicants, n_programs, rng=None, *, min_list=6, max_list
     noise = rng.standard_normal(int(a_ptr[-1]))
     a_idx, p_ptr, p_idx = _specialty_lists(util, a_ptr, strength, program_noise * noise, n_p)
     return Market.from_arrays(a_ptr, a_idx, p_ptr, p_idx, cap)
+
+
+def specialty_track_market(n_applicants, tracks, rng=None, *, min_list=6, max_list=14, min_supplemental=3,
+                           max_supplemental=10, taste_noise=1.0, program_noise=0.7, min_capacity=2,
+                           max_capacity=8):
+    """A specialty market with advanced and PGY-1 programs, in which applicant 0 ranks nobody yet.
+
+    As :func:`specialty_market`, with program tracks: every other applicant
+    ranks ``min_list``-``max_list`` primary (categorical or advanced)
+    programs; one who ranks an advanced program also submits a supplemental
+    list of ``min_supplemental``-``max_supplemental`` PGY-1 programs (chosen
+    the same way, by the PGY-1 programs' common quality plus taste), linked to
+    every advanced program on the list. Programs rank the applicants who
+    ranked them (PGY-1 programs: those whose supplemental lists name them) by
+    strength plus noise.
+
+    Parameters
+    ----------
+    n_applicants : int
+        Applicants, applicant 0 included.
+    tracks : array_like of int, shape (n_programs,)
+        Track code of each program (:mod:`matchsim.extensions`); the market
+        has one program per entry.
+    rng : None, int or numpy.random.Generator
+    min_list, max_list, min_supplemental, max_supplemental : int
+        Ranges of list lengths (capped at the number of programs of the kind).
+    taste_noise, program_noise, min_capacity, max_capacity
+        As in :func:`specialty_market`.
+
+    Returns
+    -------
+    Market
+        With ``tracks`` and ``supplemental`` set.
+
+    Examples
+    --------
+    >>> from matchsim.extensions import ADVANCED, CATEGORICAL, PRELIMINARY
+    >>> tr = [ADVANCED] * 4 + [CATEGORICAL] * 6 + [PRELIMINARY] * 5
+    >>> m = specialty_track_market(80, tr, rng=1)
+    >>> m.n_programs, int(m.applicant_prefs(0).size), m.supplemental.n_lists > 0
+    (15, 0, True)
+    """
+    from matchsim.extensions import ADVANCED, PGY1_TRACKS, SupplementalLists
+
+    rng = np.random.default_rng(rng)
+    tr = np.asarray(tracks, dtype=np.int8).ravel()
+    n_a, n_p = int(n_applicants), tr.size
+    is_pgy1 = np.isin(tr, PGY1_TRACKS)
+    prim, pg = np.flatnonzero(~is_pgy1), np.flatnonzero(is_pgy1)
+    if n_a < 1 or prim.size < 1:
+        raise ValueError("a market needs at least one applicant and one primary program")
+    cap = rng.integers(min_capacity, max_capacity + 1, n_p)
+    quality = rng.standard_normal(n_p)
+    strength = rng.standard_normal(n_a)
+    others = n_a - 1
+
+    def lists(columns, lengths):
+        util = rng.random((others, columns.size), dtype=np.float32)
+        util -= 0.5
+        util *= taste_noise * math.sqrt(12.0)
+        util += quality[columns].astype(np.float32)[None, :]
+        ptr = np.zeros(n_a + 1, dtype=np.int64)
+        np.cumsum(lengths, out=ptr[2:])
+        noise = rng.standard_normal(int(ptr[-1]))
+        idx, q_ptr, q_idx = _specialty_lists(util, ptr, strength, program_noise * noise, columns.size)
+        return ptr, columns[idx].astype(np.int32), q_ptr, q_idx
+
+    k = rng.integers(min(min_list, prim.size), min(max_list, prim.size) + 1, others)
+    a_ptr, a_idx, p_ptr_l, p_idx_l = lists(prim, k)
+    owner = np.repeat(np.arange(n_a), np.diff(a_ptr))
+    has_adv = np.bincount(owner[tr[a_idx] == ADVANCED], minlength=n_a)[1:] > 0
+    if pg.size:
+        s_len = np.where(has_adv, rng.integers(min(min_supplemental, pg.size),
+                                               min(max_supplemental, pg.size) + 1, others), 0)
+        s_ptr, s_idx, q_ptr_l, q_idx_l = lists(pg, s_len)
+    else:
+        s_ptr, s_idx = np.zeros(n_a + 1, dtype=np.int64), np.zeros(0, dtype=np.int32)
+        q_ptr_l, q_idx_l = np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32)
+    segments = [None] * n_p
+    for i, p in enumerate(prim.tolist()):
+        segments[p] = p_idx_l[p_ptr_l[i]:p_ptr_l[i + 1]]
+    for i, p in enumerate(pg.tolist()):
+        segments[p] = q_idx_l[q_ptr_l[i]:q_ptr_l[i + 1]]
+    p_ptr = np.zeros(n_p + 1, dtype=np.int64)
+    np.cumsum([s.size for s in segments], out=p_ptr[1:])
+    p_idx = np.concatenate(segments).astype(np.int32) if n_p else np.zeros(0, dtype=np.int32)
+    rows = []
+    for a in np.flatnonzero(np.diff(s_ptr) > 0).tolist():
+        mine = a_idx[a_ptr[a]:a_ptr[a + 1]]
+        rows.append((a, mine[tr[mine] == ADVANCED].tolist(), s_idx[s_ptr[a]:s_ptr[a + 1]].tolist()))
+    supp = SupplementalLists.from_rows(rows) if rows else None
+    return Market.from_arrays(a_ptr, a_idx, p_ptr, p_idx, cap, tracks=tr, supplemental=supp)
