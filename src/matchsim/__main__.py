@@ -1,6 +1,6 @@
 """Allow ``python -m matchsim``."""
 
-from matchsim.cli.main import cli
+from matchsim.cli import main
 
 if __name__ == "__main__":
-    cli(prog_name="matchsim")
+    main()

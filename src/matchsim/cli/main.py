@@ -13,6 +13,7 @@ import importlib.util
 import click
 
 from matchsim import __version__
+from matchsim.cli import INTERRUPTED_EXIT
 from matchsim.cli.options import BROKEN_PIPE_EXIT, silence_stdout, with_compile_notice
 
 #: command name -> (module, function, one-line help)
@@ -48,6 +49,9 @@ class LazyGroup(click.Group):
         except BrokenPipeError:  # the reader went away (``matchsim explain | head``): stop quietly
             silence_stdout()
             ctx.exit(BROKEN_PIPE_EXIT)
+        except KeyboardInterrupt:  # Ctrl-C: one line and the shell's status, not click's "Aborted!" (1)
+            click.echo("Interrupted.", err=True)
+            ctx.exit(INTERRUPTED_EXIT)
 
     def format_commands(self, ctx, formatter):
         rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]

@@ -21,13 +21,12 @@ from pathlib import Path
 
 import click
 
+from matchsim.cli import INTERRUPTED_EXIT
 from matchsim.cli.options import ProgressBar, json_option, quiet_option, user_errors
 from matchsim.errors import InputError
 
 __all__ = ["run"]
 
-#: Exit status after Ctrl-C (128 + SIGINT), the shell's convention.
-INTERRUPTED_EXIT = 130
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
