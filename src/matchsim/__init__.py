@@ -35,6 +35,10 @@ _LAZY = {
     "is_individually_rational": "matchsim.engine",
     "stable_matchings_brute": "matchsim.engine",
     "applicant_menu": "matchsim.engine",
+    "nrmp_match": "matchsim.engine",
+    "NRMPResult": "matchsim.engine",
+    "nrmp_blocking": "matchsim.engine",
+    "is_nrmp_stable": "matchsim.engine",
 }
 
 __getattr__, __dir__, __all__ = attach(__name__, _LAZY)

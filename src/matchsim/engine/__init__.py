@@ -19,6 +19,9 @@ from matchsim.engine.da import (
     receiver_ranks,
 )
 from matchsim.engine.menu import applicant_menu, outcome_from_menu
+from matchsim.engine.nrmp import Loop, LoopReport, NRMPResult, nrmp_match
+from matchsim.engine.nrmp_brute import NRMPBruteForce, nrmp_blocking_brute, nrmp_stable_outcomes_brute
+from matchsim.engine.nrmp_stability import NRMPBlocking, is_nrmp_stable, nrmp_blocking
 from matchsim.engine.stability import (
     blocking_pairs,
     is_feasible,
@@ -47,4 +50,14 @@ __all__ = [
     "blocking_pairs_brute",
     "applicant_optimal_brute",
     "program_optimal_brute",
+    "nrmp_match",
+    "NRMPResult",
+    "LoopReport",
+    "Loop",
+    "nrmp_blocking",
+    "is_nrmp_stable",
+    "NRMPBlocking",
+    "nrmp_stable_outcomes_brute",
+    "nrmp_blocking_brute",
+    "NRMPBruteForce",
 ]

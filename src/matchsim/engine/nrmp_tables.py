@@ -1,0 +1,202 @@
+"""Flat look-up tables for the NRMP kernels (the algorithm and the stability checker).
+
+Both :mod:`matchsim.engine.nrmp` and :mod:`matchsim.engine.nrmp_stability`
+judge a proposal or a blocking pair with one array read. Before their kernels
+run, :func:`nrmp_tables` turns a market's lists and extensions into aligned
+arrays:
+
+* ``rank_at[e]``: for each entry ``e`` of the applicants' primary lists, the
+  program's 0-based rank of the applicant (``UNRANKED`` when the program did
+  not rank them), as in :mod:`matchsim.engine.da`;
+* ``link_at[e]``: the supplemental list linked to that entry's program for
+  that applicant, or -1;
+* ``p_back[f]``: for each entry ``f`` of the programs' lists, the index of the
+  same program on the applicant's primary list (into ``applicant_list``), or -1;
+* for couples, ``cp_prog`` (pairs, ``NO_MATCH`` = -1), ``cp_rank`` (each
+  program's rank of the partner sent there) and ``cp_link`` (the partner's
+  supplemental list linked to that program), all of shape ``(n_pairs, 2)``;
+* for supplemental lists, ``sup_ptr``/``sup_prog`` and ``sup_rank`` (each PGY-1
+  program's rank of the list's owner);
+* for reversions, the donors in an order in which every donor comes after the
+  programs that revert to it (``topo_donors``), and each donor's rows in the
+  given order (``don_ptr`` into ``rv_recv``/``rv_pos``).
+
+Everything is built in O(list entries) (plus a sort of the couples' entries),
+without a Python loop over applicants.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from matchsim.engine.da import UNRANKED, _receiver_rank_table
+from matchsim.extensions import NO_MATCH, reversion_order
+from matchsim.market import Market
+
+__all__ = ["NRMPTables", "nrmp_tables"]
+
+
+@dataclass(frozen=True, eq=False)
+class NRMPTables:
+    """Arrays the NRMP kernels read (see the module docstring); built by :func:`nrmp_tables`."""
+
+    rank_at: np.ndarray
+    link_at: np.ndarray
+    p_back: np.ndarray
+    couple_of: np.ndarray
+    side: np.ndarray
+    cm: np.ndarray
+    cp_ptr: np.ndarray
+    cp_prog: np.ndarray
+    cp_rank: np.ndarray
+    cp_link: np.ndarray
+    sup_ptr: np.ndarray
+    sup_prog: np.ndarray
+    sup_rank: np.ndarray
+    pgy1_program: np.ndarray
+    even_odd: np.ndarray
+    topo_donors: np.ndarray
+    don_ptr: np.ndarray
+    rv_recv: np.ndarray
+    rv_pos: np.ndarray
+    rv_row: np.ndarray
+    max_quota: np.ndarray
+
+
+def _ranks_of_entries(app, prog, market: Market) -> np.ndarray:
+    """Each program's 0-based rank of each applicant, for arbitrary ``(app[i], prog[i])`` entries.
+
+    ``prog[i] == NO_MATCH`` gives ``UNRANKED``. The entries are grouped by
+    applicant (a stable sort) into a proposers' CSR and looked up with the
+    same transpose as deferred acceptance uses.
+    """
+    app = np.asarray(app, dtype=np.int64)
+    prog = np.asarray(prog, dtype=np.int32)
+    out = np.full(app.size, UNRANKED, dtype=np.int32)
+    if app.size == 0:
+        return out
+    order = np.argsort(app, kind="stable")
+    counts = np.bincount(app, minlength=market.n_applicants)
+    ptr = np.zeros(market.n_applicants + 1, dtype=np.int64)
+    np.cumsum(counts, out=ptr[1:])
+    idx = prog[order].copy()
+    missing = idx == NO_MATCH
+    idx[missing] = 0  # any valid id; fixed below
+    ranks = _receiver_rank_table(ptr, idx, market.program_ptr, market.program_list)
+    ranks[missing] = UNRANKED
+    out[order] = ranks
+    return out
+
+
+def nrmp_tables(market: Market) -> NRMPTables:
+    """Build the kernels' look-up tables for ``market`` (plain or with extensions)."""
+    n_a, n_p = market.n_applicants, market.n_programs
+    a_ptr, a_idx = market.applicant_ptr, market.applicant_list
+    rank_at = _receiver_rank_table(a_ptr, a_idx, market.program_ptr, market.program_list)
+    pos = _receiver_rank_table(market.program_ptr, market.program_list, a_ptr, a_idx)
+    p_apps = market.program_list.astype(np.int64)
+    p_back = np.where(pos == UNRANKED, -1, a_ptr[:-1][p_apps] + pos).astype(np.int64)
+
+    link_at = np.full(a_idx.size, -1, dtype=np.int32)
+    cp = market.couples
+    if cp is not None and cp.n_couples:
+        couple_of = cp.couple_of(n_a)
+        side = np.zeros(n_a, dtype=np.int8)
+        side[cp.members[:, 1]] = 1
+        cm = np.ascontiguousarray(cp.members, dtype=np.int32)
+        cp_ptr = np.ascontiguousarray(cp.ptr, dtype=np.int64)
+        cp_prog = np.ascontiguousarray(cp.programs, dtype=np.int32)
+        owner = np.repeat(np.arange(cp.n_couples), np.diff(cp_ptr))
+        cp_rank = np.empty(cp_prog.shape, dtype=np.int32)
+        for s in (0, 1):
+            cp_rank[:, s] = _ranks_of_entries(cm[owner, s], cp_prog[:, s], market)
+    else:
+        couple_of = np.full(n_a, -1, dtype=np.int32)
+        side = np.zeros(n_a, dtype=np.int8)
+        cm = np.zeros((0, 2), dtype=np.int32)
+        cp_ptr = np.zeros(1, dtype=np.int64)
+        cp_prog = np.zeros((0, 2), dtype=np.int32)
+        cp_rank = np.zeros((0, 2), dtype=np.int32)
+        owner = np.zeros(0, dtype=np.int64)
+    cp_link = np.full(cp_prog.shape, -1, dtype=np.int32)
+
+    sp = market.supplemental
+    if sp is not None and sp.n_lists:
+        sup_ptr = np.ascontiguousarray(sp.ptr, dtype=np.int64)
+        sup_prog = np.ascontiguousarray(sp.programs, dtype=np.int32)
+        sup_owner = np.repeat(sp.owner.astype(np.int64), np.diff(sup_ptr))
+        sup_rank = _ranks_of_entries(sup_owner, sup_prog, market)
+        # link look-ups: (applicant, advanced program) -> list
+        link_owner = np.repeat(sp.owner.astype(np.int64), np.diff(sp.link_ptr))
+        link_list = np.repeat(np.arange(sp.n_lists, dtype=np.int32), np.diff(sp.link_ptr))
+        key = link_owner * n_p + sp.links
+        order = np.argsort(key)
+        key, link_list = key[order], link_list[order]
+
+        def find(apps, progs):
+            q = apps.astype(np.int64) * n_p + progs
+            i = np.searchsorted(key, q)
+            i = np.minimum(i, max(key.size - 1, 0))
+            hit = (key.size > 0) & (key[i] == q) & (progs >= 0)
+            return np.where(hit, link_list[i], -1).astype(np.int32)
+
+        entry_owner = np.repeat(np.arange(n_a, dtype=np.int64), np.diff(a_ptr))
+        link_at = find(entry_owner, a_idx)
+        if cp_prog.shape[0]:
+            for s in (0, 1):
+                cp_link[:, s] = find(cm[owner, s], cp_prog[:, s])
+    else:
+        sup_ptr = np.zeros(1, dtype=np.int64)
+        sup_prog = np.zeros(0, dtype=np.int32)
+        sup_rank = np.zeros(0, dtype=np.int32)
+
+    tracks = market.program_tracks
+    pgy1_program = ((tracks == 2) | (tracks == 3)).astype(np.bool_)
+    even_odd = (market.even_odd if market.even_odd is not None else np.zeros(n_p, dtype=np.int8)).astype(np.int8)
+
+    rv = market.reversions
+    max_quota = market.capacity.astype(np.int64).copy()
+    if rv is not None and rv.n_reversions:
+        order = reversion_order(rv, n_p)
+        donors = []
+        for i in order.tolist():
+            d = int(rv.donor[i])
+            if not donors or donors[-1] != d:
+                donors.append(d)
+        topo_donors = np.array(donors, dtype=np.int32)
+        rv_row = order.astype(np.int64)
+        rv_recv = rv.receiver[order].astype(np.int32)
+        rv_pos = rv.positions[order].astype(np.int32)
+        don_ptr = np.full(n_p + 1, 0, dtype=np.int64)
+        # rows of one donor are contiguous in ``order``: donor p's rows are don_ptr[p]:don_ptr[p+1]
+        counts = np.bincount(rv.donor, minlength=n_p)
+        starts = {}
+        for j, i in enumerate(order.tolist()):
+            starts.setdefault(int(rv.donor[i]), j)
+        don_start = np.zeros(n_p, dtype=np.int64)
+        don_end = np.zeros(n_p, dtype=np.int64)
+        for d, j in starts.items():
+            don_start[d] = j
+            don_end[d] = j + counts[d]
+        don_ptr = np.stack([don_start, don_end], axis=1)
+        # the most a program can ever hold: its quota plus every position that may revert to it
+        for d in donors:
+            lo, hi = don_ptr[d]
+            for j in range(lo, hi):
+                max_quota[rv_recv[j]] += min(int(rv_pos[j]), int(max_quota[d]))
+    else:
+        topo_donors = np.zeros(0, dtype=np.int32)
+        don_ptr = np.zeros((n_p, 2), dtype=np.int64)
+        rv_recv = np.zeros(0, dtype=np.int32)
+        rv_pos = np.zeros(0, dtype=np.int32)
+        rv_row = np.zeros(0, dtype=np.int64)
+
+    return NRMPTables(
+        rank_at=rank_at, link_at=link_at, p_back=p_back, couple_of=couple_of.astype(np.int32),
+        side=side, cm=cm, cp_ptr=cp_ptr, cp_prog=cp_prog, cp_rank=cp_rank, cp_link=cp_link,
+        sup_ptr=sup_ptr, sup_prog=sup_prog, sup_rank=sup_rank, pgy1_program=pgy1_program,
+        even_odd=even_odd, topo_donors=topo_donors, don_ptr=don_ptr, rv_recv=rv_recv, rv_pos=rv_pos,
+        rv_row=rv_row, max_quota=max_quota,
+    )
