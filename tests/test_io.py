@@ -414,7 +414,7 @@ BAD_JSON_CASES = [
                                    '"applicants": {}}'), None, '"City" appears twice in the same object'),
     ("empty", _raw_json(""), None, "the file is empty"),
     ("wrong-format", _json_case(lambda d: d.update(format="something-else")), "format", "expected \"matchsim-market\""),
-    ("newer-version", _json_case(lambda d: d.update(version=2)), "version", "not supported"),
+    ("newer-version", _json_case(lambda d: d.update(version=3)), "version", "not supported"),
     ("no-programs", _json_case(lambda d: d.pop("programs")), None, 'missing "programs"'),
     ("negative-capacity", _json_case(lambda d: d["programs"]["City"].update(capacity=-2)),
      "programs.City.capacity", "capacity -2 is below 0"),

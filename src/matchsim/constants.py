@@ -21,6 +21,7 @@ name                     value         where it appears
 ``INT32_MAX``            2**31 - 1     the largest int32 (the array dtype of ids,
                                        ranks and capacities)
 ``NRMP_MAX_RANKS``       300           the NRMP's limit on an applicant's list
+``NO_MATCH``             -1            a couple's pair: "No Match" for that partner
 =======================  ============  ==============================================
 
 Examples
@@ -38,6 +39,7 @@ from __future__ import annotations
 
 __all__ = [
     "INT32_MAX",
+    "NO_MATCH",
     "NRMP_MAX_RANKS",
     "UNACCEPTABLE",
     "UNMATCHED",
@@ -68,3 +70,7 @@ UNACCEPTABLE = 0
 #: The NRMP rule: no applicant's rank order list may exceed 300 ranks
 #: (programs' lists are checked only for consistency).
 NRMP_MAX_RANKS = 300
+
+#: A partner's side of a couple's pair (``Couples.programs``) that says "No
+#: Match": that partner is willing to stay unmatched if the other matches.
+NO_MATCH = -1

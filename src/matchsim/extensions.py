@@ -62,11 +62,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from matchsim.constants import NO_MATCH  # "No Match" in a couple's pair, kept with the other sentinels
+
 __all__ = [
     "CATEGORICAL", "ADVANCED", "PRELIMINARY", "TRANSITIONAL", "TRACKS", "TRACK_ALIASES", "PGY1_TRACKS",
     "NO_REQUEST", "EVEN", "ODD", "EVEN_ODD", "NO_MATCH",
     "Couples", "SupplementalLists", "Reversions",
-    "parse_track", "parse_even_odd", "is_no_match", "validate_extensions", "reversion_order",
+    "parse_track", "parse_even_odd", "is_no_match", "pairs_of", "validate_extensions", "reversion_order",
+    "reversion_cycle",
 ]
 
 #: Track codes (values of ``Market.tracks``).
@@ -83,8 +86,6 @@ NO_REQUEST, EVEN, ODD = 0, 1, 2
 #: Even/odd request names, indexed by code.
 EVEN_ODD = ("none", "even", "odd")
 
-#: A partner's side of a couple's pair that says "No Match".
-NO_MATCH = -1
 
 _IDX = np.int32
 _PTR = np.int64
@@ -281,7 +282,7 @@ class Couples:
         rows = []
         for c, jl in enumerate(joint_lists):
             label = names[c] if names is not None else f"c{c}"
-            rows.append(_pairs_of(jl, label))
+            rows.append(pairs_of(jl, label))
         lengths = [len(r) for r in rows]
         ptr = np.zeros(len(rows) + 1, dtype=_PTR)
         np.cumsum(lengths, out=ptr[1:])
@@ -323,8 +324,21 @@ class Couples:
         return Couples(np.asarray(new_applicant)[self.members], self.ptr, progs, self.names)
 
 
-def _pairs_of(joint_list, label):
-    """Normalise one joint list (pairs, or flat cells) to a list of 2-tuples."""
+def pairs_of(joint_list, label="c0"):
+    """One joint list (pairs, or flat cells ``[p1, q1, p2, q2, ...]``) as a list of 2-tuples.
+
+    ``label`` names the couple in the messages. An odd number of cells, a
+    rank that is not a pair, or a mix of pairs and cells is a ``ValueError``.
+
+    Examples
+    --------
+    >>> pairs_of(["City", "Mercy", "City", None])
+    [('City', 'Mercy'), ('City', None)]
+    >>> pairs_of([("City", "Mercy", "Gen")], "Ann & Bo")
+    Traceback (most recent call last):
+    ...
+    ValueError: couple 'Ann & Bo''s joint list has 3 programs at rank 1; each rank is a pair (program for the first partner, program for the second)
+    """
     items = list(joint_list)
     if items and all(isinstance(x, (tuple, list, np.ndarray)) for x in items):
         for i, x in enumerate(items):
@@ -539,7 +553,7 @@ def reversion_order(reversions: Reversions, n_programs: int) -> np.ndarray:
     ...
     ValueError: reversions are circular: program 0 -> 1 -> 0
     """
-    cycle = _reversion_cycle(reversions, n_programs)
+    cycle = reversion_cycle(reversions)
     if cycle is not None:
         raise ValueError("reversions are circular: program " + " -> ".join(map(str, cycle)))
     donors = np.unique(reversions.donor)
@@ -562,8 +576,16 @@ def reversion_order(reversions: Reversions, n_programs: int) -> np.ndarray:
     return np.array(order, dtype=np.int64)
 
 
-def _reversion_cycle(reversions, n_programs):
-    """A cycle of program ids (first repeated at the end) in the reversion graph, or None."""
+def reversion_cycle(reversions: Reversions) -> list | None:
+    """A cycle of program ids in the reversion graph (its first program repeated at the end), or None.
+
+    Examples
+    --------
+    >>> reversion_cycle(Reversions([0, 1, 2], [1, 2, 1], [1, 1, 1]))
+    [1, 2, 1]
+    >>> reversion_cycle(Reversions([0], [1], [1])) is None
+    True
+    """
     succ = {}
     for d, r in zip(reversions.donor.tolist(), reversions.receiver.tolist()):
         succ.setdefault(d, []).append(r)
@@ -689,7 +711,7 @@ def validate_extensions(market) -> None:
         for arr in (rv.donor, rv.receiver):
             if arr.size and arr.max() >= n_p:
                 raise ValueError(f"reversion program id {int(arr.max())} is outside 0..{n_p - 1}")
-        cycle = _reversion_cycle(rv, n_p)
+        cycle = reversion_cycle(rv)
         if cycle is not None:
             raise ValueError("reversions are circular: " + " -> ".join(repr(pn(p)) for p in cycle)
                              + "; a position cannot revert back to a program it came from")

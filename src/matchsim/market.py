@@ -45,9 +45,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from numba import njit
 
-from matchsim.constants import NRMP_MAX_RANKS, UNMATCHED
+from matchsim.constants import NO_MATCH, NRMP_MAX_RANKS, UNMATCHED
 from matchsim.extensions import (
-    EVEN_ODD, NO_MATCH, TRACKS, Couples, Reversions, SupplementalLists, _pairs_of, is_no_match,
+    EVEN_ODD, TRACKS, Couples, Reversions, SupplementalLists, pairs_of, is_no_match,
     parse_even_odd, parse_track, validate_extensions,
 )
 
@@ -771,7 +771,7 @@ def _extension_arrays(base: Market, by_name, couples, supplemental, reversions, 
             names.append(label)
             members.append((app(m1, f"couple {label!r}"), app(m2, f"couple {label!r}")))
             pairs = []
-            for rank, (x, y) in enumerate(_pairs_of(jl, label), start=1):
+            for rank, (x, y) in enumerate(pairs_of(jl, label), start=1):
                 where = f"couple {label!r} at rank {rank}"
                 pairs.append(tuple(NO_MATCH if is_no_match(v) else prog(v, where) for v in (x, y)))
             lists.append(pairs)

@@ -9,6 +9,11 @@ A *CSV folder* holds three files made in any spreadsheet (see
       programs.csv          program,capacity         one row per program
       applicants.csv        applicant                optional: everybody, in id order
 
+and, for the NRMP's variations, ``couples.csv``, ``couple_lists.csv``,
+``supplemental_lists.csv``, ``supplemental_links.csv``, ``reversions.csv`` and
+the ``track`` and ``even_odd`` columns of ``programs.csv``
+(:mod:`matchsim.io.market_extensions`).
+
 A *Parquet folder* holds the same tables as ``.parquet`` files. A *JSON
 file* is described in :mod:`matchsim.io.market_json`.
 """
@@ -20,12 +25,15 @@ from pathlib import Path
 import pandas as pd
 
 from matchsim.errors import InputError
+from matchsim.io.market_extensions import (
+    EXTENSION_TABLES, PROGRAM_COLUMNS, extension_fields, extension_frames, short_couple_rows,
+)
 from matchsim.io.market_json import read_market_json, write_market_json
 from matchsim.io.spreadsheet import read_table
 from matchsim.io.tables import TABLES, Source, market_from_frames, market_to_frames
 from matchsim.market import Market
 
-__all__ = ["read_market", "write_market", "market_paths", "MARKET_FORMATS"]
+__all__ = ["read_market", "write_market", "market_paths", "with_extensions", "MARKET_FORMATS"]
 
 #: Formats :func:`write_market` can write.
 MARKET_FORMATS = ("csv", "json", "parquet")
@@ -36,12 +44,51 @@ _HOW = ("give a folder holding applicant_lists.csv, program_lists.csv and progra
 
 
 def _read_csv_folder(folder: Path) -> Market:
-    files = {t: folder / f"{t}.csv" for t in TABLES}
+    files = {t: folder / f"{t}.csv" for t in (*TABLES, *EXTENSION_TABLES)}
     # A list file with a header only is legal (nobody ranked anybody); programs.csv is not.
-    frames = {t: read_table(files[t], TABLES[t], allow_empty=t != "programs") for t in _REQUIRED}
+    frames = {t: read_table(files[t], TABLES[t], allow_empty=t != "programs",
+                            optional=PROGRAM_COLUMNS if t == "programs" else ())
+              for t in _REQUIRED}
     if files["applicants"].exists():
         frames["applicants"] = read_table(files["applicants"], TABLES["applicants"])
-    return market_from_frames(**frames, source=Source(kind="csv", files=files))
+    src = Source(kind="csv", files=files)
+    market = market_from_frames(**frames, source=src)
+    ext = {t: read_table(files[t], cols, allow_empty=True) for t, cols in EXTENSION_TABLES.items()
+           if files[t].exists()}
+    if "couple_lists" in ext:
+        _check_couple_rows(files["couple_lists"])
+    if not ext and not set(PROGRAM_COLUMNS) & set(frames["programs"].columns):
+        return market
+    return with_extensions(market, extension_fields(market, ext, frames["programs"], src), folder)
+
+
+def _check_couple_rows(path: Path) -> None:
+    """A row of couple_lists.csv that stops before a partner's cell is an odd number of cells: an error."""
+    from matchsim.io.text import read_csv_file
+
+    text = read_csv_file(path)
+    rows = [r for r in text.rows if any(c.strip() for c in r.cells)]
+    if not rows:
+        return
+    header = [c.strip().lower() for c in rows[0].cells]
+    short = short_couple_rows(rows, len(header), header)
+    if short:
+        raise InputError("this row stops before the second partner's program: a couple ranks pairs, so "
+                         "each row needs program_1 and program_2 (write No Match, or leave the cell "
+                         "empty but keep its comma, for a partner who may stay unmatched)",
+                         file=path, row=short[0])
+
+
+def with_extensions(market: Market, fields: dict, where) -> Market:
+    """``market`` with the checked extension ``fields``; a rule only the whole market can check is named too."""
+    if not fields:
+        return market
+    try:
+        return Market.from_arrays(market.applicant_ptr, market.applicant_list, market.program_ptr,
+                                  market.program_list, market.capacity, market.applicant_names,
+                                  market.program_names, **fields)
+    except ValueError as exc:
+        raise InputError(f"{exc}; correct the files", file=where) from None
 
 
 def _read_parquet_folder(folder: Path) -> Market:
@@ -76,7 +123,8 @@ def market_paths(path) -> list[Path]:
     path = Path(path)
     if not path.is_dir():
         return [path] if path.exists() else []
-    return [path / f"{t}.{ext}" for ext in ("csv", "parquet") for t in TABLES if (path / f"{t}.{ext}").exists()]
+    return [path / f"{t}.{ext}" for ext in ("csv", "parquet") for t in (*TABLES, *EXTENSION_TABLES)
+            if (path / f"{t}.{ext}").exists()]
 
 
 def read_market(path) -> Market:
@@ -159,11 +207,20 @@ def write_market(market: Market, path, format: str | None = None) -> None:
     if format == "json":
         write_market_json(market, path)
         return
+    ext = extension_frames(market, spreadsheet=format == "csv")
+    columns = ext.pop("programs_columns")
+    if format == "parquet" and (ext or columns):
+        raise ValueError("a Parquet folder holds plain markets only; write a market with tracks, couples, "
+                         "supplemental lists, reversions or even/odd requests as CSV or JSON")
     path.mkdir(parents=True, exist_ok=True)
     frames = market_to_frames(market, spreadsheet=format == "csv")
-    stale = path / f"applicants.{format}"
-    if "applicants" not in frames and stale.exists():
-        stale.unlink()  # left by an earlier write; it would change the ids read back
+    for column, values in columns.items():
+        frames["programs"][column] = values
+    frames.update(ext)
+    for table in ("applicants", *EXTENSION_TABLES):
+        stale = path / f"{table}.{format}"
+        if table not in frames and stale.exists():
+            stale.unlink()  # left by an earlier write; it would change the market read back
     for table, frame in frames.items():
         if format == "csv":
             frame.to_csv(path / f"{table}.csv", index=False, lineterminator="\n")

@@ -23,6 +23,34 @@ document; a reader of version 1 rejects a later version. An applicant who is
 only on programs' lists may be left out of ``applicants``; ``rank_list`` may be
 left out for a program that ranks nobody.
 
+Version 2 adds the NRMP's variations (:mod:`matchsim.extensions`), each
+optional; a market without them is still written as version 1::
+
+    {
+      "format": "matchsim-market",
+      "version": 2,
+      "programs": {
+        "Rehab":  {"capacity": 1, "rank_list": ["Cy"], "track": "advanced"},
+        "Gen":    {"capacity": 2, "rank_list": ["Ann", "Cy"], "even_odd": "even"},
+        "Prelim": {"capacity": 1, "rank_list": ["Cy", "Bo"], "track": "preliminary"},
+        "City":   {"capacity": 1, "rank_list": ["Bo"]}
+      },
+      "applicants": {"Cy": ["Rehab", "Gen"], "Ann": [], "Bo": []},
+      "couples": {
+        "Ann & Bo": {"partners": ["Ann", "Bo"], "rank_list": [["Gen", "City"], ["Gen", null]]}
+      },
+      "supplemental_lists": {
+        "Cy": {"prelims": {"linked_to": ["Rehab"], "rank_list": ["Prelim"]}}
+      },
+      "reversions": [{"donor": "City", "receiver": "Gen", "positions": 1}]
+    }
+
+``track`` is categorical (the default), advanced, preliminary or
+transitional; ``even_odd`` is even or odd. A pair of a couple's ``rank_list``
+is ``[program for partner 1, program for partner 2]``, ``null`` (or "No
+Match") for a partner who may stay unmatched. The rules are those of the CSV
+folder (:mod:`matchsim.io.market_extensions`).
+
 The same rules hold as for the CSV folder (see
 :func:`matchsim.io.tables.market_from_frames`); errors name the file and a
 JSON path such as ``programs.City.rank_list[3]`` (the third entry).
@@ -39,16 +67,18 @@ import pandas as pd
 
 from matchsim.errors import InputError
 from matchsim.io.escape import clip
+from matchsim.io.market_extensions import PROGRAM_COLUMNS, extension_fields
+from matchsim.io.market_json_extensions import EXTENSION_SECTIONS, add_extensions, extension_frames_from_json
 from matchsim.io.tables import Source, market_from_frames
 from matchsim.market import Market
 
-__all__ = ["MARKET_FORMAT", "MARKET_FORMAT_VERSION", "read_market_json", "market_to_json",
+__all__ = ["MARKET_FORMAT", "MARKET_FORMAT_VERSION", "EXTENSION_SECTIONS", "read_market_json", "market_to_json",
            "market_from_json", "write_market_json"]
 
 #: Value of the ``"format"`` key of a market document.
 MARKET_FORMAT = "matchsim-market"
-#: Newest version this reader understands.
-MARKET_FORMAT_VERSION = 1
+#: Newest version this reader understands (2 adds couples, tracks, supplemental lists, reversions, even/odd).
+MARKET_FORMAT_VERSION = 2
 
 
 #: Longest number (in digits) accepted anywhere in a document; capacities and versions need far fewer.
@@ -182,8 +212,29 @@ def market_from_json(doc, path="market.json") -> Market:
     applicant_lists = _long_from_mapping(doc["applicants"], path, "applicant", "program", "applicants")
     # Applicants keep the document's order, including those with empty lists.
     applicants = pd.DataFrame({"applicant": np.asarray(list(doc["applicants"]), dtype=object)})
-    return market_from_frames(applicant_lists, program_lists, prog_frame, applicants,
-                              source=Source(kind="json", path=path))
+    src = Source(kind="json", path=path)
+    market = market_from_frames(applicant_lists, program_lists, prog_frame, applicants, source=src)
+    present = [s for s in EXTENSION_SECTIONS if s in doc]
+    columns = {c: [programs[p].get(c) for p in programs] for c in PROGRAM_COLUMNS
+               if any(c in e for e in programs.values())}
+    if (present or columns) and version < 2:
+        where = present[0] if present else "programs"
+        raise _fail(path, f"version {version} documents have no couples, tracks, supplemental lists, "
+                    'reversions or even/odd requests; write "version": 2', column=where)
+    if not present and not columns:
+        return market
+    for c, values in columns.items():
+        prog_frame[c] = ["" if v is None else v for v in values]
+        bad = [i for i, v in enumerate(prog_frame[c]) if not isinstance(v, str)]
+        if bad:
+            raise _fail(path, f"expected a word in quotes, got {_show(prog_frame[c][bad[0]])}",
+                        column=_place("programs", list(programs)[bad[0]], c))
+    prog_frame.attrs["json_keys"] = {c: f".{c}" for c in PROGRAM_COLUMNS}
+    prog_frame["_at"] = [_place("programs", p) for p in programs]
+    frames = extension_frames_from_json(doc, path)
+    from matchsim.io.market_files import with_extensions
+
+    return with_extensions(market, extension_fields(market, frames, prog_frame, src), path)
 
 
 class _RepeatedKey(ValueError):
@@ -268,12 +319,14 @@ def market_to_json(market: Market) -> dict:
     p_rows = np.split(an[market.program_list], market.program_ptr[1:-1]) if market.n_programs else []
     a_rows = np.split(pn[market.applicant_list], market.applicant_ptr[1:-1]) if market.n_applicants else []
     caps = market.capacity.tolist()
-    return {
+    doc = {
         "format": MARKET_FORMAT,
-        "version": MARKET_FORMAT_VERSION,
+        "version": 1,
         "programs": {p: {"capacity": c, "rank_list": r.tolist()} for p, c, r in zip(pn, caps, p_rows)},
         "applicants": {a: r.tolist() for a, r in zip(an, a_rows)},
     }
+    add_extensions(market, doc)
+    return doc
 
 
 def write_market_json(market: Market, path) -> None:

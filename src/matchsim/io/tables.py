@@ -86,7 +86,7 @@ class Source:
         if self.kind == "csv":
             return f"row {int(idx) + 2}"
         if self.kind == "json":
-            return f"item {frame.at[idx, 'rank']}"
+            return frame.at[idx, "_at"] if "_at" in frame.columns else f"item {frame.at[idx, 'rank']}"
         return f"index {_plain(idx)!r}"
 
     def error(self, table, frame, idx, column, message) -> InputError:
@@ -104,6 +104,8 @@ def _plain(value):
 def _json_place(table, frame, idx, column):
     if idx is None:
         return table
+    if "_at" in frame.columns:  # a table built from a JSON section: each row knows its JSON path
+        return frame.at[idx, "_at"] + frame.attrs.get("json_keys", {}).get(column, "")
     if table == "programs":
         name = clip(frame.at[idx, "program"])
         return f"programs.{name}.capacity" if column == "capacity" else f"programs.{name}"
@@ -255,33 +257,42 @@ def _check_list_table(frame, table, src, owner_col, target_col, program_index):
             f'{owner_col} "{clip(owners[i])}" ranks {target_col} "{clip(targets[i])}" twice (also at '
             f"{src.place(table, frame, frame.index[first])}); keep one of the two rows",
         )
-    # Ranks per list must be exactly 1..k. With no (list, rank) pair repeated
-    # and no rank above the list's length k, the k ranks are 1..k.
-    counts = np.bincount(o_codes, minlength=owners.uniques.size)
+    _check_ranks(frame, table, src, o_codes, owners.uniques.size, ranks,
+                 lambda i: f'{owner_col} "{clip(owners[i])}"', target_col)
+    return owners, ranks, targets, program_ids
+
+
+def _check_ranks(frame, table, src, o_codes, n_owners, ranks, owner_text, target_col):
+    """Check that the ranks of each list (rows with one owner code) are exactly 1..k.
+
+    ``owner_text(i)`` names the list of row ``i`` in a message (``applicant "Ann"``).
+    With no (list, rank) pair repeated and no rank above the list's length k,
+    the k ranks are 1..k; only the list with the earliest suspect row is
+    looked at closely, to report its first break.
+    """
+    counts = np.bincount(o_codes, minlength=n_owners)
     pair = o_codes * (int(ranks.max(initial=0)) + 1) + ranks
     suspect = pd.Series(pair).duplicated().to_numpy() | (ranks > counts[o_codes])
-    if suspect.any():
-        # Look closely at the list with the earliest suspect row: sort its
-        # ranks and report its first break.
-        o = o_codes[int(np.flatnonzero(suspect)[0])]
-        rows = np.flatnonzero(o_codes == o)
-        order = rows[np.argsort(ranks[rows], kind="stable")]
-        s_ranks = ranks[order]
-        j = int(np.flatnonzero(s_ranks != np.arange(1, rows.size + 1))[0])
-        if j > 0 and s_ranks[j] == s_ranks[j - 1]:
-            first, again = sorted((int(order[j - 1]), int(order[j])))
-            raise src.error(
-                table, frame, frame.index[again], "rank",
-                f'{owner_col} "{clip(owners[again])}" uses rank {s_ranks[j]} twice (also at '
-                f"{src.place(table, frame, frame.index[first])}); give each {target_col} its own rank",
-            )
-        i = int(order[j])
+    if not suspect.any():
+        return
+    o = o_codes[int(np.flatnonzero(suspect)[0])]
+    rows = np.flatnonzero(o_codes == o)
+    order = rows[np.argsort(ranks[rows], kind="stable")]
+    s_ranks = ranks[order]
+    j = int(np.flatnonzero(s_ranks != np.arange(1, rows.size + 1))[0])
+    if j > 0 and s_ranks[j] == s_ranks[j - 1]:
+        first, again = sorted((int(order[j - 1]), int(order[j])))
         raise src.error(
-            table, frame, frame.index[i], "rank",
-            f'{owner_col} "{clip(owners[i])}" has rank {s_ranks[j]} but no rank {j + 1}; '
-            "number each list 1, 2, 3, ... without gaps",
+            table, frame, frame.index[again], "rank",
+            f"{owner_text(again)} uses rank {s_ranks[j]} twice (also at "
+            f"{src.place(table, frame, frame.index[first])}); give each {target_col} its own rank",
         )
-    return owners, ranks, targets, program_ids
+    i = int(order[j])
+    raise src.error(
+        table, frame, frame.index[i], "rank",
+        f"{owner_text(i)} has rank {s_ranks[j]} but no rank {j + 1}; "
+        "number each list 1, 2, 3, ... without gaps",
+    )
 
 
 def _csr(owner_ids, ranks, target_ids, n_rows):
