@@ -86,7 +86,7 @@ def test_completion_of_command_names(run_matchsim, shell):
 @pytest.mark.parametrize("shell", ["bash", "zsh"])
 def test_completion_of_options_and_choices(run_matchsim, shell):
     assert "--example" in _complete(run_matchsim, shell, ["match", "--ex"])
-    assert _complete(run_matchsim, shell, ["match", "--example", ""]) == ["nrmp", "nrmp-small"]
+    assert _complete(run_matchsim, shell, ["match", "--example", ""]) == ["nrmp", "nrmp-small", "nrmp-extensions"]
 
 
 @pytest.mark.parametrize("shell", ["bash", "zsh"])

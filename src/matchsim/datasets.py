@@ -2,14 +2,17 @@
 
 Source: the NRMP's worked example ("How the Matching Algorithm Works",
 nrmp.org), 8 applicants and 4 programs with 2 positions each, and its smaller
-"Run a Match" teaching version. Lists are most preferred first.
+"Run a Match" teaching version; and a small made-up market with the NRMP's
+variations (couples, an advanced program with supplemental lists, a
+reversion). Lists are most preferred first.
 """
 
 from __future__ import annotations
 
 from matchsim.market import Market
 
-__all__ = ["nrmp_example", "nrmp_small_example", "example", "EXAMPLES", "NRMP_EXAMPLE_FULL_ANDERSON"]
+__all__ = ["nrmp_example", "nrmp_small_example", "nrmp_extensions_example", "example", "EXAMPLES",
+           "NRMP_EXAMPLE_FULL_ANDERSON"]
 
 _NRMP_APPLICANTS = {
     "Anderson": ["City"],
@@ -81,10 +84,59 @@ def nrmp_small_example() -> Market:
     return Market.from_lists(apps, progs, {p: 2 for p in progs})
 
 
+def nrmp_extensions_example() -> Market:
+    """A small market with the NRMP's variations: two couples, an advanced program, a reversion.
+
+    Made up for teaching (the NRMP publishes no worked example of its
+    variations). Mercy Rehab is an advanced (PGY-2) program; Ben and Cruz rank
+    it and each has a supplemental list of PGY-1 years (City Prelim, State TY)
+    linked to it. Fay & Gus and Hal & Ivy are couples with joint lists, one
+    pair leaving Hal with "No Match". State Peds reverts one unfilled position
+    to City Medicine. The same market is shipped as CSV files in
+    ``examples/nrmp_extensions/``.
+
+    Examples
+    --------
+    >>> m = nrmp_extensions_example()
+    >>> m
+    Market(9 applicants, 6 programs, 10 positions, 10 applicant ranks, 23 program ranks; 2 couples, 2 supplemental lists, 1 reversion)
+    >>> m.couples.labels()
+    ('Fay & Gus', 'Hal & Ivy')
+    """
+    apps = {
+        "Ana": ["City Medicine", "Mercy Surgery"],
+        "Ben": ["Mercy Rehab", "City Medicine"],
+        "Cruz": ["Mercy Rehab", "State Peds"],
+        "Dee": ["Mercy Surgery", "City Medicine", "State Peds"],
+        "Eli": ["City Medicine"],
+    }
+    progs = {
+        "Mercy Rehab": ["Cruz", "Ben", "Fay"],
+        "City Prelim": ["Ben", "Cruz", "Gus", "Ivy"],
+        "State TY": ["Cruz", "Ben", "Ivy"],
+        "City Medicine": ["Fay", "Ana", "Eli", "Dee", "Ben", "Hal"],
+        "Mercy Surgery": ["Dee", "Gus", "Ana", "Hal"],
+        "State Peds": ["Ivy", "Cruz", "Dee"],
+    }
+    caps = {"Mercy Rehab": 2, "City Prelim": 1, "State TY": 1, "City Medicine": 2, "Mercy Surgery": 2,
+            "State Peds": 2}
+    return Market.from_lists(
+        apps, progs, caps,
+        couples={("Fay", "Gus"): [("City Medicine", "Mercy Surgery"), ("Mercy Rehab", "City Prelim"),
+                                  ("City Medicine", None)],
+                 ("Hal", "Ivy"): [("City Medicine", "State Peds"), (None, "State Peds")]},
+        supplemental={"Ben": {"prelim": (["Mercy Rehab"], ["City Prelim", "State TY"])},
+                      "Cruz": {"one year": (["Mercy Rehab"], ["State TY", "City Prelim"])}},
+        reversions=[("State Peds", "City Medicine", 1)],
+        tracks={"Mercy Rehab": "advanced", "City Prelim": "preliminary", "State TY": "transitional"},
+    )
+
+
 #: Built-in example markets by name (the choices of the commands' ``--example``).
 EXAMPLES = {
     "nrmp": nrmp_example,
     "nrmp-small": nrmp_small_example,
+    "nrmp-extensions": nrmp_extensions_example,
 }
 
 

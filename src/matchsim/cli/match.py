@@ -1,9 +1,10 @@
 """``matchsim match``: run the Match on a market and show who matched where.
 
 The command reads a market (:func:`matchsim.io.read_market`) or takes a
-built-in example, runs :func:`matchsim.engine.deferred_acceptance`, and shows
-the result as tables, as JSON, or writes it to files
-(:func:`matchsim.io.write_result`). pandas and rich are imported only when the
+built-in example, runs :func:`matchsim.engine.deferred_acceptance` (or, when
+the market has couples, supplemental lists, reversions or even/odd requests,
+the NRMP algorithm :func:`matchsim.nrmp_match`), and shows the result as
+tables, as JSON, or writes it to files (:func:`matchsim.io.write_result`). pandas and rich are imported only when the
 command runs, so ``matchsim --help`` stays quick.
 """
 
@@ -42,7 +43,8 @@ def _load(path, example):
 @click.argument("path", required=False, type=click.Path())
 @click.option("--example", type=click.Choice(EXAMPLES), default=None,
               help="Run a built-in example instead of a file: 'nrmp' is the NRMP's own worked "
-                   "example (8 applicants, 4 programs), 'nrmp-small' its smaller teaching version.")
+                   "example (8 applicants, 4 programs), 'nrmp-small' its smaller teaching version, "
+                   "'nrmp-extensions' a small market with couples, supplemental lists and a reversion.")
 @proposing_option
 @out_option("Also write the result: a .csv file (one row per applicant), a .json file (everything), "
             "or a folder ending in / (applicant and program tables and a summary).")
@@ -56,6 +58,12 @@ def match(path, example, proposing, out, as_json, quiet, show_all, limit):
 
     PATH is a folder holding applicant_lists.csv, program_lists.csv and
     programs.csv, or one market .json file (see docs/file-formats.md).
+    With couples.csv and couple_lists.csv, supplemental_lists.csv and
+    supplemental_links.csv, reversions.csv, or a track or even_odd column
+    in programs.csv, the market is matched by the NRMP's algorithm
+    (couples, PGY-1 years from supplemental lists, reversions), and the
+    output also shows the couples, the PGY-1 years, whether the result was
+    verified stable, and any loops (see docs/match.md).
 
     The output lists every applicant with the program they matched and where
     that program was on their own rank list, each program's filled and
@@ -64,6 +72,7 @@ def match(path, example, proposing, out, as_json, quiet, show_all, limit):
     \b
     Examples:
       matchsim match --example nrmp                 # the NRMP's worked example
+      matchsim match --example nrmp-extensions      # couples, PGY-1 years, a reversion
       matchsim match examples/nrmp                  # the same market, as CSV files
       matchsim match my_market/ --out result.csv    # also save one row per applicant
       matchsim match market.json --json             # machine-readable output
@@ -75,6 +84,7 @@ def match(path, example, proposing, out, as_json, quiet, show_all, limit):
                                "give a PATH (a CSV folder or a .json file), or --example nrmp")
     from matchsim.engine import deferred_acceptance
 
+    nrmp = False
     with user_errors():
         protect = []
         if out is not None:  # before any work: a bad --out, or one that would replace the input
@@ -84,7 +94,17 @@ def match(path, example, proposing, out, as_json, quiet, show_all, limit):
             protect = market_paths(path) if path is not None else []
             result_paths(out, protect)
         market, label = _load(path, example)
-        result = deferred_acceptance(market, proposing)
+        nrmp = market.has_extensions
+        if nrmp and proposing != "applicant":
+            raise click.UsageError("this market has couples, supplemental lists, reversions or even/odd "
+                                   "requests, which only the NRMP's applicant-proposing algorithm handles; "
+                                   "leave out --proposing program")
+        if nrmp:
+            from matchsim.engine.nrmp import nrmp_match
+
+            result = nrmp_match(market)
+        else:
+            result = deferred_acceptance(market, proposing)
         written = []
         if out is not None:
             from matchsim.io import write_result
@@ -99,6 +119,11 @@ def match(path, example, proposing, out, as_json, quiet, show_all, limit):
         click.echo(json_text(doc, indent=1))
         return
     if quiet:
+        return
+    if nrmp:
+        from matchsim.cli.match_nrmp import show_nrmp
+
+        show_nrmp(market, result, label, None if show_all else limit, written)
         return
     _show(market, result, label, None if show_all else limit, written)
 
@@ -140,7 +165,7 @@ def _show(market, result, label, limit, written):
             table.add_row(escape(name), escape(cols["program"][a]), f"{cols['rank'][a]} of {length}",
                           f"{cols['program_rank'][a]} of {p_lengths[assignment[a]]}")
     console.print(table)
-    _more(console, n_apps - n_shown, "applicants")
+    more(console, n_apps - n_shown, "applicants")
 
     members = program_members(market, result)
     n_progs = market.n_programs
@@ -158,7 +183,7 @@ def _show(market, result, label, limit, written):
         unfilled = f"[yellow]{capacity - filled}[/yellow]" if capacity > filled else "0"
         table.add_row(escape(market.program_label(p)), str(capacity), str(filled), unfilled, escape(text))
     console.print(table)
-    _more(console, n_progs - n_shown, "programs")
+    more(console, n_progs - n_shown, "programs")
 
     unmatched = cols["applicant"][assignment < 0].tolist()
     if unmatched:
@@ -177,7 +202,7 @@ def _show(market, result, label, limit, written):
         console.print(f"Wrote {escape(str(f))}")
 
 
-def _more(console, hidden, what):
+def more(console, hidden, what):
     if hidden > 0:
         console.print(f"... {hidden:,} more {what} not shown; use --all to show every row, "
                       "or --out FILE to save them.")

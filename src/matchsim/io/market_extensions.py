@@ -406,7 +406,7 @@ def extension_frames(market: Market, *, spreadsheet: bool = False) -> dict:
     ...                       {"City": 1, "Mercy": 1},
     ...                       couples={("Ann", "Bo"): [("City", "Mercy"), (None, "Mercy")]})
     >>> extension_frames(m)["couple_lists"]
-        couple  rank program_1 program_2
+         couple  rank program_1 program_2
     0  Ann & Bo     1      City     Mercy
     1  Ann & Bo     2  No Match     Mercy
     """

@@ -3,6 +3,15 @@
 Names come back here, at the edge: the engine's
 :class:`~matchsim.engine.MatchResult` holds integer ids only.
 
+A result of the NRMP algorithm (:class:`~matchsim.engine.nrmp.NRMPResult`, on
+a market with couples, supplemental lists, reversions or even/odd requests)
+gets more: the applicant table gains ``pgy1`` and ``pgy1_rank`` (the PGY-1
+year matched from a supplemental list and its place there), the program
+table ``quota`` (positions after reversions and even/odd requests), and the
+summary and JSON document say whether the result was verified ``stable``,
+list the couples' pairs, the reversions and the loops. A plain result is
+written exactly as before.
+
 Examples
 --------
 >>> from matchsim import deferred_acceptance
@@ -61,6 +70,11 @@ RESULT_FILES = {"applicants": "result_applicants.csv", "programs": "result_progr
                 "summary": "result_summary.json"}
 
 
+def _nrmp(result) -> bool:
+    """True for a result of the NRMP algorithm on a market with extensions (PGY-1 seats, couples...)."""
+    return bool(getattr(result, "extensions", False))
+
+
 def _check(market: Market, result) -> None:
     if result.assignment.shape != (market.n_applicants,) or result.filled.shape != (market.n_programs,):
         raise ValueError(
@@ -115,13 +129,24 @@ def result_columns(market: Market, result) -> dict:
     pn = np.asarray(market.program_labels(), dtype=object)
     program = np.full(assignment.size, "", dtype=object)
     program[matched] = pn[assignment[matched]]
-    return {
+    cols = {
         "applicant": np.asarray(market.applicant_labels(), dtype=object),
         "program": program,
         "rank": np.where(matched, result.rank, 0).astype(np.int64),
         "list_length": market.applicant_list_lengths.astype(np.int64),
         "program_rank": np.where(matched, _program_rank_of_matches(market, assignment), 0),
     }
+    if _nrmp(result):
+        if market.couples is not None:  # a couple's member ranks through the joint list
+            cp = market.couples
+            for side in (0, 1):
+                cols["list_length"][cp.members[:, side]] = cp.list_lengths
+        pgy1 = np.asarray(result.pgy1)
+        has = pgy1 != UNMATCHED
+        cols["pgy1"] = np.full(pgy1.size, "", dtype=object)
+        cols["pgy1"][has] = pn[pgy1[has]]
+        cols["pgy1_rank"] = np.where(has, result.pgy1_rank, 0).astype(np.int64)
+    return cols
 
 
 def result_frame(market: Market, result):
@@ -145,6 +170,12 @@ def result_frame(market: Market, result):
         values = pd.array(cols[name], dtype="Int64")
         values[~matched] = pd.NA
         cols[name] = values
+    if "pgy1" in cols:
+        has = np.asarray(result.pgy1) != UNMATCHED
+        cols["pgy1"] = pd.array(cols["pgy1"], dtype="string")
+        cols["pgy1"][~has] = pd.NA
+        cols["pgy1_rank"] = pd.array(cols["pgy1_rank"], dtype="Int64")
+        cols["pgy1_rank"][~has] = pd.NA
     return pd.DataFrame(cols)
 
 
@@ -155,6 +186,10 @@ def program_frame(market: Market, result):
     _check(market, result)
     capacity = market.capacity.astype(np.int64)
     filled = np.asarray(result.filled, dtype=np.int64)
+    if _nrmp(result):  # positions move with reversions and even/odd requests
+        quota = np.asarray(result.quota, dtype=np.int64)
+        return pd.DataFrame({"program": np.asarray(market.program_labels(), dtype=object), "capacity": capacity,
+                             "quota": quota, "filled": filled, "unfilled": quota - filled})
     return pd.DataFrame({
         "program": np.asarray(market.program_labels(), dtype=object),
         "capacity": capacity,
@@ -178,9 +213,16 @@ def program_members(market: Market, result) -> list[list[str]]:
     assignment = np.asarray(result.assignment)
     matched = np.flatnonzero(assignment != UNMATCHED)
     prank = _program_rank_of_matches(market, assignment)[matched]
-    order = np.lexsort((prank, assignment[matched]))
+    held = assignment[matched]
+    if _nrmp(result):  # PGY-1 seats held through supplemental lists count too
+        pgy1 = np.asarray(result.pgy1)
+        more = np.flatnonzero(pgy1 != UNMATCHED)
+        matched = np.concatenate([matched, more])
+        prank = np.concatenate([prank, _program_rank_of_matches(market, pgy1)[more]])
+        held = np.concatenate([held, pgy1[more]])
+    order = np.lexsort((prank, held))
     members = matched[order]
-    counts = np.bincount(assignment[matched], minlength=market.n_programs)
+    counts = np.bincount(held, minlength=market.n_programs)
     an = np.asarray(market.applicant_labels(), dtype=object)
     return [chunk.tolist() for chunk in np.split(an[members], np.cumsum(counts)[:-1])]
 
@@ -200,6 +242,24 @@ def result_summary(market: Market, result) -> dict:
     _check(market, result)
     filled = int(np.asarray(result.filled).sum(dtype=np.int64))
     n_matched = int(np.count_nonzero(np.asarray(result.assignment) != UNMATCHED))
+    if _nrmp(result):
+        return {
+            "algorithm": "nrmp",
+            "stable": bool(result.stable),
+            "applicants": market.n_applicants,
+            "matched": n_matched,
+            "unmatched": market.n_applicants - n_matched,
+            "pgy1_matched": int(np.count_nonzero(np.asarray(result.pgy1) != UNMATCHED)),
+            "couples": market.n_couples,
+            "programs": market.n_programs,
+            "positions": market.n_positions,
+            "filled": filled,
+            "unfilled": int(np.asarray(result.quota, dtype=np.int64).sum()) - filled,
+            "reverted": int(np.asarray(result.reverted, dtype=np.int64).sum()),
+            "proposals": int(result.proposals),
+            "loops": len(result.loops.loops),
+            "restarts": int(result.restarts),
+        }
     return {
         "proposing": result.proposing,
         "applicants": market.n_applicants,
@@ -239,13 +299,36 @@ def result_to_json(market: Market, result) -> dict:
     programs = program_frame(market, result).to_dict(orient="records")
     for row, members in zip(programs, program_members(market, result)):
         row["matched"] = members
-    return {
+    doc = {
         "format": RESULT_FORMAT,
         "version": RESULT_FORMAT_VERSION,
         "summary": result_summary(market, result),
         "applicants": [{k: _plain(v) for k, v in row.items()} for row in applicants],
         "programs": [{k: _plain(v) for k, v in row.items()} for row in programs],
     }
+    if _nrmp(result):
+        doc.update(_nrmp_sections(market, result))
+    return doc
+
+
+def _nrmp_sections(market: Market, result) -> dict:
+    """The couples' pairs, the reversions and the loop report of an NRMP result, by name."""
+    pn = market.program_labels()
+    out = {"couples": [], "reversions": [], "loops": result.loops.describe(market)}
+    cp = market.couples
+    if cp is not None:
+        for c in range(cp.n_couples):
+            k = int(result.couple_assignment[c])
+            pair = [None if k < 0 or x < 0 else pn[x] for x in (cp.joint_list(c)[k].tolist() if k >= 0 else (-1, -1))]
+            out["couples"].append({"couple": cp.label(c), "partners": [market.applicant_label(a) for a in cp.members[c]],
+                                   "pair": pair if k >= 0 else None, "rank": k + 1 if k >= 0 else None,
+                                   "list_length": int(cp.list_lengths[c])})
+    rv = market.reversions
+    if rv is not None:
+        for i in range(rv.n_reversions):
+            out["reversions"].append({"donor": pn[rv.donor[i]], "receiver": pn[rv.receiver[i]],
+                                      "positions": int(rv.positions[i]), "reverted": int(result.reverted[i])})
+    return out
 
 
 def _plain(value):
