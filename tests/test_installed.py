@@ -137,6 +137,17 @@ def _run_match(run, folder):
     assert "Summary: matched 2/2 applicants" in r.stdout
     assert (folder / "result.csv").read_text(encoding="utf-8").splitlines()[1:] == [
         "Ann,City,1,2,1", "Bo,Mercy,2,2,1"]
+    _run_match_nrmp(run, folder)
+
+
+def _run_match_nrmp(run, folder):
+    shutil.copytree(ROOT / "examples" / "nrmp_extensions", folder / "nrmp_extensions")
+    r = _ok(run("match", "nrmp_extensions", "--out", "nrmp.json"))
+    assert "Stable: yes, verified" in r.stdout and "City Prelim (1 of 2)" in r.stdout
+    doc = json.loads((folder / "nrmp.json").read_text(encoding="utf-8"))
+    assert doc["summary"]["stable"] is True and doc["summary"]["pgy1_matched"] == 2
+    r = _ok(run("match", "--example", "nrmp-extensions", "--json"))
+    assert json.loads(r.stdout)["reversions"][0]["reverted"] == 1
 
 
 def _run_explain(run, folder):
