@@ -166,3 +166,61 @@ def test_supplemental_rows_sorted_by_owner_with_names():
     assert s.owner.tolist() == [1, 2, 2] and s.names == ("y", "x", "z")
     with pytest.raises(ValueError, match="grouped by applicant"):
         SupplementalLists([2, 1], [0, 1, 2], [0, 0], [0, 1, 2], [1, 1])
+
+
+def _random_supplemental_market(rng):
+    """Six applicants (4 and 5 a couple), eight programs, supplemental lists that are mostly legal.
+
+    Each list links advanced programs of its owner's primary list (or of the
+    owner's side of the joint list) and ranks PGY-1 programs; now and then a
+    link or a ranked program is replaced by any program, or a link repeated.
+    """
+    n_p = 8
+    tracks = rng.permutation([1, 1, 1, 2, 2, 3, 0, 0])
+    singles = [rng.choice(n_p, rng.integers(0, 5), replace=False).tolist() for _ in range(4)] + [[], []]
+    joint = list(dict.fromkeys(tuple(int(x) for x in rng.integers(-1, n_p, 2)) for _ in range(4)))
+    joint = [pr for pr in joint if pr != (-1, -1)] or [(0, 1)]
+    pgy1 = np.flatnonzero(np.isin(tracks, (2, 3)))
+    rows = []
+    for a in rng.choice(6, rng.integers(1, 4), replace=False).tolist():
+        primary = singles[a] if a < 4 else [pr[a - 4] for pr in joint if pr[a - 4] >= 0]
+        adv = [p for p in primary if tracks[p] == 1]
+        rng.shuffle(adv)
+        n_lists = int(rng.integers(1, 3))
+        for i in range(n_lists):
+            links = adv[i::n_lists] or [int(rng.integers(n_p))]
+            progs = rng.choice(pgy1, rng.integers(1, pgy1.size + 1), replace=False).tolist()
+            if rng.random() < 0.15:
+                links[0] = int(rng.integers(n_p))
+            if rng.random() < 0.15:
+                progs[0] = int(rng.integers(n_p))
+            rows.append((a, sorted(set(links)), list(dict.fromkeys(progs))))
+        if rng.random() < 0.1 and adv:
+            rows.append((a, [adv[0]], pgy1[:1].tolist()))
+    return dict(applicant_prefs=singles, program_prefs=[[] for _ in range(n_p)], capacities=[1] * n_p,
+                couples=[(4, 5, joint)], supplemental=rows, tracks=tracks.tolist())
+
+
+def test_whole_array_check_of_supplemental_lists_agrees_with_the_loop(monkeypatch):
+    """validate_extensions skips its per-list loop when the vectorised check passes: the two must agree."""
+    import matchsim.extensions as ext
+
+    rng = np.random.default_rng(2024)
+    outcomes = {True: 0, False: 0}
+    for _ in range(300):
+        kw = _random_supplemental_market(rng)
+        try:
+            Market.from_lists(**kw)
+            fast_ok = True
+        except ValueError:
+            fast_ok = False
+        with monkeypatch.context() as mp:
+            mp.setattr(ext, "_supplemental_fine", lambda *args: False)  # always run the loop
+            try:
+                Market.from_lists(**kw)
+                loop_ok = True
+            except ValueError:
+                loop_ok = False
+        assert fast_ok == loop_ok, kw
+        outcomes[loop_ok] += 1
+    assert min(outcomes.values()) >= 20  # both valid and broken markets were tried

@@ -355,6 +355,19 @@ def pairs_of(joint_list, label="c0"):
 
 
 # ------------------------------------------------------ supplemental lists
+def _rows_fine(ptr, ids) -> bool:
+    """True when every CSR row is non-empty, holds no negative id and no id twice (one sort, no loop)."""
+    if np.any(np.diff(ptr) == 0):
+        return False
+    if not ids.size:
+        return True
+    if ids.min() < 0:
+        return False
+    row = np.repeat(np.arange(ptr.size - 1, dtype=np.int64), np.diff(ptr))
+    key = np.sort(row * (int(ids.max()) + 1) + ids)
+    return not np.any(key[1:] == key[:-1])
+
+
 @dataclass(frozen=True, eq=False)
 class SupplementalLists:
     """Supplemental PGY-1 lists and the advanced programs each is linked to.
@@ -403,17 +416,18 @@ class SupplementalLists:
             raise ValueError(f"supplemental list owner {int(owner.min())} is negative")
         if self.names is not None and len(self.names) != n:
             raise ValueError(f"supplemental list names has {len(self.names)} names for {n} lists")
-        if self.names is None:
-            names = []
-            for i in range(n):
-                names.append(str(1 if i == 0 or owner[i - 1] != owner[i] else int(names[-1]) + 1))
-            names = tuple(names)
+        if self.names is None:  # "1", "2", ... within each applicant's run of lists
+            start = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if n else np.zeros(0, np.int64)
+            count = np.arange(n) - np.repeat(start, np.diff(np.r_[start, n])) + 1
+            names = tuple(map(str, count.tolist()))
         else:
             names = tuple(map(str, self.names))
         object.__setattr__(self, "names", names)
         if len(set(zip(owner.tolist(), names))) != n:
             raise ValueError("an applicant has two supplemental lists with the same name; name each list once")
-        for i in range(n):
+        if _rows_fine(ptr, programs) and _rows_fine(link_ptr, links):
+            n = 0  # the usual case, checked with whole-array operations: nothing to explain below
+        for i in range(n):  # find and name the first problem
             if ptr[i + 1] == ptr[i]:
                 raise ValueError(f"supplemental list {names[i]!r} of applicant {owner[i]} ranks no program")
             if link_ptr[i + 1] == link_ptr[i]:
@@ -611,6 +625,41 @@ def reversion_cycle(reversions: Reversions) -> list | None:
 
 
 # ------------------------------------------------------------- validation
+def _supplemental_fine(market, sp, tracks, cp) -> bool:
+    """True when the supplemental lists break no rule, checked with whole-array operations.
+
+    The same rules as the loop of :func:`validate_extensions`, which runs only
+    when this finds a problem (to name the first one): at most
+    ``NRMP_MAX_RANKS`` ranks; PGY-1 programs only; links to advanced programs
+    on the owner's primary list (a couple's member: that side of the joint
+    list); an advanced program linked to one list of an applicant.
+    """
+    from matchsim.constants import NRMP_MAX_RANKS
+
+    if sp.n_lists and np.diff(sp.ptr).max() > NRMP_MAX_RANKS:
+        return False
+    if not np.all(np.isin(tracks[sp.programs], PGY1_TRACKS)) or np.any(tracks[sp.links] != ADVANCED):
+        return False
+    n_p = np.int64(market.n_programs)
+    link_owner = np.repeat(sp.owner.astype(np.int64), np.diff(sp.link_ptr))
+    wanted = link_owner * n_p + sp.links
+    if np.unique(wanted).size != wanted.size:
+        return False
+    # only the owners' own entries are needed: the primary lists of applicants with supplemental lists
+    owners = np.unique(sp.owner)
+    a_ptr = market.applicant_ptr
+    lengths = a_ptr[owners + 1] - a_ptr[owners]
+    start = np.repeat(a_ptr[owners] - np.cumsum(np.r_[0, lengths[:-1]]), lengths)
+    entries = market.applicant_list[np.arange(int(lengths.sum())) + start]
+    keys = [np.repeat(owners.astype(np.int64), lengths) * n_p + entries]
+    if cp is not None and cp.n_couples:
+        per = np.repeat(np.arange(cp.n_couples), cp.list_lengths)
+        for side in (0, 1):
+            prog = cp.programs[:, side]
+            keys.append(cp.members[per, side][prog >= 0].astype(np.int64) * n_p + prog[prog >= 0])
+    return bool(np.all(np.isin(wanted, np.concatenate(keys))))
+
+
 def validate_extensions(market) -> None:
     """Check a market's extensions against its lists; one ``ValueError`` line per problem.
 
@@ -651,7 +700,7 @@ def validate_extensions(market) -> None:
             raise ValueError(f"couple member id {int(cp.members.max())} is outside 0..{n_a - 1}")
         if cp.programs.size and cp.programs.max() >= n_p:
             raise ValueError(f"couple program id {int(cp.programs.max())} is outside 0..{n_p - 1}")
-        for c in range(cp.n_couples):
+        for c in range(cp.n_couples if lengths[cp.members].any() else 0):  # name the first such member
             for a in cp.members[c].tolist():
                 if lengths[a]:
                     raise ValueError(f"applicant {an(a)!r} is in couple {cp.label(c)!r} and also has a single "
@@ -675,7 +724,8 @@ def validate_extensions(market) -> None:
                 raise ValueError(f"supplemental program id {int(arr.max())} is outside 0..{n_p - 1}")
         couple_of = cp.couple_of(n_a) if cp is not None else None
         seen = {}  # (applicant, advanced program) -> list
-        for i in range(sp.n_lists):
+        fine = _supplemental_fine(market, sp, tracks, cp)
+        for i in range(0 if fine else sp.n_lists):  # only to find and name the first problem
             a = int(sp.owner[i])
             who = f"supplemental list {sp.label(i)!r} of {an(a)!r}"
             progs = sp.programs_of(i)
