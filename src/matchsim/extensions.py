@@ -247,7 +247,11 @@ class Couples:
             c = int(np.searchsorted(ptr, e, side="right") - 1)
             raise ValueError(f"couple {self.label(c)!r} ranks No Match for both partners at rank "
                              f"{e - ptr[c] + 1}; a pair needs a program for at least one partner")
-        for c in range(k):
+        base = np.int64(int(programs.max(initial=0)) + 2)
+        row = np.repeat(np.arange(k, dtype=np.int64), np.diff(ptr))
+        key = (row * base + programs[:, 0] + 1) * base + programs[:, 1] + 1
+        repeated = np.unique(key).size != key.size
+        for c in range(k if repeated else 0):  # only to name the first pair listed twice
             rows = programs[ptr[c]:ptr[c + 1]]
             if rows.shape[0] > 1:
                 key = (rows[:, 0].astype(np.int64) + 1) * (2**32) + (rows[:, 1].astype(np.int64) + 1)
@@ -638,12 +642,17 @@ def _supplemental_fine(market, sp, tracks, cp) -> bool:
 
     if sp.n_lists and np.diff(sp.ptr).max() > NRMP_MAX_RANKS:
         return False
-    if not np.all(np.isin(tracks[sp.programs], PGY1_TRACKS)) or np.any(tracks[sp.links] != ADVANCED):
+    is_pgy1 = np.zeros(len(TRACKS), dtype=bool)
+    is_pgy1[list(PGY1_TRACKS)] = True
+    if not is_pgy1[tracks[sp.programs]].all() or np.any(tracks[sp.links] != ADVANCED):
         return False
     n_p = np.int64(market.n_programs)
     link_owner = np.repeat(sp.owner.astype(np.int64), np.diff(sp.link_ptr))
     wanted = link_owner * n_p + sp.links
-    if np.unique(wanted).size != wanted.size:
+    ordered = np.sort(wanted)
+    if not ordered.size:
+        return True
+    if np.any(ordered[1:] == ordered[:-1]):
         return False
     # only the owners' own entries are needed: the primary lists of applicants with supplemental lists
     owners = np.unique(sp.owner)
@@ -656,8 +665,11 @@ def _supplemental_fine(market, sp, tracks, cp) -> bool:
         per = np.repeat(np.arange(cp.n_couples), cp.list_lengths)
         for side in (0, 1):
             prog = cp.programs[:, side]
-            keys.append(cp.members[per, side][prog >= 0].astype(np.int64) * n_p + prog[prog >= 0])
-    return bool(np.all(np.isin(wanted, np.concatenate(keys))))
+            keep = prog >= 0
+            keys.append(cp.members[per[keep], side].astype(np.int64) * n_p + prog[keep])
+    keys = np.sort(np.concatenate(keys))
+    at = np.minimum(np.searchsorted(keys, ordered), max(keys.size - 1, 0))
+    return bool(keys.size and np.all(keys[at] == ordered))
 
 
 def validate_extensions(market) -> None:
