@@ -214,3 +214,26 @@ def test_bad_json(case):
         market_from_json(json.loads(json.dumps(doc)), "m.json")
     assert info.value.column == column, str(info.value)
     assert words in info.value.message, str(info.value)
+
+
+# -------------------------------------------------------------------- docs
+DOC = ROOT / "docs" / "file-formats.md"
+
+
+def _blocks(language):
+    text = DOC.read_text(encoding="utf-8")
+    return [b.split("```", 1)[0] for b in text.split(f"```{language}\n")[1:]]
+
+
+def test_docs_json_version_2_example_reads():
+    doc = json.loads(next(b for b in _blocks("json") if '"version": 2' in b))
+    m = market_from_json(doc, "docs.json")
+    assert m.n_couples == 2 and m.supplemental.n_lists == 1 and m.reversions.n_reversions == 1
+    assert m.even_odd[m.program_id("City Medicine")] == 1
+
+
+@pytest.mark.parametrize("name", ["programs", "couples", "couple_lists", "supplemental_lists",
+                                  "supplemental_links", "reversions"])
+def test_docs_show_the_shipped_example_files(name):
+    text = (EXAMPLE / f"{name}.csv").read_text(encoding="utf-8")
+    assert text in _blocks(""), f"docs/file-formats.md should show examples/nrmp_extensions/{name}.csv"
