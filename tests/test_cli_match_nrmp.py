@@ -101,28 +101,33 @@ def test_program_proposing_is_refused():
 
 
 def _no_stable_market():
-    """Two couples chasing each other around City Medicine and State Peds (the match loops)."""
-    base = nrmp_extensions_example()
-    apps, progs, caps = base.to_lists()
-    caps["Mercy Surgery"], caps["State Peds"] = 1, 1
-    ext = base.extension_lists()
-    ext["couples"][("Hal", "Ivy")] = [("Mercy Surgery", "State Peds"), ("City Medicine", "State Peds"),
-                                      ("City Medicine", "State TY")]
-    apps = {a: lst for a, lst in apps.items() if lst}
-    return Market.from_lists(apps, progs, caps, **ext)
+    """Roth's (1984) kind of market with no stable matching: Sam, and the couple Ann & Bo, chase each other.
+
+    City ranks Sam above Ann, Mercy ranks Bo above Sam, Sam prefers Mercy to City, and the couple wants
+    only (City, Mercy). Whoever holds what, someone blocks; the brute-force oracle confirms it below.
+    """
+    return Market.from_lists({"Sam": ["Mercy", "City"]}, {"City": ["Sam", "Ann"], "Mercy": ["Bo", "Sam"]},
+                             {"City": 1, "Mercy": 1}, couples={("Ann", "Bo"): [("City", "Mercy")]})
 
 
 def test_loops_are_reported_in_words(tmp_path):
-    write_market(_no_stable_market(), tmp_path / "loop")
+    from matchsim.engine.nrmp_brute import nrmp_stable_outcomes_brute
+
+    market = _no_stable_market()
+    assert "no stable matching exists" in str(nrmp_stable_outcomes_brute(market))
+    write_market(market, tmp_path / "loop")
     r = run(tmp_path / "loop")
     assert r.exit_code == 0, r.output
     out = " ".join(r.stdout.split())
-    assert "Stable: no" in out
-    assert "run 1 went round in a loop" in out and "couples Fay & Gus, Hal & Ivy" in out
+    assert "Stable: no" in out and "a stable matching may not exist" in out
+    assert "run 1 went round in a loop" in out and "couples Ann & Bo; programs City, Mercy" in out
     assert "the match reordered the couples" in out
+    assert "more runs looped the same way" in out  # 21 runs are summed up, not printed one by one
+    assert "run 21" not in out and "--all" in out
+    assert "run 21" in " ".join(run(tmp_path / "loop", "--all").stdout.split())
     doc = json.loads(run(tmp_path / "loop", "--json").stdout)
     assert doc["summary"]["stable"] is False and doc["summary"]["loops"] >= 1
-    assert doc["loops"][0].startswith("run 1 went round in a loop")
+    assert doc["loops"][0].startswith("run 1 went round in a loop") and len(doc["loops"]) > 20
 
 
 def test_bad_folder_is_one_line(tmp_path):

@@ -15,6 +15,9 @@ from matchsim.extensions import TRACKS
 
 __all__ = ["show_nrmp"]
 
+#: Loops printed one by one before the rest are summed up (unless --all).
+_LOOPS_SHOWN = 3
+
 
 def show_nrmp(market, result, label, limit, written):
     """Print an NRMP result as rich tables (at most ``limit`` rows each, None = all)."""
@@ -125,7 +128,14 @@ def show_nrmp(market, result, label, limit, written):
                       f"{'s' if n != 1 else ''} (with couples a stable matching may not exist).")
     if result.loops.loops:
         console.print("[bold]Loops:[/bold]")
-        for line in sections["loops"]:
+        lines, n = sections["loops"], len(result.loops.loops)
+        shown = n if limit is None or n <= _LOOPS_SHOWN + 1 else _LOOPS_SHOWN
+        for line in lines[:shown]:
+            console.print(f"  {escape(line)}")
+        if shown < n:
+            console.print(f"  ... {n - shown} more runs looped the same way or alike (--all or --json lists "
+                          "every one)")
+        for line in lines[n:]:  # the reorderings and how the match ended
             console.print(f"  {escape(line)}")
     else:
         console.print("[bold]Loops:[/bold] none; the match settled on the first run.")
