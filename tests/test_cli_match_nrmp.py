@@ -165,3 +165,12 @@ def test_installed_script_errors(run_matchsim, outside_dir, case):
     assert "Traceback" not in r.stderr
     line = r.stderr.strip()
     assert "\n" not in line and where in line and words in line, line
+
+
+def test_docs_show_the_current_output():
+    """docs/match.md quotes the nrmp-extensions example's output; it must stay true."""
+    doc = (ROOT / "docs" / "match.md").read_text(encoding="utf-8")
+    quoted = doc.split("[`examples/nrmp_extensions/`](../examples/nrmp_extensions/)):\n\n```\n", 1)[1]
+    quoted = quoted.split("```", 1)[0]
+    r = CliRunner(env={"COLUMNS": "80"}).invoke(cli, ["match", "--example", "nrmp-extensions"])
+    assert r.stdout == quoted

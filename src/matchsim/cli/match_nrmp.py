@@ -141,7 +141,7 @@ def show_nrmp(market, result, label, limit, written):
         console.print("[bold]Loops:[/bold] none; the match settled on the first run.")
     console.print(
         f"[bold]Summary:[/bold] matched {s['matched']:,}/{s['applicants']:,} applicants "
-        f"({s['pgy1_matched']:,} with a PGY-1 year); filled {s['filled']:,} positions "
+        f"({s['pgy1_matched']:,} with a PGY-1 year); filled {s['filled']:,} position{'' if s['filled'] == 1 else 's'} "
         f"({s['unfilled']:,} unfilled, {s['reverted']:,} reverted); {s['proposals']:,} proposals."
     )
     for f in written:
