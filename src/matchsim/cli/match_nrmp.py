@@ -27,7 +27,8 @@ def show_nrmp(market, result, label, limit, written):
 
     from matchsim.cli.match import more
     from matchsim.io.escape import terminal_text
-    from matchsim.io.results import _nrmp_sections, program_members, result_columns, result_summary
+    from matchsim.io.nrmp_results import nrmp_sections
+    from matchsim.io.results import program_members, result_columns, result_summary
 
     def escape(text):  # a name as written: no terminal control codes, no rich markup
         return markup(terminal_text(text))
@@ -68,7 +69,7 @@ def show_nrmp(market, result, label, limit, written):
     console.print(table)
     more(console, n_apps - n_shown, "applicants")
 
-    sections = _nrmp_sections(market, result)
+    sections = nrmp_sections(market, result)
     if sections["couples"]:
         table = Table(title="Couples", title_justify="left")
         table.add_column("Couple")

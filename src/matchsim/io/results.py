@@ -137,15 +137,9 @@ def result_columns(market: Market, result) -> dict:
         "program_rank": np.where(matched, _program_rank_of_matches(market, assignment), 0),
     }
     if _nrmp(result):
-        if market.couples is not None:  # a couple's member ranks through the joint list
-            cp = market.couples
-            for side in (0, 1):
-                cols["list_length"][cp.members[:, side]] = cp.list_lengths
-        pgy1 = np.asarray(result.pgy1)
-        has = pgy1 != UNMATCHED
-        cols["pgy1"] = np.full(pgy1.size, "", dtype=object)
-        cols["pgy1"][has] = pn[pgy1[has]]
-        cols["pgy1_rank"] = np.where(has, result.pgy1_rank, 0).astype(np.int64)
+        from matchsim.io.nrmp_results import nrmp_columns
+
+        nrmp_columns(market, result, cols)
     return cols
 
 
@@ -243,23 +237,9 @@ def result_summary(market: Market, result) -> dict:
     filled = int(np.asarray(result.filled).sum(dtype=np.int64))
     n_matched = int(np.count_nonzero(np.asarray(result.assignment) != UNMATCHED))
     if _nrmp(result):
-        return {
-            "algorithm": "nrmp",
-            "stable": bool(result.stable),
-            "applicants": market.n_applicants,
-            "matched": n_matched,
-            "unmatched": market.n_applicants - n_matched,
-            "pgy1_matched": int(np.count_nonzero(np.asarray(result.pgy1) != UNMATCHED)),
-            "couples": market.n_couples,
-            "programs": market.n_programs,
-            "positions": market.n_positions,
-            "filled": filled,
-            "unfilled": int(np.asarray(result.quota, dtype=np.int64).sum()) - filled,
-            "reverted": int(np.asarray(result.reverted, dtype=np.int64).sum()),
-            "proposals": int(result.proposals),
-            "loops": len(result.loops.loops),
-            "restarts": int(result.restarts),
-        }
+        from matchsim.io.nrmp_results import nrmp_summary
+
+        return nrmp_summary(market, result)
     return {
         "proposing": result.proposing,
         "applicants": market.n_applicants,
@@ -307,28 +287,10 @@ def result_to_json(market: Market, result) -> dict:
         "programs": [{k: _plain(v) for k, v in row.items()} for row in programs],
     }
     if _nrmp(result):
-        doc.update(_nrmp_sections(market, result))
+        from matchsim.io.nrmp_results import nrmp_sections
+
+        doc.update(nrmp_sections(market, result))
     return doc
-
-
-def _nrmp_sections(market: Market, result) -> dict:
-    """The couples' pairs, the reversions and the loop report of an NRMP result, by name."""
-    pn = market.program_labels()
-    out = {"couples": [], "reversions": [], "loops": result.loops.describe(market)}
-    cp = market.couples
-    if cp is not None:
-        for c in range(cp.n_couples):
-            k = int(result.couple_assignment[c])
-            pair = [None if k < 0 or x < 0 else pn[x] for x in (cp.joint_list(c)[k].tolist() if k >= 0 else (-1, -1))]
-            out["couples"].append({"couple": cp.label(c), "partners": [market.applicant_label(a) for a in cp.members[c]],
-                                   "pair": pair if k >= 0 else None, "rank": k + 1 if k >= 0 else None,
-                                   "list_length": int(cp.list_lengths[c])})
-    rv = market.reversions
-    if rv is not None:
-        for i in range(rv.n_reversions):
-            out["reversions"].append({"donor": pn[rv.donor[i]], "receiver": pn[rv.receiver[i]],
-                                      "positions": int(rv.positions[i]), "reverted": int(result.reverted[i])})
-    return out
 
 
 def _plain(value):
