@@ -121,7 +121,7 @@ BAD_FOLDERS = [
      "supplemental_lists.csv", 4, "list", "is linked to no advanced program"),
     ("supplemental-without-tracks", lambda f: (f / "programs.csv").write_text("\n".join(
         ",".join(line.split(",")[:2]) for line in (f / "programs.csv").read_text().splitlines()) + "\n"),
-     "programs.csv", 1, None, "no track column"),
+     "programs.csv", 1, None, "programs.csv gives no program a track"),
     ("circular-reversion", _append("reversions.csv", "City Medicine,State Peds,1"),
      "reversions.csv", 3, "receiver", "reversions are circular"),
     ("reversion-above-quota", _edit("reversions.csv", "State Peds,City Medicine,1", "State Peds,City Medicine,3"),
@@ -200,6 +200,11 @@ BAD_DOCS = [
     ("above-quota", lambda d: d["reversions"][0].update(positions=5),
      "reversions[0].positions", "at most its own quota"),
     ("version-1", lambda d: d.update(version=1), "couples", 'write "version": 2'),
+    ("partner-unknown", lambda d: (d["applicants"].pop("Hal"), d["programs"]["City Medicine"]["rank_list"].remove("Hal"),
+                                   d["programs"]["Mercy Surgery"]["rank_list"].remove("Hal")),
+     "couples.Hal & Ivy.partners[0]", 'appears on no list; add them to "applicants"'),
+    ("no-tracks", lambda d: [e.pop("track", None) for e in d["programs"].values()],
+     "programs", '"programs" gives no program a track'),
     ("name-not-string", lambda d: d["couples"]["Hal & Ivy"]["partners"].__setitem__(0, 7),
      "couples.Hal & Ivy.partners[0]", "not a name in quotes"),
 ]

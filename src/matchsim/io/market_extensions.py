@@ -54,9 +54,17 @@ PROGRAM_COLUMNS = ("track", "even_odd")
 _RANK_HINT = f"ranks are 1, 2, 3, ... and a list may hold at most {NRMP_MAX_RANKS} ranks (NRMP rule)"
 
 
+#: Where each table lives in a JSON document, for messages.
+_JSON_SECTIONS = {"applicant_lists": '"applicants"', "applicants": '"applicants"', "programs": '"programs"',
+                  "couples": '"couples"', "couple_lists": '"couples"', "supplemental_lists": '"supplemental_lists"',
+                  "supplemental_links": '"supplemental_lists"', "reversions": '"reversions"'}
+
+
 def _file(src, table):
-    name = str(src.file(table)).replace("\\", "/").rsplit("/", 1)[-1]
-    return "the JSON document" if src.kind == "json" else name
+    """The file (or JSON section) a message should send the user to."""
+    if src.kind == "json":
+        return _JSON_SECTIONS[table]
+    return str(src.file(table)).replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def _err(src, table, frame, i, column, message):
@@ -110,8 +118,8 @@ def _couples(base, couples, lists, src):
         raise _err(src, "couples", couples, i, "couple",
                    f'couple "{clip(names[i])}" is listed twice (also at '
                    f'{src.place("couples", couples, couples.index[first])}); keep one row per couple')
-    known = "appears on no list; add them to applicants.csv (a couple's partners rank only through " \
-            "couple_lists.csv), or correct the spelling"
+    known = (f"appears on no list; add them to {_file(src, 'applicants')} (a couple's partners rank only "
+             f"through the joint list), or correct the spelling")
     members = np.column_stack([
         _ids(_names(couples, col, "couples", src), an, src, "couples", couples, col, "applicant", known)
         for col in ("applicant_1", "applicant_2")])
@@ -200,13 +208,15 @@ def short_couple_rows(rows, header_width, columns):
 def _supplemental(base, lists, links, tracks, couples, src):
     an, pn = pd.Index(base.applicant_labels()), pd.Index(base.program_labels())
     unknown_a = "is not in the market; correct the spelling (an applicant must have a list, or be on " \
-                "a program's list, or in applicants.csv)"
+                f"a program's list, or in {_file(src, 'applicants')})"
     unknown_p = f"has no entry in {_file(src, 'programs')}; add it with its number of positions, or correct " \
                 "the spelling"
     if tracks is None:
-        raise InputError("the market has supplemental lists but programs.csv has no track column; say "
-                         "which programs are advanced, preliminary or transitional", file=src.file("programs"),
-                         row=1 if src.kind == "csv" else None)
+        how = 'a "track" key' if src.kind == "json" else "a track column"
+        raise InputError(f"the market has supplemental lists but {_file(src, 'programs')} gives no program a "
+                         f"track; say which programs are advanced, preliminary or transitional ({how})",
+                         file=src.file("programs"), row=1 if src.kind == "csv" else None,
+                         column="programs" if src.kind == "json" else None)
     owner = _ids(_names(lists, "applicant", "supplemental_lists", src), an, src, "supplemental_lists", lists,
                  "applicant", "applicant", unknown_a)
     lname = _names(lists, "list", "supplemental_lists", src)
