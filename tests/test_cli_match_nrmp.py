@@ -12,7 +12,6 @@ from click.testing import CliRunner
 
 from matchsim import Market
 from matchsim.cli.main import cli
-from matchsim.datasets import nrmp_extensions_example
 from matchsim.io import write_market
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -113,7 +113,7 @@ def test_from_lists_program_lists_in_any_order():
 
 
 def test_from_lists_fast_and_careful_paths_agree():
-    from matchsim.market import _from_name_dicts_fast
+    from matchsim.market_lists import _from_name_dicts_fast
 
     m = nrmp_example()
     apps, progs, caps = m.to_lists()

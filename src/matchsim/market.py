@@ -47,9 +47,7 @@ from numba import njit
 
 from matchsim.constants import NRMP_MAX_RANKS, UNMATCHED
 from matchsim.extensions import Couples, Reversions, SupplementalLists, validate_extensions
-from matchsim.market_lists import (  # noqa: F401  (_from_name_dicts_fast: tests use it)
-    _from_name_dicts_fast, couple_rows, extension_arrays, extension_lists, plain_arrays, rows_to_csr,
-)
+from matchsim.market_lists import couple_rows, extension_arrays, extension_lists, plain_arrays, rows_to_csr
 
 __all__ = ["Market", "UNMATCHED", "NRMP_MAX_RANKS"]
 

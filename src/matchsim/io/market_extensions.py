@@ -19,7 +19,8 @@ unmatched at that rank.
 with whole-array operations and turns the first problem into one
 :class:`~matchsim.errors.InputError` naming the file, row and column (for a
 JSON document, the JSON path) and what to do; :func:`extension_frames` writes
-them back. The containers are those of :mod:`matchsim.extensions`.
+them back. The containers are those of :mod:`matchsim.extensions`; the
+supplemental lists are read by :mod:`matchsim.io.supplemental_tables`.
 """
 
 from __future__ import annotations
@@ -29,10 +30,7 @@ import pandas as pd
 
 from matchsim.constants import NO_MATCH, NRMP_MAX_RANKS
 from matchsim.errors import InputError
-from matchsim.extensions import (
-    ADVANCED, EVEN_ODD, PGY1_TRACKS, TRACKS, Couples, Reversions, SupplementalLists, is_no_match,
-    parse_even_odd, reversion_cycle,
-)
+from matchsim.extensions import EVEN_ODD, TRACKS, Couples, Reversions, is_no_match, parse_even_odd, reversion_cycle
 from matchsim.io.escape import clip
 from matchsim.io.tables import _CSV_ESCAPED, _check_ranks, _Coded, _integers, _names, _text
 from matchsim.market import Market
@@ -204,122 +202,6 @@ def short_couple_rows(rows, header_width, columns):
     return [r.number for r in rows[1:] if any(c.strip() for c in r.cells) and len(r.cells) < need]
 
 
-# -------------------------------------------------------- supplemental lists
-def _supplemental(base, lists, links, tracks, couples, src):
-    an, pn = pd.Index(base.applicant_labels()), pd.Index(base.program_labels())
-    unknown_a = "is not in the market; correct the spelling (an applicant must have a list, or be on " \
-                f"a program's list, or in {_file(src, 'applicants')})"
-    unknown_p = f"has no entry in {_file(src, 'programs')}; add it with its number of positions, or correct " \
-                "the spelling"
-    if tracks is None:
-        how = 'a "track" key' if src.kind == "json" else "a track column"
-        raise InputError(f"the market has supplemental lists but {_file(src, 'programs')} gives no program a "
-                         f"track; say which programs are advanced, preliminary or transitional ({how})",
-                         file=src.file("programs"), row=1 if src.kind == "csv" else None,
-                         column="programs" if src.kind == "json" else None)
-    owner = _ids(_names(lists, "applicant", "supplemental_lists", src), an, src, "supplemental_lists", lists,
-                 "applicant", "applicant", unknown_a)
-    lname = _names(lists, "list", "supplemental_lists", src)
-    # one code per (applicant, list); lists of an applicant are numbered in order of first appearance
-    key = owner * max(lname.uniques.size, 1) + lname.codes
-    uniq, first_row, code = np.unique(key, return_index=True, return_inverse=True)
-    code = code.ravel()
-    order = np.lexsort((first_row, owner[first_row]))  # grouped by applicant, then by first appearance
-    rank_of = np.empty(order.size, dtype=np.int64)
-    rank_of[order] = np.arange(order.size)
-    code = rank_of[code]
-    n_lists = uniq.size
-    list_owner = owner[first_row][order]
-    list_name = lname.uniques[lname.codes[first_row][order]]
-
-    def who(i):
-        return f'supplemental list "{clip(lname[i])}" of "{clip(an[owner[i]])}"'
-
-    prog = _ids(_names(lists, "program", "supplemental_lists", src), pn, src, "supplemental_lists", lists,
-                "program", "program", unknown_p)
-    ranks = _integers(lists, "rank", "supplemental_lists", src, what="rank", low=1, high=NRMP_MAX_RANKS,
-                      hint=_RANK_HINT)
-    i, first = _first_dup(code * base.n_programs + prog)
-    if i is not None:
-        raise _err(src, "supplemental_lists", lists, i, "program",
-                   f'{who(i)} ranks "{clip(pn[prog[i]])}" twice (also at '
-                   f'{src.place("supplemental_lists", lists, lists.index[first])}); keep one of the two rows')
-    not_pgy1 = ~np.isin(tracks[prog], PGY1_TRACKS)
-    if not_pgy1.any():
-        i = int(np.flatnonzero(not_pgy1)[0])
-        raise _err(src, "supplemental_lists", lists, i, "program",
-                   f'{who(i)} ranks "{clip(pn[prog[i]])}", which is {TRACKS[tracks[prog[i]]]}; a supplemental '
-                   "list ranks only PGY-1 (preliminary or transitional) programs: fix the program's track "
-                   f"in {_file(src, 'programs')} or delete the row")
-    _check_ranks(lists, "supplemental_lists", src, code, n_lists, ranks, who, "program")
-
-    if links is None or len(links) == 0:
-        raise _err(src, "supplemental_lists", lists, 0, "list",
-                   f"{who(0)} is linked to no advanced program; say which advanced programs it goes with in "
-                   f"{_file(src, 'supplemental_links')} (applicant,list,advanced_program)")
-    l_owner = _ids(_names(links, "applicant", "supplemental_links", src), an, src, "supplemental_links", links,
-                   "applicant", "applicant", unknown_a)
-    l_name = _names(links, "list", "supplemental_links", src)
-    name_code = pd.Index(lname.uniques).get_indexer(l_name.uniques)[l_name.codes]
-    lk = np.where(name_code >= 0, l_owner * max(lname.uniques.size, 1) + name_code, -1)
-    pos = np.searchsorted(uniq, lk)
-    found = (lk >= 0) & (pos < uniq.size) & (uniq[np.minimum(pos, uniq.size - 1)] == lk)
-    if not found.all():
-        i = int(np.flatnonzero(~found)[0])
-        raise _err(src, "supplemental_links", links, i, "list",
-                   f'"{clip(an[l_owner[i]])}" has no supplemental list named "{clip(l_name[i])}" in '
-                   f"{_file(src, 'supplemental_lists')}; correct the list's name")
-    l_code = rank_of[pos]
-    adv = _ids(_names(links, "advanced_program", "supplemental_links", src), pn, src, "supplemental_links",
-               links, "advanced_program", "program", unknown_p)
-
-    def link_who(i):
-        return f'supplemental list "{clip(l_name[i])}" of "{clip(an[l_owner[i]])}"'
-
-    not_adv = tracks[adv] != ADVANCED
-    if not_adv.any():
-        i = int(np.flatnonzero(not_adv)[0])
-        raise _err(src, "supplemental_links", links, i, "advanced_program",
-                   f'{link_who(i)} is linked to "{clip(pn[adv[i]])}", which is {TRACKS[tracks[adv[i]]]}, not '
-                   "advanced; link supplemental lists to advanced (PGY-2) programs only")
-    # the advanced program must be on the applicant's primary list (a partner's side of the joint list)
-    n_p = base.n_programs
-    keys = [np.repeat(np.arange(base.n_applicants, dtype=np.int64), base.applicant_list_lengths) * n_p
-            + base.applicant_list]
-    if couples is not None and couples.n_couples:
-        per = np.repeat(np.arange(couples.n_couples), couples.list_lengths)
-        for side in (0, 1):
-            p = couples.programs[:, side]
-            keys.append(couples.members[per, side][p >= 0].astype(np.int64) * n_p + p[p >= 0])
-    ranked = np.isin(l_owner * n_p + adv, np.concatenate(keys))
-    if not ranked.all():
-        i = int(np.flatnonzero(~ranked)[0])
-        raise _err(src, "supplemental_links", links, i, "advanced_program",
-                   f'{link_who(i)} is linked to "{clip(pn[adv[i]])}", which is not on '
-                   f'"{clip(an[l_owner[i]])}"\'s primary list; link it to an advanced program they ranked')
-    i, first = _first_dup(l_owner * n_p + adv)
-    if i is not None:
-        raise _err(src, "supplemental_links", links, i, "advanced_program",
-                   f'"{clip(pn[adv[i]])}" is linked twice for "{clip(an[l_owner[i]])}" (also at '
-                   f'{src.place("supplemental_links", links, links.index[first])}); link each advanced '
-                   "program to one supplemental list")
-    has_link = np.bincount(l_code, minlength=n_lists) > 0
-    if not has_link.all():
-        j = int(np.flatnonzero(~has_link)[0])
-        i = int(np.flatnonzero(code == j)[0])
-        raise _err(src, "supplemental_lists", lists, i, "list",
-                   f"{who(i)} is linked to no advanced program; say which advanced programs it goes with in "
-                   f"{_file(src, 'supplemental_links')}")
-    ptr = np.zeros(n_lists + 1, dtype=np.int64)
-    np.cumsum(np.bincount(code, minlength=n_lists), out=ptr[1:])
-    programs = np.empty(code.size, dtype=np.int32)
-    programs[ptr[code] + ranks - 1] = prog
-    order = np.argsort(l_code, kind="stable")
-    link_ptr = np.zeros(n_lists + 1, dtype=np.int64)
-    np.cumsum(np.bincount(l_code, minlength=n_lists), out=link_ptr[1:])
-    return SupplementalLists(list_owner, ptr, programs, link_ptr, adv[order], tuple(list_name.tolist()))
-
-
 # ---------------------------------------------------------------- reversions
 def _reversions(base, rev, src):
     pn = pd.Index(base.program_labels())
@@ -397,7 +279,9 @@ def extension_fields(base: Market, frames: dict, programs: pd.DataFrame, src) ->
         raise InputError("supplemental_links.csv needs supplemental_lists.csv beside it "
                          "(applicant,list,rank,program)", file=src.file("supplemental_links"))
     if "supplemental_lists" in has and len(has["supplemental_lists"]):
-        out["supplemental"] = _supplemental(base, has["supplemental_lists"], has.get("supplemental_links"),
+        from matchsim.io.supplemental_tables import supplemental_lists
+
+        out["supplemental"] = supplemental_lists(base, has["supplemental_lists"], has.get("supplemental_links"),
                                             out.get("tracks"), out.get("couples"), src)
     if "reversions" in has and len(has["reversions"]):
         out["reversions"] = _reversions(base, has["reversions"], src)
