@@ -119,6 +119,8 @@ BAD_FOLDERS = [
      "supplemental_links.csv", 3, "list", 'no supplemental list named "one-year"'),
     ("list-without-link", _edit("supplemental_links.csv", "Cruz,one year,Mercy Rehab\n", ""),
      "supplemental_lists.csv", 4, "list", "is linked to no advanced program"),
+    ("links-without-lists", lambda f: (f / "supplemental_lists.csv").write_text("applicant,list,rank,program\n"),
+     "supplemental_links.csv", 2, "list", 'has no supplemental list named "prelim"'),
     ("supplemental-without-tracks", lambda f: (f / "programs.csv").write_text("\n".join(
         ",".join(line.split(",")[:2]) for line in (f / "programs.csv").read_text().splitlines()) + "\n"),
      "programs.csv", 1, None, "programs.csv gives no program a track"),

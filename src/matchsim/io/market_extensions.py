@@ -278,6 +278,12 @@ def extension_fields(base: Market, frames: dict, programs: pd.DataFrame, src) ->
     if "supplemental_links" in has and "supplemental_lists" not in has:
         raise InputError("supplemental_links.csv needs supplemental_lists.csv beside it "
                          "(applicant,list,rank,program)", file=src.file("supplemental_links"))
+    links = has.get("supplemental_links")
+    if links is not None and len(links) and not len(has.get("supplemental_lists", ())):
+        raise _err(src, "supplemental_links", links, 0, "list",
+                   f'"{clip(str(links["applicant"].iloc[0]))}" has no supplemental list named '
+                   f'"{clip(str(links["list"].iloc[0]))}" in {_file(src, "supplemental_lists")}; add the list '
+                   "or delete the link")
     if "supplemental_lists" in has and len(has["supplemental_lists"]):
         from matchsim.io.supplemental_tables import supplemental_lists
 
