@@ -202,8 +202,8 @@ def _random_supplemental_market(rng):
 
 
 def test_whole_array_check_of_supplemental_lists_agrees_with_the_loop(monkeypatch):
-    """validate_extensions skips its per-list loop when the vectorised check passes: the two must agree."""
-    import matchsim.extensions as ext
+    """validate_extensions skips its per-list loop when the kernel's check passes: the two must agree."""
+    import matchsim.extension_checks as checks
 
     rng = np.random.default_rng(2024)
     outcomes = {True: 0, False: 0}
@@ -215,7 +215,7 @@ def test_whole_array_check_of_supplemental_lists_agrees_with_the_loop(monkeypatc
         except ValueError:
             fast_ok = False
         with monkeypatch.context() as mp:
-            mp.setattr(ext, "_supplemental_fine", lambda *args: False)  # always run the loop
+            mp.setattr(checks, "supplemental_fine", lambda *args: False)  # always run the loop
             try:
                 Market.from_lists(**kw)
                 loop_ok = True

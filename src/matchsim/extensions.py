@@ -628,49 +628,6 @@ def reversion_cycle(reversions: Reversions) -> list | None:
 
 
 # ------------------------------------------------------------- validation
-def _supplemental_fine(market, sp, tracks, cp) -> bool:
-    """True when the supplemental lists break no rule, checked with whole-array operations.
-
-    The same rules as the loop of :func:`validate_extensions`, which runs only
-    when this finds a problem (to name the first one): at most
-    ``NRMP_MAX_RANKS`` ranks; PGY-1 programs only; links to advanced programs
-    on the owner's primary list (a couple's member: that side of the joint
-    list); an advanced program linked to one list of an applicant.
-    """
-    from matchsim.constants import NRMP_MAX_RANKS
-
-    if sp.n_lists and np.diff(sp.ptr).max() > NRMP_MAX_RANKS:
-        return False
-    is_pgy1 = np.zeros(len(TRACKS), dtype=bool)
-    is_pgy1[list(PGY1_TRACKS)] = True
-    if not is_pgy1[tracks[sp.programs]].all() or np.any(tracks[sp.links] != ADVANCED):
-        return False
-    n_p = np.int64(market.n_programs)
-    link_owner = np.repeat(sp.owner.astype(np.int64), np.diff(sp.link_ptr))
-    wanted = link_owner * n_p + sp.links
-    ordered = np.sort(wanted)
-    if not ordered.size:
-        return True
-    if np.any(ordered[1:] == ordered[:-1]):
-        return False
-    # only the owners' own entries are needed: the primary lists of applicants with supplemental lists
-    owners = np.unique(sp.owner)
-    a_ptr = market.applicant_ptr
-    lengths = a_ptr[owners + 1] - a_ptr[owners]
-    start = np.repeat(a_ptr[owners] - np.cumsum(np.r_[0, lengths[:-1]]), lengths)
-    entries = market.applicant_list[np.arange(int(lengths.sum())) + start]
-    keys = [np.repeat(owners.astype(np.int64), lengths) * n_p + entries]
-    if cp is not None and cp.n_couples:
-        per = np.repeat(np.arange(cp.n_couples), cp.list_lengths)
-        for side in (0, 1):
-            prog = cp.programs[:, side]
-            keep = prog >= 0
-            keys.append(cp.members[per[keep], side].astype(np.int64) * n_p + prog[keep])
-    keys = np.sort(np.concatenate(keys))
-    at = np.minimum(np.searchsorted(keys, ordered), max(keys.size - 1, 0))
-    return bool(keys.size and np.all(keys[at] == ordered))
-
-
 def validate_extensions(market) -> None:
     """Check a market's extensions against its lists; one ``ValueError`` line per problem.
 
@@ -681,104 +638,9 @@ def validate_extensions(market) -> None:
     is not advanced, ranking a program that is not a PGY-1 (preliminary or
     transitional) program, or sharing an advanced program with another list
     of the same applicant; circular reversions and reversions larger than the
-    donor's quota; more than ``NRMP_MAX_RANKS`` ranks on any list.
+    donor's quota; more than ``NRMP_MAX_RANKS`` ranks on any list. The checks
+    live in :mod:`matchsim.extension_checks`.
     """
-    from matchsim.constants import NRMP_MAX_RANKS
+    from matchsim.extension_checks import check_extensions
 
-    n_a, n_p = market.n_applicants, market.n_programs
-    an, pn = market.applicant_label, market.program_label
-    for name, arr, parse, names in (("tracks", market.tracks, TRACKS, TRACKS),
-                                    ("even_odd", market.even_odd, EVEN_ODD, EVEN_ODD)):
-        if arr is None:
-            continue
-        if arr.shape != (n_p,):
-            raise ValueError(f"{name} must have one entry per program ({n_p}), got shape {arr.shape}")
-        bad = (arr < 0) | (arr >= len(names))
-        if bad.any():
-            p = int(np.flatnonzero(bad)[0])
-            raise ValueError(f"{name} of program {pn(p)!r} is code {arr[p]}, not one of 0..{len(names) - 1} "
-                             f"({', '.join(names)})")
-    lengths = market.applicant_list_lengths
-    if lengths.size and lengths.max() > NRMP_MAX_RANKS:
-        a = int(np.argmax(lengths))
-        raise ValueError(f"applicant {an(a)!r} ranks {lengths[a]} programs; the NRMP allows at most "
-                         f"{NRMP_MAX_RANKS} ranks on a list")
-    tracks = market.tracks if market.tracks is not None else np.zeros(n_p, dtype=np.int8)
-
-    cp = market.couples
-    if cp is not None:
-        if cp.members.size and cp.members.max() >= n_a:
-            raise ValueError(f"couple member id {int(cp.members.max())} is outside 0..{n_a - 1}")
-        if cp.programs.size and cp.programs.max() >= n_p:
-            raise ValueError(f"couple program id {int(cp.programs.max())} is outside 0..{n_p - 1}")
-        for c in range(cp.n_couples if lengths[cp.members].any() else 0):  # name the first such member
-            for a in cp.members[c].tolist():
-                if lengths[a]:
-                    raise ValueError(f"applicant {an(a)!r} is in couple {cp.label(c)!r} and also has a single "
-                                     f"list ({lengths[a]} ranks); a couple's members rank only through "
-                                     "their joint list")
-        cl = cp.list_lengths
-        if cl.size and cl.max() > NRMP_MAX_RANKS:
-            c = int(np.argmax(cl))
-            raise ValueError(f"couple {cp.label(c)!r} ranks {cl[c]} pairs; the NRMP allows at most "
-                             f"{NRMP_MAX_RANKS} ranks on a list")
-
-    sp = market.supplemental
-    if sp is not None and sp.n_lists and market.tracks is None:
-        raise ValueError("the market has supplemental lists but no program tracks; say which programs are "
-                         "advanced and which are preliminary or transitional (tracks=)")
-    if sp is not None:
-        if sp.n_lists and sp.owner.max() >= n_a:
-            raise ValueError(f"supplemental list owner {int(sp.owner.max())} is outside 0..{n_a - 1}")
-        for arr in (sp.programs, sp.links):
-            if arr.size and arr.max() >= n_p:
-                raise ValueError(f"supplemental program id {int(arr.max())} is outside 0..{n_p - 1}")
-        couple_of = cp.couple_of(n_a) if cp is not None else None
-        seen = {}  # (applicant, advanced program) -> list
-        fine = _supplemental_fine(market, sp, tracks, cp)
-        for i in range(0 if fine else sp.n_lists):  # only to find and name the first problem
-            a = int(sp.owner[i])
-            who = f"supplemental list {sp.label(i)!r} of {an(a)!r}"
-            progs = sp.programs_of(i)
-            if progs.size > NRMP_MAX_RANKS:
-                raise ValueError(f"{who} ranks {progs.size} programs; the NRMP allows at most "
-                                 f"{NRMP_MAX_RANKS} ranks on a list")
-            for rank, s in enumerate(progs.tolist(), start=1):
-                if tracks[s] not in PGY1_TRACKS:
-                    raise ValueError(f"{who} ranks {pn(s)!r} ({TRACKS[tracks[s]]}) at rank {rank}; a "
-                                     "supplemental list ranks only PGY-1 (preliminary or transitional) programs")
-            if couple_of is not None and couple_of[a] >= 0:
-                c = int(couple_of[a])
-                side = 0 if cp.members[c, 0] == a else 1
-                primary = set(cp.joint_list(c)[:, side].tolist())
-                where = f"{an(a)}'s side of couple {cp.label(c)!r}'s joint list"
-            else:
-                primary = set(market.applicant_prefs(a).tolist())
-                where = f"{an(a)}'s primary list"
-            for p in sp.links_of(i).tolist():
-                if tracks[p] != ADVANCED:
-                    raise ValueError(f"{who} is linked to {pn(p)!r}, which is {TRACKS[tracks[p]]}, not advanced; "
-                                     "link supplemental lists to advanced (PGY-2) programs only")
-                if p not in primary:
-                    raise ValueError(f"{who} is linked to {pn(p)!r}, which is not on {where}")
-                if (a, p) in seen:
-                    raise ValueError(f"advanced program {pn(p)!r} is linked to two supplemental lists of "
-                                     f"{an(a)!r} ({sp.label(seen[(a, p)])!r} and {sp.label(i)!r}); link each "
-                                     "advanced program to one list")
-                seen[(a, p)] = i
-
-    rv = market.reversions
-    if rv is not None:
-        for arr in (rv.donor, rv.receiver):
-            if arr.size and arr.max() >= n_p:
-                raise ValueError(f"reversion program id {int(arr.max())} is outside 0..{n_p - 1}")
-        cycle = reversion_cycle(rv)
-        if cycle is not None:
-            raise ValueError("reversions are circular: " + " -> ".join(repr(pn(p)) for p in cycle)
-                             + "; a position cannot revert back to a program it came from")
-        total = np.bincount(rv.donor, weights=rv.positions, minlength=n_p).astype(np.int64)
-        over = total > market.capacity
-        if over.any():
-            p = int(np.flatnonzero(over)[0])
-            raise ValueError(f"program {pn(p)!r} reverts {total[p]} positions in all but offers only "
-                             f"{market.capacity[p]}; a program can revert at most its own quota")
+    check_extensions(market)
