@@ -173,3 +173,10 @@ def test_docs_show_the_current_output():
     quoted = quoted.split("```", 1)[0]
     r = CliRunner(env={"COLUMNS": "80"}).invoke(cli, ["match", "--example", "nrmp-extensions"])
     assert r.stdout == quoted
+
+
+def test_explain_refuses_a_market_with_extensions(tmp_path):
+    """The step-by-step replay is plain deferred acceptance: it says so rather than half-answer (or crash)."""
+    r = CliRunner().invoke(cli, ["explain", str(EXAMPLE), "--applicant", "Ben"])
+    assert r.exit_code == 2 and "run it with matchsim match instead" in r.output
+    assert "nrmp-extensions" not in CliRunner().invoke(cli, ["explain", "--help"]).output

@@ -12,7 +12,7 @@ from __future__ import annotations
 from matchsim.market import Market
 
 __all__ = ["nrmp_example", "nrmp_small_example", "nrmp_extensions_example", "example", "EXAMPLES",
-           "NRMP_EXAMPLE_FULL_ANDERSON"]
+           "PLAIN_EXAMPLES", "NRMP_EXAMPLE_FULL_ANDERSON"]
 
 _NRMP_APPLICANTS = {
     "Anderson": ["City"],
@@ -138,6 +138,9 @@ EXAMPLES = {
     "nrmp-small": nrmp_small_example,
     "nrmp-extensions": nrmp_extensions_example,
 }
+
+#: The examples without couples, supplemental lists or reversions (what plain deferred acceptance covers).
+PLAIN_EXAMPLES = ("nrmp", "nrmp-small")
 
 
 def example(name: str) -> Market:

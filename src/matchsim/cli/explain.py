@@ -19,7 +19,7 @@ from matchsim import datasets
 from matchsim.cli.options import UserError, json_option, proposing_option, reports_user_errors
 from matchsim.wording import ordinal, plural
 
-EXAMPLES = tuple(datasets.EXAMPLES)
+EXAMPLES = tuple(datasets.PLAIN_EXAMPLES)  # the replay is of plain deferred acceptance
 
 #: Narrower terminals are treated as this wide (a line of the story needs some room).
 MIN_WIDTH = 40
@@ -30,10 +30,15 @@ def _load(path, example):
         raise UserError("give either a market PATH or --example, not both")
     if path is None:
         example = example or "nrmp"
-        return datasets.example(example)
-    from matchsim.io import read_market
+        market = datasets.example(example)
+    else:
+        from matchsim.io import read_market
 
-    return read_market(path)
+        market = read_market(path)
+    if market.has_extensions:  # the replay is plain deferred acceptance: never a silent half-answer
+        raise UserError("this market has couples, supplemental lists, reversions or even/odd requests, which "
+                        "the step-by-step replay does not follow; run it with matchsim match instead")
+    return market
 
 
 class _Names:
