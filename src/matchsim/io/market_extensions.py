@@ -325,7 +325,7 @@ def extension_frames(market: Market, *, spreadsheet: bool = False) -> dict:
         cols["even_odd"] = np.asarray(("",) + EVEN_ODD[1:], dtype=object)[market.even_odd]
     out["programs_columns"] = cols
     cp = market.couples
-    if cp is not None:
+    if cp is not None and cp.n_couples:  # an empty container is written as no file at all
         cn = np.asarray([text(n) for n in cp.labels()], dtype=object)
         out["couples"] = pd.DataFrame({"couple": cn, "applicant_1": an[cp.members[:, 0]],
                                        "applicant_2": an[cp.members[:, 1]]})
@@ -335,7 +335,7 @@ def extension_frames(market: Market, *, spreadsheet: bool = False) -> dict:
             "rank": np.arange(cp.programs.shape[0]) - np.repeat(cp.ptr[:-1], lengths) + 1,
             "program_1": pn_no[cp.programs[:, 0]], "program_2": pn_no[cp.programs[:, 1]]})
     sp = market.supplemental
-    if sp is not None:
+    if sp is not None and sp.n_lists:
         names = np.asarray([text(n) for n in sp.names], dtype=object)
         lengths, l_lengths = np.diff(sp.ptr), np.diff(sp.link_ptr)
         out["supplemental_lists"] = pd.DataFrame({
@@ -346,7 +346,7 @@ def extension_frames(market: Market, *, spreadsheet: bool = False) -> dict:
             "applicant": np.repeat(an[sp.owner], l_lengths), "list": np.repeat(names, l_lengths),
             "advanced_program": pn[sp.links]})
     rv = market.reversions
-    if rv is not None:
+    if rv is not None and rv.n_reversions:
         out["reversions"] = pd.DataFrame({"donor": pn[rv.donor], "receiver": pn[rv.receiver],
                                           "positions": rv.positions.astype(np.int64)})
     return out
