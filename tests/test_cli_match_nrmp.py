@@ -180,3 +180,14 @@ def test_explain_refuses_a_market_with_extensions(tmp_path):
     r = CliRunner().invoke(cli, ["explain", str(EXAMPLE), "--applicant", "Ben"])
     assert r.exit_code == 2 and "run it with matchsim match instead" in r.output
     assert "nrmp-extensions" not in CliRunner().invoke(cli, ["explain", "--help"]).output
+
+
+def test_even_odd_requests_are_shown(tmp_path):
+    shutil.copytree(ROOT / "examples" / "nrmp", tmp_path / "m")
+    (tmp_path / "m" / "programs.csv").write_text("program,capacity,even_odd\nMercy,2,odd\nCity,2,even\n"
+                                                 "General,2,\nState,2,\n", encoding="utf-8")
+    r = run(tmp_path / "m")
+    assert r.exit_code == 0, r.output
+    rows = _rows(r.stdout)
+    assert rows["Mercy"][1] == "categorical, odd" and rows["City"][1] == "categorical, even"
+    assert rows["General"][1] == "categorical" and "Stable: yes, verified" in r.stdout

@@ -11,7 +11,7 @@ plain words. Nothing is recomputed here.
 
 from __future__ import annotations
 
-from matchsim.extensions import TRACKS
+from matchsim.extensions import EVEN_ODD, TRACKS
 
 __all__ = ["show_nrmp"]
 
@@ -92,7 +92,7 @@ def show_nrmp(market, result, label, limit, written):
     n_shown = n_progs if limit is None else min(limit, n_progs)
     table = Table(title="Programs", title_justify="left")
     table.add_column("Program")
-    table.add_column("Track")
+    table.add_column("Track" if market.even_odd is None else "Track, even/odd")
     table.add_column("Positions", justify="right")
     table.add_column("Filled", justify="right")
     table.add_column("Unfilled", justify="right")
@@ -103,8 +103,10 @@ def show_nrmp(market, result, label, limit, written):
         capacity, quota, filled = int(market.capacity[p]), int(result.quota[p]), int(result.filled[p])
         positions = str(quota) if quota == capacity else f"{quota} (was {capacity})"
         unfilled = f"[yellow]{quota - filled}[/yellow]" if quota > filled else "0"
-        table.add_row(escape(market.program_label(p)), TRACKS[tracks[p]], positions, str(filled), unfilled,
-                      escape(text))
+        track = TRACKS[tracks[p]]
+        if market.even_odd is not None and market.even_odd[p]:
+            track += f", {EVEN_ODD[market.even_odd[p]]}"
+        table.add_row(escape(market.program_label(p)), track, positions, str(filled), unfilled, escape(text))
     console.print(table)
     more(console, n_progs - n_shown, "programs")
 
