@@ -186,7 +186,7 @@ def test_even_odd_requests_are_shown(tmp_path):
     shutil.copytree(ROOT / "examples" / "nrmp", tmp_path / "m")
     (tmp_path / "m" / "programs.csv").write_text("program,capacity,even_odd\nMercy,2,odd\nCity,2,even\n"
                                                  "General,2,\nState,2,\n", encoding="utf-8")
-    r = run(tmp_path / "m")
+    r = CliRunner(env={"COLUMNS": "120"}).invoke(cli, ["match", str(tmp_path / "m")])
     assert r.exit_code == 0, r.output
     rows = _rows(r.stdout)
     assert rows["Mercy"][1] == "categorical, odd" and rows["City"][1] == "categorical, even"
