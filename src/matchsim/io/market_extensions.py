@@ -288,7 +288,7 @@ def extension_fields(base: Market, frames: dict, programs: pd.DataFrame, src) ->
         from matchsim.io.supplemental_tables import supplemental_lists
 
         out["supplemental"] = supplemental_lists(base, has["supplemental_lists"], has.get("supplemental_links"),
-                                            out.get("tracks"), out.get("couples"), src)
+                                                 out.get("tracks"), out.get("couples"), src)
     if "reversions" in has and len(has["reversions"]):
         out["reversions"] = _reversions(base, has["reversions"], src)
     return out
@@ -310,10 +310,10 @@ def extension_frames(market: Market, *, spreadsheet: bool = False) -> dict:
     0  Ann & Bo     1      City     Mercy
     1  Ann & Bo     2  No Match     Mercy
     """
+    from matchsim.io.escape import csv_text
+
     an, pn = list(market.applicant_labels()), list(market.program_labels())
-    text = (lambda n: n)
-    if spreadsheet:
-        from matchsim.io.escape import csv_text as text
+    text = csv_text if spreadsheet else str  # names that look like formulas are quoted for spreadsheets
     an = np.asarray([text(n) for n in an], dtype=object)
     pn_no = np.asarray([text(n) for n in pn] + ["No Match"], dtype=object)  # index -1 = No Match
     pn = pn_no[:-1]
