@@ -11,6 +11,9 @@ Markets
 - :func:`write_market` -- the same formats; reading back gives the same market
 - :func:`market_from_frames` / :func:`market_to_frames` -- long pandas tables
 - :func:`market_from_json` / :func:`market_to_json` -- the JSON document as a dict
+- the NRMP's variations (couples, tracks, supplemental lists, reversions, even/odd) travel with the market
+  in both formats: :mod:`matchsim.io.market_extensions` (and :mod:`matchsim.io.supplemental_tables`,
+  :mod:`matchsim.io.market_json_extensions`) read and write them
 
 Results
 
