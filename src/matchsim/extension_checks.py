@@ -14,7 +14,8 @@ import numpy as np
 from numba import njit
 
 from matchsim.constants import NRMP_MAX_RANKS
-from matchsim.extensions import ADVANCED, EVEN_ODD, PGY1_TRACKS, TRACKS, _readonly, reversion_cycle
+from matchsim._arrays import readonly as _readonly
+from matchsim.extensions import ADVANCED, EVEN_ODD, PGY1_TRACKS, TRACKS, reversion_cycle
 
 __all__ = ["check_extensions", "supplemental_fine"]
 
