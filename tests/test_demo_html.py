@@ -41,15 +41,23 @@ return Array.from(document.querySelectorAll('.panel')).map(function (p) {
 """
 
 
-def _shots():
+def _shot(page, name):
+    """With ``MATCHSIM_DOC_SCREENSHOTS`` set, save the visible page there (a small palette PNG)."""
     folder = os.environ.get("MATCHSIM_DOC_SCREENSHOTS")
-    return Path(folder) if folder else None
+    if not folder:
+        return
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(page.driver.get_screenshot_as_png())).convert("RGB")
+    image.quantize(colors=64, method=Image.Quantize.MEDIANCUT).save(Path(folder) / name, optimize=True)
 
 
 def _page(browser, tmp_path, d, name):
     path = tmp_path / f"{name}.html"
     write_demo_html(d, path)
-    page = browser.open(path, 1280, 860)
+    page = browser.open(path, 1280, 1000)
     assert page.js("return document.getElementById('demo').dataset.ready") == "true"
     return page
 
@@ -112,8 +120,7 @@ def test_nrmp_page_steps_to_the_engine_match_and_back(browser, tmp_path):
     panel = page.js(CARDS)[0]
     assert dict(panel["applicants"])["Anderson"] == "List ran out: will not match"
     assert dict((n, h) for n, h, _ in panel["programs"])["City"] == ["Garcia", "Eastman"]
-    if _shots():
-        page.screenshot(_shots() / "demo-nrmp-step7.png")
+    _shot(page, "demo-nrmp-step7.png")
     _step_to_end(page, t.proposals + 1 - 7)
     _assert_cards(page.js(CARDS)[0], m, deferred_acceptance(m).assignment)
     assert page.find_element("id", "counter").text == "End"
@@ -180,8 +187,7 @@ def test_strategy_page_side_by_side(browser, tmp_path):
     left, right = page.js(CARDS)
     _assert_cards(left, truthful, deferred_acceptance(truthful).assignment)
     _assert_cards(right, strategic, deferred_acceptance(strategic).assignment)
-    if _shots():
-        page.screenshot(_shots() / "demo-strategy.png")
+    _shot(page, "demo-strategy.png")
     assert page.console_errors() == []
 
 
@@ -194,8 +200,7 @@ def test_nrmp_algorithm_pages(browser, tmp_path, name, market_of):
         m = market_of(flag)
         r = nrmp_match(m)
         _assert_cards(panel, m, r.assignment, r.pgy1)
-    if _shots():
-        page.screenshot(_shots() / f"demo-{name}.png")
+    _shot(page, f"demo-{name}.png")
     assert page.console_errors() == []
 
 

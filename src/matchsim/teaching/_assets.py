@@ -35,9 +35,11 @@ border-radius:.3em;margin:.3em 0 .6em}
 .word{font-weight:800;margin-right:.4em}
 .w-HELD{color:#1b7a36}.w-BUMPS{color:#a15c00}.w-TURNED{color:#b3261e}
 .cols{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:.8em}
+.panel:not(.two) .applicants{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:0 .5em;
+align-content:start}
+.applicants h3{grid-column:1/-1}
 .cols h3{font-size:.8em;text-transform:uppercase;letter-spacing:.06em;color:#555;margin:.2em 0}
-.card{border:2px solid #d0d0d0;border-radius:.5em;padding:.15em .5em;margin:.25em 0;background:#fff;
-transition:background .2s,border-color .2s}
+.card{border:2px solid #d0d0d0;border-radius:.5em;padding:.15em .5em;margin:.25em 0;background:#fff}
 .card .name{font-weight:700}
 .card .top{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:baseline;gap:0 .6em}
 .card .list{font-size:.75em;color:#555}
@@ -193,8 +195,10 @@ JS = r"""
     var tl = el("ol", "timeline");
     var marks = p.frames.map(function (f, k) {
       if (f.kind !== "proposal") { return null; }
+      var mark = { HELD: " \u2713", BUMPS: " \u2713 bumps " + (f.displaced === null ? "" :
+        p.applicants[f.displaced].name) }[f.word] || " \u2717";
       var li = el("li", f.key ? "keyed" : "", f.number + " " + p.applicants[f.applicant].name + "\u2192" +
-        p.programs[f.program].name);
+        p.programs[f.program].name + mark);
       li.title = f.text;
       li.addEventListener("click", function () { stop(); go(k); });
       tl.appendChild(li);
