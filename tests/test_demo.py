@@ -281,3 +281,23 @@ def test_json_prints_the_page_document():
     doc = json.loads(_ok("strategy", "--json").output)
     assert [p["title"] for p in doc["views"][0]["panels"]] == ["Dana ranks in her true order",
                                                                "Dana moves Riverbend first"]
+
+
+def test_names_are_escaped_in_the_terminal(tmp_path):
+    from matchsim import Market
+    from matchsim.io import write_market
+
+    path = tmp_path / "evil.json"
+    write_market(Market.from_lists({"Ev\x1b[2Jil": ["Ci\rty"]}, {"Ci\rty": ["Ev\x1b[2Jil"]}, {"Ci\rty": 1}), path)
+    out = _ok(path, "--no-color").output
+    assert "\x1b" not in out and "\r" not in out
+    assert "Ev\\x1b[2Jil applies to Ci\\x0dty" in out
+
+
+def test_a_folder_named_like_a_demo_is_read_as_dot_slash(tmp_path, monkeypatch):
+    from matchsim.io import write_market
+
+    write_market(stories.strategy_market(), tmp_path / "nrmp")
+    monkeypatch.chdir(tmp_path)
+    assert "Anderson" in _ok("nrmp", "--no-color").output  # the built-in demo
+    assert "Dana applies to" in _ok("./nrmp", "--no-color").output  # the folder

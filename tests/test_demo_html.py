@@ -212,3 +212,15 @@ def test_a_projector_sized_window(browser, tmp_path):
     size = page.js("return parseFloat(getComputedStyle(document.querySelector('.say')).fontSize)")
     assert size >= 26
     assert page.console_errors() == []
+
+
+def test_names_are_shown_as_written_never_as_html(browser, tmp_path):
+    from matchsim import Market
+
+    bad_a, bad_p = "</script><b id=x>Ann", "<img src=x onerror=alert(1)>"
+    m = Market.from_lists({bad_a: [bad_p]}, {bad_p: [bad_a]}, {bad_p: 1})
+    page = _page(browser, tmp_path, stories.market_demo(m, "names"), "names")
+    _click(page, "end")
+    _assert_cards(page.js(CARDS)[0], m, deferred_acceptance(m).assignment)
+    assert page.js("return document.getElementById('x') === null && document.images.length === 0")
+    assert page.console_errors() == []

@@ -97,15 +97,14 @@ def _held_line(market, frame, p):
 
 
 def _frame_lines(out, replay, frame, focus_name):
-    s = frame.step
+    """One proposal: number, outcome word, the sentence, and the program's holds when they changed."""
+    from matchsim.io.escape import terminal_text
     from matchsim.teaching.steps import OUTCOME_WORDS
 
+    s = frame.step
     word = OUTCOME_WORDS[s.outcome]
     prefix = f"{frame.number:>4}. {word:<12}"
-    text = frame.text
-    from matchsim.io.escape import terminal_text
-
-    lines = textwrap.wrap(terminal_text(text), width=max(out.width - _LABEL, 20), break_on_hyphens=False)
+    lines = textwrap.wrap(terminal_text(frame.text), width=max(out.width - _LABEL, 20), break_on_hyphens=False)
     pad = " " * _LABEL
     out.echo(prefix.replace(word, out.style(word, **_STYLE[word]), 1) + lines[0])
     for line in lines[1:]:
@@ -205,7 +204,7 @@ def _load(what):
     """The demo for a built-in name or a market file/folder, and the input paths it read."""
     from matchsim.teaching import stories
 
-    if what in BUILT_IN and not Path(what).exists():
+    if what in BUILT_IN:  # a file of that name is read as ./NAME
         return stories.demo(what), []
     if not Path(what).exists():
         raise UserError(f"{what}: no such demo or file; give one of {', '.join(BUILT_IN)}, or a market file "
@@ -257,7 +256,7 @@ def demo(what, step, html_path, color, width, as_json):
     """Show the Match one proposal at a time: who applies, who is held, who is bumped and why.
 
     WHAT is a built-in demo (nrmp, strategy, couples, advanced) or a small
-    market file or folder. Each story ends with the final match and what it
+    market file or folder (a folder called like a demo: write ./nrmp). Each story ends with the final match and what it
     shows: why ranking programs in your true order is your best list, why a
     program's message changes nothing, how couples and advanced positions
     differ. With --html, writes the same demo as one web page to project

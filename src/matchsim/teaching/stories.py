@@ -21,7 +21,7 @@ Examples
 >>> d = nrmp_demo()
 >>> [v.name for v in d.views]
 ['The Match', 'If Anderson ranked every program', 'If Brown ranked General']
->>> d.views[1].panels[0].final.where[0] == d.views[1].panels[0].market.program_id("General")
+>>> bool(d.views[1].panels[0].final.where[0] == d.views[1].panels[0].market.program_id("General"))
 True
 """
 
@@ -33,7 +33,7 @@ import numpy as np
 
 from matchsim.datasets import NRMP_EXAMPLE_FULL_ANDERSON, nrmp_example
 from matchsim.market import Market
-from matchsim.teaching.steps import Replay, outcome_replay, replay
+from matchsim.teaching.steps import outcome_replay, replay
 from matchsim.wording import join_names, ordinal
 
 __all__ = ["Demo", "View", "DEMOS", "demo", "nrmp_demo", "strategy_demo", "couples_demo", "advanced_demo",
@@ -289,7 +289,7 @@ def couples_demo() -> Demo:
     """A couple both of whom must move: City would take Ann, but Mercy will not take Bo."""
     alone, couple = couples_market(False), couples_market(True)
     ra, rc = _nrmp(alone), _nrmp(couple)
-    ann, bo = couple.applicant_id("Ann"), couple.applicant_id("Bo")
+    ann = couple.applicant_id("Ann")
     pair = couple.couples.joint_list(0)[int(rc.couple_assignment[0])]
     mercy = couple.program_id("Mercy")
     ahead = couple.program_prefs(mercy).tolist()
@@ -310,7 +310,6 @@ def couples_demo() -> Demo:
          "at which both partners are taken.",
          *_changes(couple, ra.assignment, rc.assignment, ann)),
         ann)
-    del bo
     return Demo("couples", "Couples: both partners move together",
                 ("A couple ranks pairs of programs; the algorithm never splits a pair.",), (view,))
 
