@@ -301,3 +301,29 @@ def test_a_folder_named_like_a_demo_is_read_as_dot_slash(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert "Anderson" in _ok("nrmp", "--no-color").output  # the built-in demo
     assert "Dana applies to" in _ok("./nrmp", "--no-color").output  # the folder
+
+
+def test_ctrl_c_while_stepping_ends_with_one_line(matchsim_script, clean_env, outside_dir):
+    """The installed script, waiting for Enter, gets SIGINT: 'Interrupted.', status 130, no traceback."""
+    import signal
+    import subprocess
+    import time
+
+    from matchsim.cli import INTERRUPTED_EXIT
+
+    p = subprocess.Popen([str(matchsim_script), "demo", "--step"], cwd=outside_dir, env=clean_env,
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        seen = ""
+        while "[Enter: next step" not in seen and time.monotonic() < deadline:
+            seen += p.stderr.read(1)
+        assert "[Enter: next step" in seen
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=60)
+    finally:
+        if p.poll() is None:
+            p.kill()
+    assert p.returncode == INTERRUPTED_EXIT
+    assert "Interrupted." in err and "Traceback" not in err
+    assert "Anderson applies to City" in out

@@ -116,6 +116,8 @@ def test_nrmp_page_steps_to_the_engine_match_and_back(browser, tmp_path):
     page = _page(browser, tmp_path, stories.nrmp_demo(), "nrmp")
     assert page.console_errors() == []
     assert page.js(CARDS)[0]["applicants"][0] == ["Anderson", "About to apply"]
+    hidden = "return document.getElementById('after').hidden"
+    assert page.js(hidden)  # the conclusion waits for the end
     _click(page, "step", 7)  # Garcia bumps Anderson from City
     panel = page.js(CARDS)[0]
     assert dict(panel["applicants"])["Anderson"] == "List ran out: will not match"
@@ -124,6 +126,7 @@ def test_nrmp_page_steps_to_the_engine_match_and_back(browser, tmp_path):
     _step_to_end(page, t.proposals + 1 - 7)
     _assert_cards(page.js(CARDS)[0], m, deferred_acceptance(m).assignment)
     assert page.find_element("id", "counter").text == "End"
+    assert not page.js(hidden)
     _click(page, "start")
     assert _frame(page) == 0
     start = page.js(CARDS)[0]

@@ -96,7 +96,7 @@ def _held_line(market, frame, p):
     return f"{market.program_label(p)} now holds: {names}."
 
 
-def _frame_lines(out, replay, frame, focus_name):
+def _frame_lines(out, replay, frame):
     """One proposal: number, outcome word, the sentence, and the program's holds when they changed."""
     from matchsim.io.escape import terminal_text
     from matchsim.teaching.steps import OUTCOME_WORDS
@@ -114,8 +114,8 @@ def _frame_lines(out, replay, frame, focus_name):
                                   width=max(out.width - _LABEL, 20)):
             out.echo(pad + out.style(line, dim=True))
     if frame.key:
-        who = f"{focus_name}'s" if focus_name else "the"
-        out.para(f"=> This is the step that decides {who} match.", indent=_LABEL, fg="magenta", bold=True)
+        who = replay.market.applicant_label(s.applicant)
+        out.para(f"=> This is the step that decides {who}'s match.", indent=_LABEL, fg="magenta", bold=True)
 
 
 def _table(out, replay):
@@ -172,7 +172,7 @@ def _tell_replay(out, replay, focus, pager):
             if s.round != current:
                 current = s.round
                 out.echo(out.style(f"  Round {current}", bold=True))
-            _frame_lines(out, replay, frame, focus_name)
+            _frame_lines(out, replay, frame)
             pager.wait()
         out.para(replay.final.text)
     out.echo()

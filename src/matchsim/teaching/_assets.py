@@ -45,6 +45,8 @@ align-content:start}
 .card .list{font-size:.75em;color:#555}
 .card .list .on{color:#111;font-weight:700;text-decoration:underline}
 .card .status{font-size:.8em}
+.card.focus{box-shadow:0 0 0 .2em #a0137a33}
+.card.focus .name::after{content:" \u2605";color:#a0137a}
 .card.active{border-color:#2b5d8a;background:#eef4fa}
 .card.bumped{border-color:#a15c00;background:#fff4e0}
 .card.matched .status{color:#1b7a36;font-weight:700}
@@ -62,6 +64,8 @@ ol.timeline li.keyed{outline:2px solid #a0137a}
 .after{margin-top:.8em;padding:.5em .8em;background:#fff;border:2px solid #1b7a36;border-radius:.6em}
 .after h2{color:#1b7a36}
 .after li{margin:.2em 0}
+button.reveal{font:inherit;font-size:.85em;margin-top:.8em;padding:.3em .8em;border:2px dashed #1b7a36;
+border-radius:.5em;background:#fff;color:#1b7a36;cursor:pointer}
 footer{margin-top:1.2em;color:#555;font-size:.75em}
 @media (max-width:48rem){.panels{grid-template-columns:minmax(0,1fr)}.cols{grid-template-columns:minmax(0,1fr)}
 .keys{display:none}}
@@ -146,7 +150,8 @@ JS = r"""
   }
 
   var built = [];
-  function buildPanel(p, two) {
+  var reveal = null;
+  function buildPanel(p, two, focus) {
     var box = el("section", "panel" + (two ? " two" : ""));
     box.appendChild(el("h2", "", p.title));
     var say = el("p", "say");
@@ -162,6 +167,7 @@ JS = r"""
     var aCards = p.applicants.map(function (a) {
       var c = el("div", "card applicant");
       c.dataset.applicant = a.name;
+      c.dataset.focus = focus === a.name ? "true" : "false";
       var top = el("div", "top");
       top.appendChild(el("span", "name", a.name));
       var st = el("span", "status");
@@ -216,7 +222,7 @@ JS = r"""
     b.say.appendChild(document.createTextNode(f.text));
     b.a.forEach(function (c, a) {
       var w = f.where[a], y = f.pgy1[a], end = f.kind === "end";
-      var cls = "card applicant";
+      var cls = "card applicant" + (c.card.dataset.focus === "true" ? " focus" : "");
       var text;
       if (end) {
         text = w >= 0 ? "Matched: " + p.programs[w].name + (y >= 0 ? " + PGY-1 year at " + p.programs[y].name : "")
@@ -275,17 +281,26 @@ JS = r"""
     grid.style.setProperty("--n", String(v.panels.length));
     body.appendChild(grid);
     built = v.panels.map(function (p) {
-      var b = buildPanel(p, v.panels.length > 1);
+      var b = buildPanel(p, v.panels.length > 1, v.focus);
       grid.appendChild(b.box);
       return b;
     });
+    reveal = null;
     if (v.after.length) {
       var after = el("section", "after");
+      after.id = "after";
       after.appendChild(el("h2", "", "What this shows"));
       var ul = el("ul");
       v.after.forEach(function (t) { ul.appendChild(el("li", "", t)); });
       after.appendChild(ul);
+      after.hidden = true;
+      var show = el("button", "reveal", "What this shows (revealed at the end; click to show now)");
+      show.type = "button";
+      show.id = "btn-reveal";
+      show.addEventListener("click", function () { after.hidden = false; show.hidden = true; });
+      body.appendChild(show);
       body.appendChild(after);
+      reveal = { box: after, button: show };
     }
     root.dataset.view = String(i);
     go(0);
@@ -297,6 +312,7 @@ JS = r"""
     built.forEach(function (b) { drawPanel(b, state.frame); });
     counter.textContent = state.frame === 0 ? "Start" : (state.frame === last ? "End" :
       "Step " + state.frame + " of " + (last - 1));
+    if (reveal && state.frame === last) { reveal.box.hidden = false; reveal.button.hidden = true; }
     root.dataset.frame = String(state.frame);
     root.dataset.last = String(last);
     buttons.back.disabled = state.frame === 0;

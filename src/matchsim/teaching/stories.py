@@ -58,7 +58,7 @@ class View:
         Sentences after: the point of the view.
     focus : int or None
         An applicant the story follows: the terminal tells only that
-        applicant's steps (``None``: every step).
+        applicant's steps, the page marks their card (``None``: every step).
     """
 
     name: str
@@ -236,8 +236,7 @@ def strategy_demo() -> Demo:
          f"{join_names(on_menu)}). In her true order she gets the best of them.",
          *[_other_change(truthful, a, tt.assignment[a], ts.assignment[a]) for a in others],
          "What Riverbend said was never an input: the algorithm reads only the rank lists, and Riverbend's "
-         "list is the same in both runs."),
-        dana)
+         "list is the same in both runs."))
     return Demo("strategy", "Should Dana rank the \"friendly\" program first?",
                 ("A program's message cannot change the algorithm; only your list can, and only against you.",),
                 (view,))
