@@ -327,3 +327,28 @@ def test_ctrl_c_while_stepping_ends_with_one_line(matchsim_script, clean_env, ou
     assert p.returncode == INTERRUPTED_EXIT
     assert "Interrupted." in err and "Traceback" not in err
     assert "Anderson applies to City" in out
+
+
+def _doc_demo_commands():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "teaching.md").read_text(encoding="utf-8")
+    blocks = [b.split("```", 1)[0] for b in text.split("```bash\n")[1:]]
+    lines = [ln.split("#", 1)[0].strip() for b in blocks for ln in b.splitlines()]
+    return [ln for ln in lines if ln.startswith("matchsim demo") and "my_class" not in ln]
+
+
+@pytest.mark.parametrize("command", _doc_demo_commands())
+def test_the_lesson_plan_demo_commands_run(command, tmp_path, monkeypatch):
+    import shlex
+    from pathlib import Path
+
+    args = shlex.split(command)[2:]
+    root = Path(__file__).resolve().parents[1]
+    args = [str(root / a) if a.startswith("examples/") else a for a in args]
+    monkeypatch.chdir(tmp_path)
+    r = _run(*args, input="")
+    assert r.exit_code == 0, r.output
+    for i, a in enumerate(args):
+        if a == "--html":
+            assert (tmp_path / args[i + 1]).exists()
