@@ -13,6 +13,7 @@ import re
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
 
 from matchsim.cli.main import cli
 from matchsim.datasets import NRMP_EXAMPLE_FULL_ANDERSON, nrmp_example
@@ -20,6 +21,7 @@ from matchsim.engine import deferred_acceptance, nrmp_match, trace_match
 from matchsim.engine import trace as tr
 from matchsim.teaching import stories
 from matchsim.teaching.steps import replay
+from tests.strategies import markets
 
 WORD = {tr.HELD: "HELD", tr.HELD_BUMPING: "BUMPS", tr.REJECTED_FULL: "TURNED AWAY",
         tr.REJECTED_NOT_RANKED: "TURNED AWAY", tr.REJECTED_NO_POSITIONS: "TURNED AWAY"}
@@ -352,3 +354,50 @@ def test_the_lesson_plan_demo_commands_run(command, tmp_path, monkeypatch):
     for i, a in enumerate(args):
         if a == "--html":
             assert (tmp_path / args[i + 1]).exists()
+
+
+@settings(max_examples=60, deadline=None)
+@given(markets(max_applicants=6, max_programs=4, max_capacity=2))
+def test_replay_of_random_markets(m):
+    """Every frame is a feasible tentative match; the last is the engine's; holds change only as stepped."""
+    r = stories.market_demo(m, "random").views[0].panels[0]
+    da = deferred_acceptance(m).assignment
+    assert r.final.where.tolist() == da.tolist()
+    before = r.frames[0]
+    for f in r.frames[1:-1]:
+        s = f.step
+        changed = set(np.flatnonzero(f.where != before.where).tolist())
+        if s.outcome == tr.HELD:
+            assert changed == {s.applicant} and f.where[s.applicant] == s.program
+        elif s.outcome == tr.HELD_BUMPING:
+            assert changed == {s.applicant, s.displaced} and f.where[s.displaced] == -1
+        else:
+            assert changed == set()
+        for p, held in enumerate(f.held):
+            assert len(held) <= m.capacity[p]
+        before = f
+    out = _ok_market(m)
+    assert len([line for line in out.splitlines() if STEP.match(line)]) == trace_match(m).proposals
+
+
+def _ok_market(m):
+    import tempfile
+    from pathlib import Path
+
+    from matchsim.io import write_market
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "m.json"
+        write_market(m, path)
+        return _ok(path, "--no-color", "--width", "300").output
+
+
+def test_long_names_fit_40_columns(tmp_path):
+    from matchsim import Market
+    from matchsim.io import write_market
+
+    a, p = "Dr Bartholomew Featherstonehaugh-Cholmondeley", "Saint Elsewhere Memorial Hospital Rehabilitation"
+    path = tmp_path / "long.json"
+    write_market(Market.from_lists({a: [p], "Bo": [p]}, {p: ["Bo", a]}, {p: 1}), path)
+    out = _ok(path, "--no-color", "--width", "40").output
+    assert max(len(line) for line in out.splitlines()) <= 40
