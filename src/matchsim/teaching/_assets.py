@@ -178,7 +178,7 @@ JS = r"""
         if (k) { l.appendChild(document.createTextNode(", ")); }
         var s = el("span", "", x.text);
         l.appendChild(s);
-        return { span: s, programs: x.programs };
+        return { span: s, programs: x.programs, partner: x.partner, partnerProgram: x.partner_program };
       });
       if (a.note) { l.appendChild(el("span", "", " \u00B7 " + a.note)); }
       c.appendChild(l);
@@ -242,7 +242,9 @@ JS = r"""
       c.card.dataset.where = w >= 0 ? p.programs[w].name : "";
       c.status.textContent = text;
       c.items.forEach(function (it) {
-        it.span.className = (it.programs.indexOf(w) >= 0 || it.programs.indexOf(y) >= 0) ? "on" : "";
+        var on = it.partner === undefined ? (it.programs.indexOf(w) >= 0 || it.programs.indexOf(y) >= 0)
+          : (f.kind !== "start" && it.programs[0] === w && f.where[it.partner] === it.partnerProgram);
+        it.span.className = on ? "on" : "";
       });
     });
     b.p.forEach(function (c, q) {

@@ -35,7 +35,13 @@ FORMAT = "matchsim-demo"
 
 
 def _applicants(market):
-    """Each applicant's name and list as the cards show it; ``programs`` of an item: what it would hold."""
+    """Each applicant's name and list as the cards show it.
+
+    An item's ``programs`` are the programs it would give the applicant (a
+    supplemental list: its PGY-1 programs); a couple's pair also names the
+    ``partner`` and the ``partner_program`` (-1: No Match), and is the
+    couple's match when both partners hold their side of it.
+    """
     P = market.program_label
     cp, sup = market.couples, market.supplemental
     couple_of = cp.couple_of(market.n_applicants) if cp is not None else None
@@ -45,13 +51,14 @@ def _applicants(market):
         if couple_of is not None and couple_of[a] >= 0:
             c = int(couple_of[a])
             side = 0 if int(cp.members[c, 0]) == a else 1
-            partner = market.applicant_label(int(cp.members[c, 1 - side]))
+            other = int(cp.members[c, 1 - side])
+            partner = market.applicant_label(other)
             items = []
             for pair in cp.joint_list(c).tolist():
                 mine, theirs = pair[side], pair[1 - side]
                 items.append({"text": f"{P(mine) if mine >= 0 else 'No Match'} (with {partner} at "
                                       f"{P(theirs) if theirs >= 0 else 'No Match'})",
-                              "programs": [mine] if mine >= 0 else []})
+                              "programs": [mine], "partner": other, "partner_program": theirs})
             note = f"a couple with {partner}"
         else:
             items = [{"text": P(p), "programs": [p]} for p in market.applicant_prefs(a).tolist()]
