@@ -227,3 +227,14 @@ def test_names_are_shown_as_written_never_as_html(browser, tmp_path):
     _assert_cards(page.js(CARDS)[0], m, deferred_acceptance(m).assignment)
     assert page.js("return document.getElementById('x') === null && document.images.length === 0")
     assert page.console_errors() == []
+
+
+def test_the_counter_says_the_step_and_round_of_the_trace(browser, tmp_path):
+    t = trace_match(nrmp_example())
+    page = _page(browser, tmp_path, stories.nrmp_demo(), "nrmp")
+    for k in (1, 9, t.proposals):
+        _click(page, "start")
+        _click(page, "step", k)
+        assert page.find_element("id", "counter").text == \
+            f"Step {k} of {t.proposals} \u00b7 round {t.steps[k - 1].round}"
+    assert page.console_errors() == []

@@ -312,8 +312,9 @@ JS = r"""
     var last = frames(doc.views[state.view]) - 1;
     state.frame = Math.max(0, Math.min(last, k));
     built.forEach(function (b) { drawPanel(b, state.frame); });
+    var f0 = built.length === 1 ? built[0].data.frames[Math.min(state.frame, built[0].data.frames.length - 1)] : null;
     counter.textContent = state.frame === 0 ? "Start" : (state.frame === last ? "End" :
-      "Step " + state.frame + " of " + (last - 1));
+      "Step " + state.frame + " of " + (last - 1) + (f0 && f0.round ? " \u00B7 round " + f0.round : ""));
     if (reveal && state.frame === last) { reveal.box.hidden = false; reveal.button.hidden = true; }
     root.dataset.frame = String(state.frame);
     root.dataset.last = String(last);
