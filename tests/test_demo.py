@@ -401,3 +401,11 @@ def test_long_names_fit_40_columns(tmp_path):
     write_market(Market.from_lists({a: [p], "Bo": [p]}, {p: ["Bo", a]}, {p: 1}), path)
     out = _ok(path, "--no-color", "--width", "40").output
     assert max(len(line) for line in out.splitlines()) <= 40
+
+
+def test_the_small_nrmp_example():
+    from matchsim.datasets import nrmp_small_example
+
+    m = nrmp_small_example()
+    out = _ok("nrmp-small", "--no-color").output
+    assert len([line for line in out.splitlines() if STEP.match(line)]) == trace_match(m).proposals

@@ -206,6 +206,10 @@ def _load(what):
 
     if what in BUILT_IN:  # a file of that name is read as ./NAME
         return stories.demo(what), []
+    from matchsim import datasets
+
+    if what in datasets.EXAMPLES:  # another built-in example market (nrmp-small)
+        return stories.market_demo(datasets.example(what), what), []
     if not Path(what).exists():
         raise UserError(f"{what}: no such demo or file; give one of {', '.join(BUILT_IN)}, or a market file "
                         "or folder (as 'matchsim match' reads)")
@@ -255,8 +259,9 @@ Examples:
 def demo(what, step, html_path, color, width, as_json):
     """Show the Match one proposal at a time: who applies, who is held, who is bumped and why.
 
-    WHAT is a built-in demo (nrmp, strategy, couples, advanced) or a small
-    market file or folder (a folder called like a demo: write ./nrmp). Each story ends with the final match and what it
+    WHAT is a built-in demo (nrmp, strategy, couples, advanced), another
+    built-in example market (nrmp-small), or a small market file or folder
+    (a folder called like a demo: write ./nrmp). Each story ends with the final match and what it
     shows: why ranking programs in your true order is your best list, why a
     program's message changes nothing, how couples and advanced positions
     differ. With --html, writes the same demo as one web page to project
