@@ -198,6 +198,9 @@ def tell(d, width=80, color=False, step=False) -> None:
             out.echo(out.style("  What this shows", bold=True, fg="cyan"))
             for line in view.after:
                 out.para("- " + line, indent=2, hang=2)
+    if d.name != "market":
+        out.echo()
+        out.para(f"To project this story: matchsim demo {d.name} --html {d.name}.html", dim=True)
 
 
 def _load(what):
