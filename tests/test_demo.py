@@ -25,8 +25,8 @@ from tests.strategies import markets
 
 WORD = {tr.HELD: "HELD", tr.HELD_BUMPING: "BUMPS", tr.REJECTED_FULL: "TURNED AWAY",
         tr.REJECTED_NOT_RANKED: "TURNED AWAY", tr.REJECTED_NO_POSITIONS: "TURNED AWAY"}
-STEP = re.compile(r"^\s+(\d+)\. (HELD|BUMPS|TURNED AWAY)\s+(.+?) applies to (.+?) \((.+?)'s (\d+)(?:st|nd|rd|th) "
-                  r"choice\)")
+STEP = re.compile(r"^\s+(\d+)\. (HELD|BUMPS|TURNED AWAY)\s+(.+?) applies to (.+?), (\d+)(?:st|nd|rd|th) on "
+                  r"(.+?)'s list\.")
 HOLDS = re.compile(r"^\s+(.+?) now holds: (.*)\.$")
 
 
@@ -94,7 +94,7 @@ def test_nrmp_steps_equal_the_trace():
     steps = [STEP.match(line).groups() for line in lines if STEP.match(line)]
     assert len(steps) == t.proposals
     for k, (s, got) in enumerate(zip(t.steps, steps)):
-        number, word, who, where, whose, rank = got
+        number, word, who, where, rank, whose = got
         assert int(number) == k + 1
         assert word == WORD[s.outcome]
         assert who == whose == m.applicant_label(s.applicant)

@@ -22,7 +22,7 @@ Examples
 >>> m = nrmp_example()
 >>> r = replay(m, trace_match(m), "The NRMP's example")
 >>> len(r.frames), r.frames[1].text
-(17, "Anderson applies to City (Anderson's 1st choice). City has a free position and ranked Anderson 4th: it holds Anderson (1 of 2 positions taken).")
+(17, "Anderson applies to City, 1st on Anderson's list. City has a free position and ranked Anderson 4th: it holds Anderson (1 of 2 positions taken).")
 >>> [m.program_label(p) if p >= 0 else None for p in r.frames[-1].where]
 [None, None, 'Mercy', 'General', 'City', 'State', 'City', 'State']
 """
@@ -133,11 +133,11 @@ def step_sentence(market: Market, s: tr.Step, taken: int) -> str:
     >>> m = nrmp_example()
     >>> s = trace_match(m).steps[6]
     >>> step_sentence(m, s, 2)
-    "Garcia applies to City (Garcia's 1st choice). City is full, but ranked Garcia 1st, above Anderson (4th): it holds Garcia and lets Anderson go. Anderson has no program left to apply to and will not match."
+    "Garcia applies to City, 1st on Garcia's list. City is full, but ranked Garcia 1st, above Anderson (4th): it holds Garcia and lets Anderson go. Anderson has no program left to apply to and will not match."
     """
     A, P = market.applicant_label, market.program_label
     a, p = A(s.applicant), P(s.program)
-    head = f"{a} applies to {p} ({a}'s {ordinal(s.applicant_rank)} choice). "
+    head = f"{a} applies to {p}, {ordinal(s.applicant_rank)} on {a}'s list. "
     cap = int(market.capacity[s.program])
     if s.outcome == tr.HELD:
         tail = (f"{p} has a free position and ranked {a} {ordinal(s.program_rank)}: it holds {a} "
