@@ -5,8 +5,9 @@ cards then show is compared with the engine run here in the test
 (:func:`~matchsim.engine.deferred_acceptance`, :func:`~matchsim.engine.nrmp_match`),
 not with the data embedded in the page.
 
-``MATCHSIM_DOC_SCREENSHOTS=docs/img pytest tests/test_demo_html.py`` also
-saves the screenshots used in ``docs/teaching.md``.
+``MATCHSIM_DOC_SCREENSHOTS=1 pytest tests/test_demo_html.py`` also saves
+the screenshots used in ``docs/teaching.md`` (as ``tests/test_compare_report.py``
+does for its page).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from matchsim.engine import deferred_acceptance, nrmp_match, trace_match
 from matchsim.teaching import stories
 from matchsim.teaching.page import write_demo_html
 from tests._browser import browser  # noqa: F401  (a pytest fixture)
+
+DOC_IMG = Path(__file__).resolve().parents[1] / "docs" / "img"
 
 #: Reads the cards of every panel from the page itself (what a viewer sees).
 CARDS = """
@@ -42,16 +45,15 @@ return Array.from(document.querySelectorAll('.panel')).map(function (p) {
 
 
 def _shot(page, name):
-    """With ``MATCHSIM_DOC_SCREENSHOTS`` set, save the visible page there (a small palette PNG)."""
-    folder = os.environ.get("MATCHSIM_DOC_SCREENSHOTS")
-    if not folder:
+    """With ``MATCHSIM_DOC_SCREENSHOTS=1``, save the visible page in ``docs/img`` (a small palette PNG)."""
+    if os.environ.get("MATCHSIM_DOC_SCREENSHOTS") != "1":
         return
     import io
 
     from PIL import Image
 
     image = Image.open(io.BytesIO(page.driver.get_screenshot_as_png())).convert("RGB")
-    image.quantize(colors=64, method=Image.Quantize.MEDIANCUT).save(Path(folder) / name, optimize=True)
+    image.quantize(colors=64, method=Image.Quantize.MEDIANCUT).save(DOC_IMG / name, optimize=True)
 
 
 def _page(browser, tmp_path, d, name):
@@ -237,4 +239,19 @@ def test_the_counter_says_the_step_and_round_of_the_trace(browser, tmp_path):
         _click(page, "step", k)
         assert page.find_element("id", "counter").text == \
             f"Step {k} of {t.proposals} \u00b7 round {t.steps[k - 1].round}"
+    assert page.console_errors() == []
+
+
+@pytest.mark.parametrize("name", list(stories.DEMOS))
+def test_no_sideways_scrolling_on_a_phone(browser, tmp_path, name):
+    path = tmp_path / f"{name}.html"
+    write_demo_html(stories.DEMOS[name](), path)
+    page = browser.open(path, 390, 844)
+    _click(page, "end")
+    inner, scroll = page.js("return [window.innerWidth, document.documentElement.scrollWidth]")
+    assert inner <= 400 and scroll <= inner
+    wide = page.js("return [...document.querySelectorAll('body *')].filter(e => "
+                   "e.getBoundingClientRect().right > window.innerWidth + 0.5).map(e => e.tagName + ' ' + "
+                   "e.className + ' ' + (e.textContent || '').slice(0, 40))")
+    assert wide == []
     assert page.console_errors() == []
