@@ -9,12 +9,12 @@ Python from the engine's trace. It computes no match. Names are set with
 CSS = """
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
-body{margin:0;padding:.8rem 1.2rem 3rem;font:clamp(17px,1.45vw,30px)/1.4 system-ui,-apple-system,"Segoe UI",
+body{margin:0;padding:.5rem 1.2rem 3rem;font:clamp(17px,1.45vw,30px)/1.4 system-ui,-apple-system,"Segoe UI",
 Roboto,"Helvetica Neue",Arial,sans-serif;color:#111;background:#fafafa;overflow-wrap:anywhere}
 h1{font-size:1.6em;line-height:1.15;margin:.2em 0 .3em}
 h2{font-size:1.2em;margin:.2em 0}
 p{margin:.3em 0}
-.lead{color:#333;max-width:70em}
+.lead{color:#333;max-width:70em;font-size:.85em}
 nav.tabs{display:flex;flex-wrap:wrap;gap:.4em;margin:.6em 0}
 nav.tabs button{font:inherit;font-size:.9em;padding:.3em .8em;border:2px solid #2b5d8a;border-radius:2em;
 background:#fff;color:#2b5d8a;cursor:pointer}
@@ -27,9 +27,10 @@ border-radius:.4em;background:#fff;cursor:pointer}
 .counter{font-weight:700;font-variant-numeric:tabular-nums;margin-left:.4em}
 .keys{color:#555;font-size:.75em;margin-left:auto}
 .panels{display:grid;grid-template-columns:repeat(var(--n,1),minmax(0,1fr));gap:1.2em;margin-top:.6em}
+.panel h2{font-size:1em}
 .panel{background:#fff;border:2px solid #ccc;border-radius:.7em;padding:.6em .8em}
 .panel.two{font-size:.85em}
-.say{min-height:3.2em;font-size:1.05em;padding:.4em .6em;border-left:.35em solid #2b5d8a;background:#eef4fa;
+.say{min-height:2.8em;font-size:1.05em;padding:.4em .6em;border-left:.35em solid #2b5d8a;background:#eef4fa;
 border-radius:.3em;margin:.3em 0 .6em}
 .say.key{border-left-color:#a0137a;background:#fbeaf5}
 .word{font-weight:800;margin-right:.4em}
@@ -51,7 +52,7 @@ align-content:start}
 .card.bumped{border-color:#a15c00;background:#fff4e0}
 .card.matched .status{color:#1b7a36;font-weight:700}
 .card.unmatched .status,.card.out .status{color:#b3261e;font-weight:700}
-.seats{display:flex;flex-wrap:wrap;gap:.25em;margin-top:.2em}
+.seats{display:flex;flex-wrap:wrap;gap:.25em;margin:.1em 0;flex:1 1 auto}
 .seat{border:2px dashed #bbb;border-radius:.4em;padding:.05em .4em;font-size:.8em;color:#888}
 .seat.full{border:2px solid #1b7a36;color:#111;background:#e9f6ec}
 .seat .tag{color:#555;font-size:.85em;margin-left:.3em}
@@ -190,11 +191,11 @@ JS = r"""
       c.dataset.program = q.name;
       var top = el("div", "top");
       top.appendChild(el("span", "name", q.name));
+      var seats = el("span", "seats");
+      top.appendChild(seats);
       top.appendChild(el("span", "list", q.positions + (q.positions === 1 ? " position" : " positions") +
         (q.track ? " \u00B7 " + q.track : "")));
       c.appendChild(top);
-      var seats = el("div", "seats");
-      c.appendChild(seats);
       cp.appendChild(c);
       return { card: c, seats: seats, positions: q.positions };
     });
