@@ -110,7 +110,7 @@ def demo_document(d) -> dict:
 
 def demo_html(d) -> str:
     """The page of demo ``d``: one complete HTML document as a string."""
-    from matchsim.report.advice_html import _json_for_script
+    from matchsim.io.escape import json_for_script
     from matchsim.teaching._assets import CSS, JS
 
     doc = demo_document(d)
@@ -128,7 +128,7 @@ def demo_html(d) -> str:
         "terminal for the same story as text.</p></noscript>",
         '<footer>Made by matchsim demo. Every state shown was recorded from the Match algorithm run on these '
         "rank lists; the page only draws it.</footer>",
-        f'<script type="application/json" id="matchsim-demo">{_json_for_script(doc)}</script>',
+        f'<script type="application/json" id="matchsim-demo">{json_for_script(doc)}</script>',
         f"<script>{JS}</script>",
         "</body></html>",
     ])
