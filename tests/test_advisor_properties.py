@@ -100,21 +100,21 @@ def test_real_algorithm_gives_first_listed_program_on_the_menu(seed, k, n_applic
 @given(applicants(max_programs=6), st.integers(0, 2**32 - 1))
 def test_vectorised_joint_equals_plain_loop_reference(app, seed):
     from matchsim.advisor.menu import (
-        _exact_joint,
+        exact_joint,
         _exact_joint_reference,
-        _nodes,
-        _q_table,
+        quadrature_nodes,
+        quantile_table,
         menu_thresholds,
     )
 
     chance, pref, lists, rho = app
     rng = np.random.default_rng(seed)
-    z, w = _nodes(6)
-    q = _q_table(menu_thresholds(chance), z, np.sqrt(rho), np.sqrt(1 - rho))
+    z, w = quadrature_nodes(6)
+    q = quantile_table(menu_thresholds(chance), z, np.sqrt(rho), np.sqrt(1 - rho))
     tru = rng.permutation(chance.size)[: rng.integers(0, chance.size + 1)]
     for lst in lists:
         lst = np.asarray(lst, dtype=np.int64)
-        np.testing.assert_allclose(_exact_joint(q, w, lst, tru, chance.size),
+        np.testing.assert_allclose(exact_joint(q, w, lst, tru, chance.size),
                                    _exact_joint_reference(q, w, lst, tru, chance.size), atol=1e-12)
 
 

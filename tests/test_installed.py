@@ -169,8 +169,21 @@ def _run_run(run, folder):
     assert (folder / "study" / "results.parquet").exists()
 
 
+def _run_demo(run, folder):
+    for name, says in (("nrmp", "Anderson matches at General"), ("strategy", "Truthful: Dana matches at Lakeside"),
+                       ("couples", "the pair City + Mercy fails"), ("advanced", "Prelim's seat goes to Bo")):
+        r = _ok(run("demo", name))
+        assert says in " ".join(r.stdout.split()), name
+        assert max(map(len, r.stdout.splitlines())) <= 80 and "\x1b[" not in r.stdout
+        _ok(run("demo", name, "--html", f"{name}.html"))
+        assert (folder / f"{name}.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    r = _ok(run("demo", _tiny_market(folder), "--step", input="\n" * 10))
+    assert "Bo applies to City" in r.stdout and "Final match" in r.stdout
+
+
 #: command -> a tiny real run in a fresh folder: ``fn(run_matchsim, folder)``.
-REAL_RUNS = {"match": _run_match, "explain": _run_explain, "compare": _run_compare, "run": _run_run}
+REAL_RUNS = {"match": _run_match, "explain": _run_explain, "compare": _run_compare, "run": _run_run,
+             "demo": _run_demo}
 
 
 def test_every_command_has_a_real_run():

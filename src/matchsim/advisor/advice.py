@@ -179,10 +179,10 @@ class PGY1Outcome:
 
     @classmethod
     def from_table(cls, table, tracks, programs, supplemental_of):
-        from matchsim.advisor.comparison import _pair_figures
+        from matchsim.advisor.comparison import pair_figures
 
         table = _probability(table)
-        w, wo, pp, comp, only = _pair_figures(table, tracks)
+        w, wo, pp, comp, only = pair_figures(table, tracks)
         adv = tracks.advanced[:-1]
         used = {int(a): supplemental_of(int(a)) for a in programs if adv[a]}
         return cls(float(_probability(w)), float(_probability(wo)), float(_probability(comp)),

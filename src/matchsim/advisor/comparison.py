@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["ListComparison", "TrackTables", "outcome_utility", "joint_from_outcomes", "pair_tables"]
+__all__ = ["ListComparison", "TrackTables", "pair_figures", "outcome_utility", "joint_from_outcomes", "pair_tables"]
 
 
 def outcome_utility(preference) -> np.ndarray:
@@ -114,7 +114,7 @@ class TrackTables:
         return np.append(np.isin(self.tracks, PGY1_TRACKS), False)
 
 
-def _pair_figures(table, t: TrackTables):
+def pair_figures(table, t: TrackTables):
     """(advanced and PGY-1, advanced without PGY-1, PGY-1 program chances, complete path, PGY-1 only)."""
     adv = t.advanced
     with_pgy1 = table[..., adv, :-1].sum(axis=(-1, -2))
@@ -214,7 +214,7 @@ class ListComparison:
         if self.tracks is None:
             return None
         t = self.tracks
-        return _pair_figures(t.truthful_pgy1 if truthful else t.pgy1, t)
+        return pair_figures(t.truthful_pgy1 if truthful else t.pgy1, t)
 
     @property
     def p_advanced_and_pgy1(self):

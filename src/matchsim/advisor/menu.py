@@ -87,6 +87,9 @@ from matchsim.advisor.inputs import true_order
 
 __all__ = [
     "DEFAULT_CORRELATION",
+    "exact_joint",
+    "quadrature_nodes",
+    "quantile_table",
     "DEFAULT_SAMPLES",
     "DEFAULT_NODES",
     "MAX_CORRELATION",
@@ -122,7 +125,7 @@ def menu_thresholds(chance) -> np.ndarray:
 _ERFC = np.frompyfunc(math.erfc, 1, 1)
 
 
-def _q_table(t, z, a, b):
+def quantile_table(t, z, a, b):
     """``q[k, j] = Phi((t_j - a z_k) / b)``, with ``Phi`` written through ``erfc``.
 
     The table is small (nodes x programs), so ``math.erfc`` element by element
@@ -179,10 +182,10 @@ def acceptance_given_strength(chance, z, correlation=DEFAULT_CORRELATION) -> np.
     """
     c, rho = validate_model(chance, correlation)
     z = np.ascontiguousarray(z, dtype=np.float64).ravel()
-    return _q_table(menu_thresholds(c), z, math.sqrt(rho), math.sqrt(1.0 - rho))
+    return quantile_table(menu_thresholds(c), z, math.sqrt(rho), math.sqrt(1.0 - rho))
 
 
-def _nodes(n_nodes):
+def quadrature_nodes(n_nodes):
     """Probabilists' Gauss-Hermite nodes and weights normalised to sum to 1."""
     z, w = np.polynomial.hermite_e.hermegauss(int(n_nodes))
     return z, w / w.sum()
@@ -248,7 +251,7 @@ _CHUNK = 4_000_000
 _BLOCK = 2_000_000
 
 
-def _exact_joint(q, w, lst, tru, n):
+def exact_joint(q, w, lst, tru, n):
     """``joint[a, b] = P(list gives a, truthful list gives b)``; index ``n`` = unmatched.
 
     With ``ia``, ``ib`` positions on the two lists (``len`` = unmatched), the
@@ -299,7 +302,7 @@ def _exact_joint(q, w, lst, tru, n):
 
 
 def _exact_joint_reference(q, w, lst, tru, n):
-    """The same as :func:`_exact_joint` with plain loops and running products (a test oracle)."""
+    """The same as :func:`exact_joint` with plain loops and running products (a test oracle)."""
     pos_l = {int(p): i for i, p in enumerate(lst)}
     pos_t = {int(p): i for i, p in enumerate(tru)}
     joint = np.zeros((n + 1, n + 1))
@@ -421,9 +424,9 @@ def compare_lists(chance, preference, lists, correlation=DEFAULT_CORRELATION, me
     spec = _track_spec(n, tracks, pgy1_preference, supplemental, supplemental_names, link)
     track_tables = None
     if method == "exact":
-        z, w = _nodes(n_nodes)
-        q = _q_table(menu_thresholds(c), z, math.sqrt(rho), math.sqrt(1.0 - rho))
-        joint = np.stack([_exact_joint(q, w, s, truthful, n) for s in seqs])
+        z, w = quadrature_nodes(n_nodes)
+        q = quantile_table(menu_thresholds(c), z, math.sqrt(rho), math.sqrt(1.0 - rho))
+        joint = np.stack([exact_joint(q, w, s, truthful, n) for s in seqs])
         used = 0
         if spec is not None:
             from matchsim.advisor.tracks import exact_track_tables
@@ -521,6 +524,6 @@ def p_match_of_set(chance, programs, correlation=DEFAULT_CORRELATION, n_nodes=DE
     progs = np.asarray(programs, dtype=np.int64).ravel()
     if progs.size == 0:
         return 0.0
-    z, w = _nodes(n_nodes)
-    q = _q_table(menu_thresholds(c[progs]), z, math.sqrt(rho), math.sqrt(1.0 - rho))
+    z, w = quadrature_nodes(n_nodes)
+    q = quantile_table(menu_thresholds(c[progs]), z, math.sqrt(rho), math.sqrt(1.0 - rho))
     return float(1.0 - np.dot(w, np.prod(1.0 - q, axis=1)))

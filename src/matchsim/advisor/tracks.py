@@ -115,7 +115,7 @@ def _pgy1_table(q, w, lst, supp_lists, link, n):
 
 def _same_advanced_split(q, w, lst, tru, supp_lists, link, adv, t_supp, n, pgy1_u):
     """Chances that ``lst`` and the true order give the same advanced program, PGY-1 worse/same/better."""
-    from matchsim.advisor.menu import _exact_joint
+    from matchsim.advisor.menu import exact_joint
 
     out = np.zeros(3)
     pos_t = {int(p): i for i, p in enumerate(tru.tolist())}
@@ -130,7 +130,7 @@ def _same_advanced_split(q, w, lst, tru, supp_lists, link, adv, t_supp, n, pgy1_
         weight = w * q[:, a] * np.prod(1.0 - q[:, off], axis=1)
         qq = q.copy()
         qq[:, off] = 0.0
-        joint = _exact_joint(qq, weight, supp_lists[link[a]] if link[a] >= 0 else empty, t_supp, n)
+        joint = exact_joint(qq, weight, supp_lists[link[a]] if link[a] >= 0 else empty, t_supp, n)
         out += [(joint * (du > 0)).sum(), (joint * (du == 0)).sum(), (joint * (du < 0)).sum()]
     return out
 
@@ -159,11 +159,11 @@ def exact_track_tables(chance, preference, lists, tracks, pgy1_preference, suppl
     -------
     TrackTables
     """
-    from matchsim.advisor.menu import _nodes, _q_table, menu_thresholds
+    from matchsim.advisor.menu import quadrature_nodes, quantile_table, menu_thresholds
 
     n = chance.size
-    z, w = _nodes(n_nodes)
-    q = _q_table(menu_thresholds(chance), z, math.sqrt(rho), math.sqrt(1.0 - rho))
+    z, w = quadrature_nodes(n_nodes)
+    q = quantile_table(menu_thresholds(chance), z, math.sqrt(rho), math.sqrt(1.0 - rho))
     t_supp = true_order(pgy1_preference)
     tru = true_order(preference)
     adv = tracks == ADVANCED
@@ -247,10 +247,10 @@ def supplemental_curve(chance, lst, supplemental_list, tracks, rho, n_nodes=128)
     >>> supplemental_curve(np.array([1.0, 0.5, 0.5]), np.array([0]), np.array([1, 2]), tr, 0.0).round(3).tolist()
     [1.0, 0.5, 0.25]
     """
-    from matchsim.advisor.menu import _nodes, _q_table, menu_thresholds
+    from matchsim.advisor.menu import quadrature_nodes, quantile_table, menu_thresholds
 
-    z, w = _nodes(n_nodes)
-    q = _q_table(menu_thresholds(np.asarray(chance, dtype=np.float64)), z, math.sqrt(rho),
+    z, w = quadrature_nodes(n_nodes)
+    q = quantile_table(menu_thresholds(np.asarray(chance, dtype=np.float64)), z, math.sqrt(rho),
                  math.sqrt(1.0 - rho))
     f = first_probabilities(q, lst)
     adv = [(k, a) for k, a in enumerate(lst.tolist()) if tracks[a] == ADVANCED]

@@ -44,6 +44,7 @@ import numpy as np
 from matchsim.advisor.inputs import RankFile
 from matchsim.errors import InputError
 from matchsim.extensions import NO_MATCH, is_no_match
+from matchsim.io.rank_cells import clean_cell
 
 __all__ = ["CoupleFiles", "read_couple_files", "JOINT_SIDES", "TRUE_ORDER_NAMES"]
 
@@ -83,20 +84,16 @@ class CoupleFiles:
         return tuple(self.joint)
 
 
-def _clean(cell) -> str:
-    return " ".join(str(cell).replace("\u00a0", " ").split())
-
-
 def _split_columns(rows, source):
     """Header row, and the joint-list columns: ``{name: {side: column index}}`` in file order."""
-    from matchsim.io.rank_file import _is_comment
+    from matchsim.io.rank_file import is_comment
 
-    hrow = next((r for r in rows if any(_clean(c) for c in r.cells) and not _is_comment(r.cells)), None)
+    hrow = next((r for r in rows if any(clean_cell(c) for c in r.cells) and not is_comment(r.cells)), None)
     if hrow is None:
         raise InputError("the file is empty; add a header row and one row per program", file=source, row=1)
     joint = {}
     for c, cell in enumerate(hrow.cells):
-        m = _JOINT.fullmatch(_clean(cell))
+        m = _JOINT.fullmatch(clean_cell(cell))
         if m:
             joint.setdefault(m.group("name"), {})[m.group("side").lower()] = c
     if not joint:
@@ -132,12 +129,12 @@ def _joint_list(rows, hrow, name, sides, me, partner, source):
     for r in rows:
         if r.number <= hrow.number:
             continue
-        cells = [_clean(r.cells[sides[s]]) if sides[s] < len(r.cells) else "" for s in JOINT_SIDES]
+        cells = [clean_cell(r.cells[sides[s]]) if sides[s] < len(r.cells) else "" for s in JOINT_SIDES]
         if not any(cells):
             continue
         pair = []
         for k, cell in enumerate(cells):
-            col = _clean(hrow.cells[sides[JOINT_SIDES[k]]])
+            col = clean_cell(hrow.cells[sides[JOINT_SIDES[k]]])
             if not cell:
                 raise InputError(f'this pair of "{name}" has no program for {"you" if k == 0 else "your partner"}; '
                                  'write a program or "No Match"', file=source, row=r.number, column=col)
@@ -153,17 +150,17 @@ def _joint_list(rows, hrow, name, sides, me, partner, source):
         if pair == [NO_MATCH, NO_MATCH]:
             raise InputError(f'this pair of "{name}" is No Match for both of you; a pair needs a program for '
                              "at least one partner", file=source, row=r.number,
-                             column=_clean(hrow.cells[sides["me"]]))
+                             column=clean_cell(hrow.cells[sides["me"]]))
         key = tuple(pair)
         if key in seen:
             raise InputError(f'"{name}" ranks this pair twice (also in row {seen[key]}); rank each pair once',
-                             file=source, row=r.number, column=_clean(hrow.cells[sides["me"]]))
+                             file=source, row=r.number, column=clean_cell(hrow.cells[sides["me"]]))
         seen[key] = r.number
         pairs.append(pair)
         lines.append(r.number)
     if not pairs:
         raise InputError(f'the joint list "{name}" ranks no pairs; fill in pairs or delete its two columns',
-                         file=source, row=hrow.number, column=_clean(hrow.cells[sides["me"]]))
+                         file=source, row=hrow.number, column=clean_cell(hrow.cells[sides["me"]]))
     return np.array(pairs, dtype=np.int64).reshape(-1, 2), lines
 
 
@@ -184,15 +181,15 @@ def read_couple_files(mine, partner, sheet=None) -> CoupleFiles:
     InputError
         For a mistake in either file, naming file, row and column.
     """
-    from matchsim.io.rank_file import _parse_rows, read_sheet_rows
+    from matchsim.io.rank_file import parse_rows, read_sheet_rows
 
     mine, partner = Path(mine), Path(partner)
     rows, enc, dc, name = read_sheet_rows(mine, sheet)
     hrow, joint_cols = _split_columns(rows, mine.name)
     cols = [c for sides in joint_cols.values() for c in sides.values()]
-    me = _parse_rows(_without(rows, cols), mine.name, enc, dc, sheet=name, need_lists=False)
+    me = parse_rows(_without(rows, cols), mine.name, enc, dc, sheet=name, need_lists=False)
     prow, penc, pdc, pname = read_sheet_rows(partner, sheet)
-    him = _parse_rows(prow, partner.name, penc, pdc, sheet=pname, need_lists=False)
+    him = parse_rows(prow, partner.name, penc, pdc, sheet=pname, need_lists=False)
     joint, lines = {}, {}
     for lname, sides in joint_cols.items():
         joint[lname], lines[lname] = _joint_list(rows, hrow, lname, sides, me, him, mine.name)

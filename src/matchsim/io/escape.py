@@ -31,7 +31,7 @@ import json
 import re
 import sys
 
-__all__ = ["terminal_text", "csv_text", "from_csv_text", "FORMULA_STARTS", "CSV_ESCAPED",
+__all__ = ["terminal_text", "csv_text", "json_for_script", "from_csv_text", "FORMULA_STARTS", "CSV_ESCAPED",
            "clip", "QUOTE_LIMIT", "json_text"]
 
 #: First characters that make a spreadsheet treat a cell as a formula (OWASP).
@@ -160,3 +160,18 @@ def json_text(doc, **kwargs) -> str:
     if _JSON_UNSAFE.search(text):
         text = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     return text
+
+
+def json_for_script(doc) -> str:
+    """The JSON document as the text of a ``<script type="application/json">`` element.
+
+    ``<``, ``>`` and ``&`` are written as ``\\u003c`` etc., so no name (``</script>``, ``<!--``) can end
+    the element or start anything else; ``json.loads`` reads the same document back.
+
+    Examples
+    --------
+    >>> print(json_for_script({"name": "</script><!--"}))
+    {"name": "\\u003c/script\\u003e\\u003c!--"}
+    """
+    text = json.dumps(doc, ensure_ascii=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

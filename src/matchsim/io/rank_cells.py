@@ -4,7 +4,7 @@ Part of the reader :mod:`matchsim.io.rank_file`, shared with :mod:`matchsim.io.r
 
 Examples
 --------
->>> _whole_rank("3rd", False), _whole_rank("2,0", True), _whole_rank("1.5", False)
+>>> whole_rank("3rd", False), whole_rank("2,0", True), whole_rank("1.5", False)
 (3, 2, None)
 """
 
@@ -12,19 +12,26 @@ from __future__ import annotations
 
 import math
 
-__all__: list = []
+__all__ = ["clean_cell", "strip_ordinal", "parse_number", "whole_rank", "filled_cells"]
 
 
-def _clean(cell) -> str:
+def clean_cell(cell) -> str:
+    """The cell as text with runs of spaces (and no-break spaces) made one space, trimmed.
+
+    Examples
+    --------
+    >>> clean_cell("  Mercy\u00a0  General ")
+    'Mercy General'
+    """
     return " ".join(str(cell).replace("\u00a0", " ").split())
 
 
-def _strip_ordinal(text: str) -> str:
+def strip_ordinal(text: str) -> str:
     """``"3rd"`` -> ``"3"`` (people write ranks as ordinals); anything else unchanged.
 
     Examples
     --------
-    >>> _strip_ordinal("3rd"), _strip_ordinal("21ST"), _strip_ordinal("first")
+    >>> strip_ordinal("3rd"), strip_ordinal("21ST"), strip_ordinal("first")
     ('3', '21', 'first')
     """
     t = text.strip()
@@ -33,7 +40,14 @@ def _strip_ordinal(text: str) -> str:
     return t
 
 
-def _number(text: str, decimal_comma: bool):
+def parse_number(text: str, decimal_comma: bool):
+    """The cell as a float (a decimal comma read as a point when ``decimal_comma``), or None.
+
+    Examples
+    --------
+    >>> parse_number("0,5", True), parse_number(" 12 ", False)
+    (0.5, 12.0)
+    """
     t = text.strip().replace(" ", "")
     if decimal_comma and "," in t and "." not in t:
         t = t.replace(",", ".")
@@ -44,15 +58,15 @@ def _number(text: str, decimal_comma: bool):
     return value if math.isfinite(value) else None
 
 
-def _whole_rank(cell, decimal_comma):
+def whole_rank(cell, decimal_comma):
     """The cell as a whole number from 1 (``"3"``, ``"3.0"``, ``"3rd"``), or None."""
-    v = _number(_strip_ordinal(cell), decimal_comma)
+    v = parse_number(strip_ordinal(cell), decimal_comma)
     if v is None or v < 1 or v != int(v):
         return None
     return int(v)
 
 
-def _filled(sheet, c, rows=None):
+def filled_cells(sheet, c, rows=None):
     """``(program index, row number, cell)`` of each non-empty cell of column ``c``."""
     for j, (line, cells) in enumerate(sheet.body if rows is None else rows):
         if cells[c]:

@@ -87,13 +87,13 @@ import numpy as np
 from matchsim.advisor.inputs import UNACCEPTABLE, RankFile, true_order
 from matchsim.advisor.signals import NOT_RECORDED, SIGNALS, canonical_signal, default_chance
 from matchsim.errors import InputError
-from matchsim.io.rank_cells import _clean, _filled, _number, _whole_rank
-from matchsim.io.rank_lists import _holds_names, _list_columns, _parse_names_only
+from matchsim.io.rank_cells import clean_cell, filled_cells, parse_number, whole_rank
+from matchsim.io.rank_lists import holds_names, list_columns, parse_names_only
 from matchsim.io.text import first_line, read_csv_bytes, read_rows, sniff_separator, workbook_kind
 from matchsim.wording import join_names
 
 __all__ = ["RankFile", "read_rank_file", "parse_rank_text", "UNACCEPTABLE", "COLUMN_NAMES",
-           "supplemental_name"]
+           "supplemental_name", "is_comment", "parse_rows"]
 
 #: Header names (lower case) of the columns with a fixed meaning; any other named column is a list.
 COLUMN_NAMES = {
@@ -183,7 +183,7 @@ def read_rank_file(path, sheet=None) -> RankFile:
         If the file cannot be read.
     """
     rows, encoding, decimal_comma, name = read_sheet_rows(path, sheet)
-    return _parse_rows(rows, Path(path).name, encoding, decimal_comma, sheet=name)
+    return parse_rows(rows, Path(path).name, encoding, decimal_comma, sheet=name)
 
 
 def parse_rank_text(text: str, source: str = "<input>") -> RankFile:
@@ -197,7 +197,7 @@ def parse_rank_text(text: str, source: str = "<input>") -> RankFile:
     text = text.lstrip("\ufeff")
     _, header = first_line(text, comment="#")
     separator = sniff_separator(header or "")
-    return _parse_rows(read_rows(text, separator), source, "utf-8", separator == ";")
+    return parse_rows(read_rows(text, separator), source, "utf-8", separator == ";")
 
 
 # --------------------------------------------------------------- sections
@@ -217,19 +217,19 @@ class _Sheet(NamedTuple):
         return self.header[self.col[role]]
 
 
-def _is_comment(cells) -> bool:
+def is_comment(cells) -> bool:
     """A row whose first non-empty cell starts with ``#`` (allowed above the column names)."""
-    first = next((c for c in (_clean(c) for c in cells) if c), "")
+    first = next((c for c in (clean_cell(c) for c in cells) if c), "")
     return first.startswith("#")
 
 
 def _header(rows, source, need_lists=True):
     """Find the header row (the first that is not blank or a # comment) and give each column its role."""
-    hrow = next((r for r in rows if any(_clean(c) for c in r.cells) and not _is_comment(r.cells)), None)
+    hrow = next((r for r in rows if any(clean_cell(c) for c in r.cells) and not is_comment(r.cells)), None)
     if hrow is None:
         raise InputError("the file is empty; add a header row and one row per program",
                          file=source, row=1)
-    header = [_clean(c) for c in hrow.cells]
+    header = [clean_cell(c) for c in hrow.cells]
     while header and not header[-1]:
         header.pop()
     role, seen = {}, {}
@@ -274,7 +274,7 @@ def _body(rows, header_row, header, blank, source):
     for r in rows:
         if r.number <= header_row:
             continue
-        cells = [_clean(c) for c in r.cells]
+        cells = [clean_cell(c) for c in r.cells]
         if not any(cells):
             continue
         beyond = [c for c in range(len(header), len(cells)) if cells[c]]
@@ -296,7 +296,7 @@ def _program_names(sheet):
     pname = sheet.name("program")
     c_prog = sheet.col["program"]
     known = {cells[c_prog].lower() for _, cells in sheet.body if cells[c_prog]}
-    by_name = {c for c in sheet.list_cols + sheet.supp_cols if _holds_names(sheet, c, known)}
+    by_name = {c for c in sheet.list_cols + sheet.supp_cols if holds_names(sheet, c, known)}
     names, first_row = [], {}
     for line, cells in sheet.body:
         name = cells[c_prog]
@@ -331,8 +331,8 @@ def _preference(sheet, rows, pgy1):
     c = sheet.col["preference"]
     preference = np.zeros(len(rows), dtype=np.int64)
     pref_row = ({}, {})
-    for j, line, cell in _filled(sheet, c, rows):
-        v = _whole_rank(cell, sheet.decimal_comma)
+    for j, line, cell in filled_cells(sheet, c, rows):
+        v = whole_rank(cell, sheet.decimal_comma)
         if v is None:
             raise InputError(
                 f'"{cell}" is not a preference; write a whole number (1 = the program you want most), '
@@ -394,7 +394,7 @@ def _chances(sheet, signal, rows):
             parsed.append(None)
             continue
         pct = cell.endswith("%")
-        v = _number(cell.rstrip("%"), sheet.decimal_comma)
+        v = parse_number(cell.rstrip("%"), sheet.decimal_comma)
         if v is None:
             raise InputError(
                 f'"{cell}" is not a chance; write a number such as 0.6 or 60%, or leave it blank',
@@ -440,14 +440,19 @@ def _plain_numbers_are_percentages(parsed, source, column) -> bool:
     return bool(pct)
 
 
-def _parse_rows(rows, source, encoding, decimal_comma, sheet=None, need_lists=True) -> RankFile:
+def parse_rows(rows, source, encoding, decimal_comma, sheet=None, need_lists=True) -> RankFile:
+    """A :class:`RankFile` from decoded rows (``matchsim.io.text`` rows with line numbers).
+
+    ``source`` names the file in error messages; ``sheet`` the workbook sheet the rows came from;
+    ``need_lists=False`` accepts a file with only the true order (a partner's file in a couple).
+    """
     from matchsim.io.rank_tracks import links, supplemental_checks, tracks_column
 
     header_row, header, col, list_cols, supp_cols, blank, ignored = _header(rows, source, need_lists)
     body = _body(rows, header_row, header, blank, source)
     sh = _Sheet(source, header, header_row, col, list_cols, supp_cols, body, decimal_comma)
     if "program" not in col:
-        return _parse_names_only(sh, encoding, ignored, sheet)
+        return parse_names_only(sh, encoding, ignored, sheet)
     names = _program_names(sh)
     prog_rows = _program_rows(sh)
     tracks = tracks_column(sh, prog_rows)
@@ -456,9 +461,9 @@ def _parse_rows(rows, source, encoding, decimal_comma, sheet=None, need_lists=Tr
     signal = _signals(sh, prog_rows)
     chance, given = _chances(sh, signal, prog_rows)
     known = {n.lower() for n in names}
-    lists, written_ranks, _, by_name = _list_columns(sh, list_cols, names, prog_rows, known)
+    lists, written_ranks, _, by_name = list_columns(sh, list_cols, names, prog_rows, known)
     empty = [c for c in supp_cols if not any(cells[c] for _, cells in body)]  # e.g. the template's
-    supp, supp_ranks, supp_rows, supp_names = _list_columns(sh, [c for c in supp_cols if c not in empty],
+    supp, supp_ranks, supp_rows, supp_names = list_columns(sh, [c for c in supp_cols if c not in empty],
                                                             names, prog_rows, known, "supplemental list")
     ignored = ignored + tuple(header[c] for c in empty)
     supplemental_checks(sh, names, tracks, supp, supp_rows)

@@ -3,7 +3,7 @@
 Part of the reader :mod:`matchsim.io.rank_file`. A list column is read as
 names when some cell is a program's name and not a rank; a file without a
 ``program`` column, whose ``preference`` and list columns all hold names, is
-read by :func:`_parse_names_only`. Every mistake is one
+read by :func:`parse_names_only`. Every mistake is one
 :class:`~matchsim.errors.InputError` naming the row and column.
 """
 
@@ -14,20 +14,20 @@ import numpy as np
 from matchsim.advisor.inputs import RankFile
 from matchsim.advisor.signals import NOT_RECORDED, default_chance
 from matchsim.errors import InputError
-from matchsim.io.rank_cells import _filled, _number, _strip_ordinal, _whole_rank
+from matchsim.io.rank_cells import filled_cells, parse_number, strip_ordinal, whole_rank
 from matchsim.wording import join_names, ordinal
 
-__all__: list = []
+__all__ = ["holds_names", "list_columns", "parse_names_only"]
 
 #: Columns that describe a program, so they need the one-row-per-program layout.
 _PER_PROGRAM = ("chance", "signal", "track", "link")
 
 
-def _holds_names(sheet, c, known) -> bool:
+def holds_names(sheet, c, known) -> bool:
     """A list column written as program names: some cell is a known name and not a rank."""
     for _, cells in sheet.body:
         cell = cells[c]
-        if cell and cell.lower() in known and _whole_rank(cell, sheet.decimal_comma) is None:
+        if cell and cell.lower() in known and whole_rank(cell, sheet.decimal_comma) is None:
             return True
     return False
 
@@ -59,11 +59,11 @@ def _ranks_list(sheet, c, names, rows, what):
     """A list column of ranks (one row per program): ``(ids, entry rows, written ranks)``."""
     lname = sheet.header[c]
     ranked, used = [], {}
-    for j, line, cell in _filled(sheet, c, rows):
-        v = _whole_rank(cell, sheet.decimal_comma)
+    for j, line, cell in filled_cells(sheet, c, rows):
+        v = whole_rank(cell, sheet.decimal_comma)
         if v is None:
             hint = ""
-            if _number(_strip_ordinal(cell), sheet.decimal_comma) is None:  # words: notes?
+            if parse_number(strip_ordinal(cell), sheet.decimal_comma) is None:  # words: notes?
                 shown = join_names([f'"{sheet.header[k]}"' for k in sheet.list_cols], limit=6)
                 hint = (". A column not named program, preference, chance, signal, track or notes is a "
                         f"candidate list, and the columns read as candidate lists are {shown}; "
@@ -95,13 +95,13 @@ def _is_track_word(cell) -> bool:
     return bool(cell.strip())
 
 
-def _list_columns(sheet, cols, names, rows, known, what="list"):
+def list_columns(sheet, cols, names, rows, known, what="list"):
     """Each list column as program ids: ``(lists, written ranks, entry rows, names columns)``."""
     index = {n.lower(): j for j, n in enumerate(names)}
     lists, written, entry_rows, by_name = {}, {}, {}, []
     for c in cols:
         lname = sheet.header[c]
-        if _holds_names(sheet, c, known):
+        if holds_names(sheet, c, known):
             ids, lines = _names_list(sheet, c, index)
             ranks = list(range(1, len(ids) + 1))
             by_name.append(lname)
@@ -116,7 +116,7 @@ def _list_columns(sheet, cols, names, rows, known, what="list"):
     return lists, written, entry_rows, by_name
 
 
-def _parse_names_only(sh, encoding, ignored, sheet) -> RankFile:
+def parse_names_only(sh, encoding, ignored, sheet) -> RankFile:
     """The layout without a program column: the true order and every list written as names."""
     source = sh.source
     per_program = [r for r in _PER_PROGRAM if r in sh.col]
@@ -125,7 +125,7 @@ def _parse_names_only(sh, encoding, ignored, sheet) -> RankFile:
     for c in [c_pref] + sh.list_cols + sh.supp_cols:
         for line, cells in sh.body:
             cell = cells[c]
-            if cell and _whole_rank(cell, sh.decimal_comma) is not None:
+            if cell and whole_rank(cell, sh.decimal_comma) is not None:
                 raise InputError(
                     'no "program" column; name the column of program names "program" (or, to write '
                     "every list as program names top to bottom, write names in the preference column "
@@ -149,8 +149,8 @@ def _parse_names_only(sh, encoding, ignored, sheet) -> RankFile:
     known = set(index)
     preference = np.zeros(len(names), dtype=np.int64)
     preference[pref_ids] = np.arange(1, len(pref_ids) + 1)
-    lists, written_ranks, _, by_name = _list_columns(sh, sh.list_cols, names, [], known)
-    supp, supp_ranks, supp_rows, supp_names = _list_columns(sh, sh.supp_cols, names, [], known,
+    lists, written_ranks, _, by_name = list_columns(sh, sh.list_cols, names, [], known)
+    supp, supp_ranks, supp_rows, supp_names = list_columns(sh, sh.supp_cols, names, [], known,
                                                             "supplemental list")
     if supp:
         from matchsim.io.rank_tracks import supplemental_checks

@@ -28,7 +28,8 @@ True
 from __future__ import annotations
 
 import html
-import json
+
+from matchsim.io.escape import json_for_script
 
 __all__ = ["advice_html", "write_advice_html", "write_advice_png", "couple_html", "write_couple_html", "bar_segments",
            "pointer", "COLORS"]
@@ -45,21 +46,6 @@ COLORS = {
     "same": "#9ecae1",
     "better": "#1b9e77",
 }
-
-
-def _json_for_script(doc) -> str:
-    """The JSON document as the text of a ``<script type="application/json">`` element.
-
-    ``<``, ``>`` and ``&`` are written as ``\\u003c`` etc., so no name (``</script>``, ``<!--``) can end
-    the element or start anything else; ``json.loads`` reads the same document back.
-
-    Examples
-    --------
-    >>> print(_json_for_script({"name": "</script><!--"}))
-    {"name": "\\u003c/script\\u003e\\u003c!--"}
-    """
-    text = json.dumps(doc, ensure_ascii=True)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def pointer(*parts) -> str:
@@ -276,7 +262,7 @@ def advice_html(advice) -> str:
         return f'<ul class="{cls}">' + "".join(f"<li>{esc(v)}</li>" for v in values) + "</ul>"
 
     checks = [("ok: " if c["ok"] else "! ") + c["message"] for c in doc["checks"]]
-    data = _json_for_script(doc)
+    data = json_for_script(doc)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -368,7 +354,7 @@ def write_advice_png(advice, path) -> None:
 
 
 def _page(title, body, data) -> str:
-    payload = _json_for_script(data)
+    payload = json_for_script(data)
     return "\n".join([
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
