@@ -191,3 +191,9 @@ def test_even_odd_requests_are_shown(tmp_path):
     rows = _rows(r.stdout)
     assert rows["Mercy"][1] == "categorical, odd" and rows["City"][1] == "categorical, even"
     assert rows["General"][1] == "categorical" and "Stable: yes, verified" in r.stdout
+
+
+def test_demo_refuses_the_extensions_example_in_one_line():
+    r = CliRunner().invoke(cli, ["demo", "nrmp-extensions"])
+    assert r.exit_code == 2 and "use 'matchsim match' for its result" in r.output
+    assert len(r.output.strip().splitlines()) == 1

@@ -212,7 +212,10 @@ def _load(what):
     from matchsim import datasets
 
     if what in datasets.EXAMPLES:  # another built-in example market (nrmp-small)
-        return stories.market_demo(datasets.example(what), what), []
+        try:
+            return stories.market_demo(datasets.example(what), what), []
+        except ValueError as exc:  # nrmp-extensions: couples and PGY-1 years have no step-by-step story
+            raise UserError(f"{what}: {exc}") from None
     if not Path(what).exists():
         raise UserError(f"{what}: no such demo or file; give one of {', '.join(BUILT_IN)}, or a market file "
                         "or folder (as 'matchsim match' reads)")
