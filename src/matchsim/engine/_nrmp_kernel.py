@@ -924,3 +924,39 @@ def _run(M, S, order, finish, max_steps, max_pops):
         break
     ctr[STATUS] = OK
     return OK, log_tok[:n_log], log_k[:n_log]
+
+
+@njit(cache=True)
+def _drop_couples(M, S, cs):
+    """Take the couples ``cs`` out of the match: their seats reopen, their tokens leave the stack.
+
+    A couple taken out is as if never added (``C_ADDED`` = 0): scans and
+    sweeps leave it alone until it is added again (by appending it to the
+    order of couples). The programs whose seats reopen are put on the
+    program stack, so whoever now blocks with them is re-tried.
+    """
+    ast = S[S_AST]
+    cst = S[S_CST]
+    ctr = S[S_CTR]
+    wstack = S[S_WSTACK]
+    for i in range(cs.size):
+        c = cs[i]
+        for s in range(2):
+            m = M[M_CM][c, s]
+            _release_pgy1(M, S, m)
+            if ast[m, HELD] >= 0:
+                _withdraw(M, S, m, 0)
+            ast[m, HELD] = -1
+            ast[m, HELD_E] = -1
+        cst[c, C_HELD] = -1
+        cst[c, C_NXT] = 0
+        cst[c, C_ADDED] = 0
+        cst[c, C_ONSTK] = 0
+    n = 0
+    for j in range(ctr[WS]):
+        tok = wstack[j]
+        if tok & 3 == K_COUPLE and cst[tok >> 2, C_ADDED] == 0:
+            continue
+        wstack[n] = tok
+        n += 1
+    ctr[WS] = n

@@ -62,7 +62,7 @@ from matchsim.market import UNMATCHED, Market
 __all__ = ["NRMPResult", "LoopReport", "Loop", "nrmp_match", "DEFAULT_MAX_RESTARTS"]
 
 #: Times the couples are reordered after a loop before the match gives up.
-DEFAULT_MAX_RESTARTS = 20
+DEFAULT_MAX_RESTARTS = 100
 
 
 @dataclass(frozen=True)
@@ -314,15 +314,6 @@ def _initial_state(market: Market, t: NRMPTables, heap_size: int):
     return (ast, cst, pst, heap, wstack, pstack, give, ctr, hv)
 
 
-def _copy_state(S):
-    return tuple(a.copy() for a in S)
-
-
-def _restore(S, snapshot):
-    for a, b in zip(S, snapshot):
-        np.copyto(a, b)
-
-
 def nrmp_match(market: Market, *, rng=0, max_restarts: int = DEFAULT_MAX_RESTARTS,
                couple_order=None, max_couple_steps: int | None = None) -> NRMPResult:
     """Match ``market`` by the NRMP's algorithm (see the module docstring).
@@ -418,18 +409,18 @@ def _nrmp_kernel_match(market: Market, *, rng=0, max_restarts=DEFAULT_MAX_RESTAR
     ast = S[K.S_AST]
     gen = np.random.default_rng(rng)
     loops = []
-    frozen = np.zeros(market.n_applicants, dtype=bool)
 
-    def run(order, finish, attempt):
-        """Run until settled, breaking loops without couples by stopping supplemental proposals."""
+    def run(order, finish):
+        """Run until settled or a loop with couples; a loop of supplemental lists alone is broken here."""
         while True:
             ctr[K.HASHING] = 1 if (n_lists or (finish and n_c)) else 0
             ctr[K.VERIFY] = int(verify_hash)
+            ctr[K.POPS] = 0
             status, log_tok, log_k = K._run(M, S, order, finish, max_steps, max_pops)
             if status == K.HASH_MISMATCH:
                 raise RuntimeError("internal error: the incremental state hash drifted from the state")
             if status == K.OK:
-                return status
+                return status, None
             lo, hi = (int(ctr[K.LOOP_FROM]), int(ctr[K.LOOP_TO])) if status == K.LOOP else \
                 (max(0, log_tok.size - 1000), log_tok.size)
             window, ks = log_tok[lo:hi], log_k[lo:hi]
@@ -445,35 +436,56 @@ def _nrmp_kernel_match(market: Market, *, rng=0, max_restarts=DEFAULT_MAX_RESTAR
                     if ast[a, col] >= 0:
                         programs.add(int(ast[a, col]))
             kind = "loop" if status == K.LOOP else "budget"
-            if couples or status != K.LOOP or not applicants:
-                loops.append(Loop(attempt, tuple(couples), tuple(sorted(programs)), hi - lo, kind,
-                                  tuple(applicants), "reordered the couples" if attempt < max_restarts
-                                  else "gave up"))
-                return status
-            # a loop of supplemental lists alone: no order of couples changes it
-            frozen[applicants] = True
-            ast[applicants, K.ONSTK] |= 4
-            loops.append(Loop(attempt, (), tuple(sorted(programs)), hi - lo, kind, tuple(applicants),
-                              "stopped the supplemental proposals of the applicants in the loop"))
+            return status, (tuple(couples), tuple(sorted(programs)), hi - lo, kind, tuple(applicants))
 
-    run(np.zeros(0, dtype=np.int64), False, 0)  # phase 1: the single applicants
-    snapshot = _copy_state(S)
-    restarts = 0
-    proposals = 0
-    for attempt in range(max_restarts + 1):
-        if attempt:
-            _restore(S, snapshot)
-            ast[frozen, K.ONSTK] |= 4
-            order = gen.permutation(n_c).astype(np.int64)
-            restarts += 1
-        ctr[K.NEXTC] = 0
-        ctr[K.POPS] = 0
-        status = run(order, True, attempt)
-        proposals += int(ctr[K.PROPOSALS]) - (int(snapshot[K.S_CTR][K.PROPOSALS]) if attempt else 0)
+    order_list = order.tolist()
+    waiting = []  # applicants whose supplemental lists were stopped, to be read again once the rest settles
+    breaks = 0
+    finish = False  # phase 1: the single applicants, with their supplemental lists
+    while True:
+        status, found = run(np.asarray(order_list if finish else [], dtype=np.int64), finish)
         if status == K.OK:
+            if waiting:
+                # the lists stopped to break a loop are read again, from their tops, in a new order
+                for a in gen.permutation(np.asarray(waiting, dtype=np.int64)).tolist():
+                    _restart_supplemental(S, t, a)
+                waiting = []
+                continue
+            if not finish:
+                finish = True
+                continue
             break
-    settled = status == K.OK
-    return _result(market, t, S, proposals, restarts, LoopReport(tuple(loops), restarts, settled, rng))
+        cs = np.asarray(found[0], dtype=np.int64)
+        apps = np.asarray(found[4], dtype=np.int64)
+        K._drop_couples(M, S, cs)
+        ast[apps, K.ONSTK] |= 4  # bit 4: their supplemental lists propose no more (for now)
+        if breaks < max_restarts:
+            # Roth & Peranson (1999, section I.C): the order of processing decides
+            # whether a loop occurs; what loops is taken out and added again, last,
+            # in a new order, while the rest of the match stays as it is
+            order_list.extend(gen.permutation(cs).tolist())
+            waiting.extend(apps.tolist())
+            breaks += 1
+            action = "took what was in the loop out and added it again, last, in a new order"
+        else:
+            action = ("gave up on what was in the loop: its couples are left unmatched and its "
+                      "supplemental lists stopped where they were")
+        loops.append(Loop(len(loops), *found, action=action))
+    settled = not any(lp.action.startswith("gave up") for lp in loops)
+    return _result(market, t, S, int(ctr[K.PROPOSALS]), breaks, LoopReport(tuple(loops), breaks, settled, rng))
+
+
+def _restart_supplemental(S, t: NRMPTables, a: int) -> None:
+    """Let applicant ``a``'s supplemental list propose again, from its top (after a loop stopped it)."""
+    ast, ctr, wstack = S[K.S_AST], S[K.S_CTR], S[K.S_WSTACK]
+    ast[a, K.ONSTK] &= ~4
+    if ast[a, K.PG_LST] < 0:
+        return
+    ast[a, K.PG_NXT] = t.sup_ptr[ast[a, K.PG_LST]]
+    if not ast[a, K.ONSTK] & 2:
+        ast[a, K.ONSTK] |= 2
+        wstack[ctr[K.WS]] = a * 4 + K.K_PGY1
+        ctr[K.WS] += 1
 
 
 def _result(market: Market, t: NRMPTables, S, proposals, restarts, report) -> NRMPResult:
