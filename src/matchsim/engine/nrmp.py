@@ -55,8 +55,8 @@ import numpy as np
 
 import matchsim.engine._nrmp_kernel as K
 from matchsim.engine.da import MatchResult, deferred_acceptance
-from matchsim.engine.nrmp_stability import NRMPBlocking, _frozen, nrmp_blocking
-from matchsim.engine.nrmp_tables import NRMPTables, nrmp_tables
+from matchsim.engine.nrmp_stability import NRMPBlocking, nrmp_blocking
+from matchsim.engine.nrmp_tables import NRMPTables, nrmp_tables, readonly_as
 from matchsim.market import UNMATCHED, Market
 
 __all__ = ["NRMPResult", "LoopReport", "Loop", "nrmp_match", "DEFAULT_MAX_RESTARTS"]
@@ -273,7 +273,7 @@ def _kernel_inputs(market: Market, t: NRMPTables):
     np.cumsum(t.max_quota + 2, out=hoff[1:])
     # fixed dtypes, all read-only: numba types read-only and writable arrays
     # differently, so this makes one compiled signature serve every market
-    M = tuple(_frozen(a, d) for a, d in zip(_market_arrays(market, t, hoff), _M_DTYPES))
+    M = tuple(readonly_as(a, d) for a, d in zip(_market_arrays(market, t, hoff), _M_DTYPES))
     return M, int(hoff[-1])
 
 
