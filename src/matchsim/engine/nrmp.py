@@ -62,7 +62,7 @@ from matchsim.market import UNMATCHED, Market
 __all__ = ["NRMPResult", "LoopReport", "Loop", "nrmp_match", "DEFAULT_MAX_RESTARTS"]
 
 #: Times the couples are reordered after a loop before the match gives up.
-DEFAULT_MAX_RESTARTS = 100
+DEFAULT_MAX_RESTARTS = 20
 
 
 @dataclass(frozen=True)
