@@ -28,16 +28,20 @@ acceptance to the NRMP's rules (:mod:`matchsim.extensions`):
    (the NRMP does not publish its procedure; this one never offers more
    positions than declared). Last, as Roth & Peranson do, every applicant and
    couple is checked for a blocking program; anyone found re-enters.
-4. **Loops.** With couples the process may cycle (a stable matching may not
-   even exist; Roth 1984). The state (every pointer and held position, every
-   quota, the pending stacks in order) is hashed incrementally (Zobrist) and
-   looked up each time a couple proposes; a repeated state is a proof that
-   the run would repeat forever. The run then stops, the loop is reported
-   (couples and programs in it), and the couples are added again in a new
+4. **Loops.** With couples, and with supplemental lists too (linking two
+   positions acts like a couple), the process may cycle, and a stable
+   matching may not even exist (Roth 1984). The state (every pointer and held
+   position, every quota, the pending stacks in order) is hashed
+   incrementally (Zobrist) and looked up each time a couple or a
+   supplemental list proposes; a repeated state is a proof that the run
+   would repeat forever. The run then stops and the loop is reported
+   (couples, programs and applicants in it). What is in the loop is taken
+   out (its couples' seats reopen; its supplemental lists stop proposing),
+   the rest of the match settles, and it is added again, last, in a new
    order drawn from ``rng`` (Roth & Peranson 1999, section I.C: the order of
-   processing couples affects loops), up to ``max_restarts`` times, after
-   which the match gives up and returns the last state with its blocking
-   instances.
+   processing decides whether loops occur). After ``max_restarts`` such
+   breaks, the couples of a further loop are left unmatched and its
+   supplemental lists stop where they were, so the match always ends.
 
 Whatever happens, ``stable`` is set by running the checker
 :func:`~matchsim.engine.nrmp_stability.nrmp_blocking` on the result, never
@@ -61,7 +65,7 @@ from matchsim.market import UNMATCHED, Market
 
 __all__ = ["NRMPResult", "LoopReport", "Loop", "nrmp_match", "DEFAULT_MAX_RESTARTS"]
 
-#: Times the couples are reordered after a loop before the match gives up.
+#: Loops broken (what is in them added again, in a new order) before the match gives up on a loop.
 DEFAULT_MAX_RESTARTS = 20
 
 
@@ -72,7 +76,7 @@ class Loop:
     Attributes
     ----------
     attempt : int
-        0 for the first run, then 1, 2, ... for the runs after reordering.
+        0 for the first loop found, then 1, 2, ...
     couples : tuple of int
         Couples that proposed during the cycle (the state repeated between
         their proposals).
@@ -88,9 +92,10 @@ class Loop:
     applicants : tuple of int
         Applicants whose supplemental lists proposed during the cycle.
     action : str
-        What the match did: ``"reordered the couples"``, ``"stopped the
-        supplemental proposals of the applicants in the loop"`` (a loop with
-        no couple in it, which no order of couples can change), or ``"gave up"``.
+        What the match did: took what was in the loop out and added it again,
+        last, in a new order; or (once ``max_restarts`` breaks are spent)
+        gave up on it, leaving its couples unmatched and stopping its
+        supplemental lists.
     """
 
     attempt: int
@@ -99,7 +104,7 @@ class Loop:
     length: int
     kind: str = "loop"
     applicants: tuple = ()
-    action: str = "reordered the couples"
+    action: str = "took what was in the loop out and added it again, last, in a new order"
 
 
 @dataclass(frozen=True)
@@ -111,10 +116,9 @@ class LoopReport:
     loops : tuple of Loop
         Every loop found, in order.
     restarts : int
-        Times the couples were reordered and the match re-run.
+        Loops broken by taking what was in them out and adding it again.
     settled : bool
-        True when the last run settled (nothing pending, nothing blocking
-        that the algorithm could act on); False when it gave up.
+        True when the match settled without giving up on any loop.
     seed : object
         The ``rng`` argument the reorderings were drawn from.
     """
@@ -152,11 +156,12 @@ class LoopReport:
                 parts.append(f"supplemental lists of {names(lp.applicants, al)}")
             if lp.programs:
                 parts.append(f"programs {names(lp.programs, pl)}")
-            lines.append(f"run {lp.attempt + 1} {what}: {'; '.join(parts)}; the match {lp.action}")
+            lines.append(f"loop {lp.attempt + 1} {what}: {'; '.join(parts)}; the match {lp.action}")
         if self.restarts:
-            lines.append(f"the couples were reordered {self.restarts} time(s), drawn from seed {self.seed!r}")
-        lines.append("the last run settled" if self.settled else
-                     "the match gave up: the result is the last run as it stood, with its blocking instances")
+            lines.append(f"{self.restarts} loop(s) broken by adding what was in them again in a new order, "
+                         f"drawn from seed {self.seed!r}")
+        lines.append("the match settled" if self.settled else
+                     "the match gave up on at least one loop: see the result's blocking instances")
         return lines
 
 
@@ -192,7 +197,7 @@ class NRMPResult:
     proposals : int
         Proposals made (single, supplemental and couples' pairs tried).
     restarts : int
-        Times the couples were reordered after a loop.
+        Loops broken by adding what was in them again (see ``loops``).
     loops : LoopReport
         The loops found and what was done.
     extensions : bool
@@ -327,7 +332,8 @@ def nrmp_match(market: Market, *, rng=0, max_restarts: int = DEFAULT_MAX_RESTART
         Seed for reordering the couples after a loop (SPEC 7). Fixed (0) by
         default, so that a market always gives the same match.
     max_restarts : int
-        Reorderings allowed after loops before the match gives up.
+        Loops the match breaks by adding what is in them again in a new
+        order; the couples of any further loop are left unmatched.
     couple_order : sequence of int, optional
         The order in which couples are first added (default: by couple id).
     max_couple_steps : int, optional
