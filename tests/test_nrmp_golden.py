@@ -206,3 +206,22 @@ def test_the_checker_finds_the_couple_that_blocks():
                           {"City": 1, "Mercy": 1}, couples={("Ann", "Bo"): [("City", "Mercy")]})
     assert nrmp_blocking(m, [0, -1, -1]).couples.tolist() == [[0, 0]]
     assert nrmp_blocking(m, [-1, 0, 1]).stable
+
+
+def test_couple_order_must_be_a_permutation():
+    m = Market.from_lists({"S": ["X"]}, {"X": ["A", "S"], "Y": ["B"]}, {"X": 1, "Y": 1},
+                          couples={("A", "B"): [("X", "Y")]})
+    with pytest.raises(ValueError, match="couple_order must be a permutation of the 1 couple ids"):
+        nrmp_match(m, couple_order=[1])
+
+
+def test_loop_report_names_the_couple_in_the_loop():
+    m = Market.from_lists(
+        {"S": ["X", "Y"]}, {"X": ["A", "S"], "Y": ["S", "B"]}, {"X": 1, "Y": 1},
+        couples={("A", "B"): [("X", "Y")]})
+    r = nrmp_match(m, max_restarts=2)
+    assert [lp.couples for lp in r.loops.loops] == [(0,), (0,), (0,)]
+    assert r.restarts == 2 and not r.loops.settled
+    text = r.loops.describe(m)
+    assert "couples A & B" in text[0]
+    assert text[-1].startswith("the match gave up")
