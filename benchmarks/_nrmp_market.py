@@ -24,7 +24,10 @@ list linked to every advanced program on the list (a third of them split it
 into two lists, linked to different advanced programs); applicants are taken
 at random until ``supplemental`` of all applicants have such lists. The
 PGY-1 programs already rank these applicants (they ranked them back), so the
-lists are live.
+lists are live. Applicants without a supplemental list rank no advanced
+program (an advanced position starts in the second year, so it needs the
+PGY-1 year a supplemental list provides); they may keep PGY-1 programs on their
+primary lists, as backups.
 
 Reversions. A share of the programs reverts: each such donor reverts 1 to
 ``capacity`` positions to one or two other programs, always to a program later
@@ -138,7 +141,10 @@ def with_nrmp_extensions(market: Market, couples: float = 0.04, supplemental: fl
         else:
             rows.append((a, adv, pg))
             names.append("1")
-    keep_entry = ~(moved[entry_row] & is_pgy1[a_idx])
+    # an applicant with a supplemental list ranks its PGY-1 programs there; one without
+    # ranks no advanced program (an advanced position needs a PGY-1 year before it,
+    # which only a supplemental list provides), but may keep PGY-1 programs as backups
+    keep_entry = ~(moved[entry_row] & is_pgy1[a_idx]) & (moved[entry_row] | ~is_adv[a_idx])
     a_ptr2, a_idx2 = _filter_rows(a_ptr, a_idx, np.ones(n_a, dtype=bool), keep_entry)
     sup = SupplementalLists.from_rows(rows, names) if rows else None
 

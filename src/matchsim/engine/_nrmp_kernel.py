@@ -156,7 +156,7 @@ def _set_p(S, p, col, kind, v):
 
 
 # ----------------------------------------------------------------- stacks
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _push_token(S, tok):
     ctr = S[S_CTR]
     n = ctr[WS]
@@ -166,7 +166,7 @@ def _push_token(S, tok):
     ctr[WS] = n + 1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _pop_token(S):
     ctr = S[S_CTR]
     n = ctr[WS] - 1
@@ -177,7 +177,7 @@ def _pop_token(S):
     return tok
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _push_single(S, a):
     ast = S[S_AST]
     if not ast[a, ONSTK] & 1:
@@ -185,7 +185,7 @@ def _push_single(S, a):
         _push_token(S, a * 4 + K_SINGLE)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _push_pgy1(S, a):
     ast = S[S_AST]
     if not ast[a, ONSTK] & 2:
@@ -193,7 +193,7 @@ def _push_pgy1(S, a):
         _push_token(S, a * 4 + K_PGY1)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _push_couple(S, c):
     cst = S[S_CST]
     if not cst[c, C_ONSTK]:
@@ -201,7 +201,7 @@ def _push_couple(S, c):
         _push_token(S, c * 4 + K_COUPLE)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _push_program(S, p):
     pst = S[S_PST]
     if pst[p, P_ONSTK]:
@@ -215,7 +215,7 @@ def _push_program(S, p):
     ctr[PS] = n + 1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _pop_program(S):
     ctr = S[S_CTR]
     n = ctr[PS] - 1
@@ -234,7 +234,7 @@ def _hput(heap, ast, off, i, key):
     ast[(key & _LOW) >> 1, SLOT0 + (key & 1)] = i
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _sift_up(heap, ast, off, i, key):
     while i > 0:
         par = (i - 1) >> 1
@@ -246,7 +246,7 @@ def _sift_up(heap, ast, off, i, key):
     _hput(heap, ast, off, i, key)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _sift_down(heap, ast, off, n, i, key):
     while True:
         ch = 2 * i + 1
@@ -261,7 +261,7 @@ def _sift_down(heap, ast, off, n, i, key):
     _hput(heap, ast, off, i, key)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _heap_insert(M, S, p, key):
     pst = S[S_PST]
     n = pst[p, HSIZE]
@@ -269,7 +269,7 @@ def _heap_insert(M, S, p, key):
     pst[p, HSIZE] = n + 1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _heap_remove_at(M, S, p, i):
     """Remove the seat at heap index ``i`` of program ``p``; return its key."""
     heap = S[S_HEAP]
@@ -290,7 +290,7 @@ def _heap_remove_at(M, S, p, i):
 
 
 # ------------------------------------------------------- seats and tokens
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _withdraw(M, S, a, role):
     """Remove applicant ``a``'s primary (role 0) or PGY-1 (role 1) seat; its program reopens."""
     ast = S[S_AST]
@@ -924,3 +924,39 @@ def _run(M, S, order, finish, max_steps, max_pops):
         break
     ctr[STATUS] = OK
     return OK, log_tok[:n_log], log_k[:n_log]
+
+
+@njit(cache=True)
+def _drop_couples(M, S, cs):
+    """Take the couples ``cs`` out of the match: their seats reopen, their tokens leave the stack.
+
+    A couple taken out is as if never added (``C_ADDED`` = 0): scans and
+    sweeps leave it alone until it is added again (by appending it to the
+    order of couples). The programs whose seats reopen are put on the
+    program stack, so whoever now blocks with them is re-tried.
+    """
+    ast = S[S_AST]
+    cst = S[S_CST]
+    ctr = S[S_CTR]
+    wstack = S[S_WSTACK]
+    for i in range(cs.size):
+        c = cs[i]
+        for s in range(2):
+            m = M[M_CM][c, s]
+            _release_pgy1(M, S, m)
+            if ast[m, HELD] >= 0:
+                _withdraw(M, S, m, 0)
+            ast[m, HELD] = -1
+            ast[m, HELD_E] = -1
+        cst[c, C_HELD] = -1
+        cst[c, C_NXT] = 0
+        cst[c, C_ADDED] = 0
+        cst[c, C_ONSTK] = 0
+    n = 0
+    for j in range(ctr[WS]):
+        tok = wstack[j]
+        if tok & 3 == K_COUPLE and cst[tok >> 2, C_ADDED] == 0:
+            continue
+        wstack[n] = tok
+        n += 1
+    ctr[WS] = n

@@ -28,16 +28,20 @@ acceptance to the NRMP's rules (:mod:`matchsim.extensions`):
    (the NRMP does not publish its procedure; this one never offers more
    positions than declared). Last, as Roth & Peranson do, every applicant and
    couple is checked for a blocking program; anyone found re-enters.
-4. **Loops.** With couples the process may cycle (a stable matching may not
-   even exist; Roth 1984). The state (every pointer and held position, every
-   quota, the pending stacks in order) is hashed incrementally (Zobrist) and
-   looked up each time a couple proposes; a repeated state is a proof that
-   the run would repeat forever. The run then stops, the loop is reported
-   (couples and programs in it), and the couples are added again in a new
+4. **Loops.** With couples, and with supplemental lists too (linking two
+   positions acts like a couple), the process may cycle, and a stable
+   matching may not even exist (Roth 1984). The state (every pointer and held
+   position, every quota, the pending stacks in order) is hashed
+   incrementally (Zobrist) and looked up each time a couple or a
+   supplemental list proposes; a repeated state is a proof that the run
+   would repeat forever. The run then stops and the loop is reported
+   (couples, programs and applicants in it). What is in the loop is taken
+   out (its couples' seats reopen; its supplemental lists stop proposing),
+   the rest of the match settles, and it is added again, last, in a new
    order drawn from ``rng`` (Roth & Peranson 1999, section I.C: the order of
-   processing couples affects loops), up to ``max_restarts`` times, after
-   which the match gives up and returns the last state with its blocking
-   instances.
+   processing decides whether loops occur). After ``max_restarts`` such
+   breaks, the couples of a further loop are left unmatched and its
+   supplemental lists stop where they were, so the match always ends.
 
 Whatever happens, ``stable`` is set by running the checker
 :func:`~matchsim.engine.nrmp_stability.nrmp_blocking` on the result, never
@@ -55,13 +59,13 @@ import numpy as np
 
 import matchsim.engine._nrmp_kernel as K
 from matchsim.engine.da import MatchResult, deferred_acceptance
-from matchsim.engine.nrmp_stability import NRMPBlocking, _frozen, nrmp_blocking
-from matchsim.engine.nrmp_tables import NRMPTables, nrmp_tables
+from matchsim.engine.nrmp_stability import NRMPBlocking, nrmp_blocking
+from matchsim.engine.nrmp_tables import NRMPTables, nrmp_tables, readonly_as
 from matchsim.market import UNMATCHED, Market
 
 __all__ = ["NRMPResult", "LoopReport", "Loop", "nrmp_match", "DEFAULT_MAX_RESTARTS"]
 
-#: Times the couples are reordered after a loop before the match gives up.
+#: Loops broken (what is in them added again, in a new order) before the match gives up on a loop.
 DEFAULT_MAX_RESTARTS = 20
 
 
@@ -72,7 +76,7 @@ class Loop:
     Attributes
     ----------
     attempt : int
-        0 for the first run, then 1, 2, ... for the runs after reordering.
+        0 for the first loop found, then 1, 2, ...
     couples : tuple of int
         Couples that proposed during the cycle (the state repeated between
         their proposals).
@@ -88,9 +92,10 @@ class Loop:
     applicants : tuple of int
         Applicants whose supplemental lists proposed during the cycle.
     action : str
-        What the match did: ``"reordered the couples"``, ``"stopped the
-        supplemental proposals of the applicants in the loop"`` (a loop with
-        no couple in it, which no order of couples can change), or ``"gave up"``.
+        What the match did: took what was in the loop out and added it again,
+        last, in a new order; or (once ``max_restarts`` breaks are spent)
+        gave up on it, leaving its couples unmatched and stopping its
+        supplemental lists.
     """
 
     attempt: int
@@ -99,7 +104,7 @@ class Loop:
     length: int
     kind: str = "loop"
     applicants: tuple = ()
-    action: str = "reordered the couples"
+    action: str = "took what was in the loop out and added it again, last, in a new order"
 
 
 @dataclass(frozen=True)
@@ -111,10 +116,9 @@ class LoopReport:
     loops : tuple of Loop
         Every loop found, in order.
     restarts : int
-        Times the couples were reordered and the match re-run.
+        Loops broken by taking what was in them out and adding it again.
     settled : bool
-        True when the last run settled (nothing pending, nothing blocking
-        that the algorithm could act on); False when it gave up.
+        True when the match settled without giving up on any loop.
     seed : object
         The ``rng`` argument the reorderings were drawn from.
     """
@@ -152,11 +156,12 @@ class LoopReport:
                 parts.append(f"supplemental lists of {names(lp.applicants, al)}")
             if lp.programs:
                 parts.append(f"programs {names(lp.programs, pl)}")
-            lines.append(f"run {lp.attempt + 1} {what}: {'; '.join(parts)}; the match {lp.action}")
+            lines.append(f"loop {lp.attempt + 1} {what}: {'; '.join(parts)}; the match {lp.action}")
         if self.restarts:
-            lines.append(f"the couples were reordered {self.restarts} time(s), drawn from seed {self.seed!r}")
-        lines.append("the last run settled" if self.settled else
-                     "the match gave up: the result is the last run as it stood, with its blocking instances")
+            lines.append(f"{self.restarts} loop(s) broken by adding what was in them again in a new order, "
+                         f"drawn from seed {self.seed!r}")
+        lines.append("the match settled" if self.settled else
+                     "the match gave up on at least one loop: see the result's blocking instances")
         return lines
 
 
@@ -192,7 +197,7 @@ class NRMPResult:
     proposals : int
         Proposals made (single, supplemental and couples' pairs tried).
     restarts : int
-        Times the couples were reordered after a loop.
+        Loops broken by adding what was in them again (see ``loops``).
     loops : LoopReport
         The loops found and what was done.
     extensions : bool
@@ -273,7 +278,7 @@ def _kernel_inputs(market: Market, t: NRMPTables):
     np.cumsum(t.max_quota + 2, out=hoff[1:])
     # fixed dtypes, all read-only: numba types read-only and writable arrays
     # differently, so this makes one compiled signature serve every market
-    M = tuple(_frozen(a, d) for a, d in zip(_market_arrays(market, t, hoff), _M_DTYPES))
+    M = tuple(readonly_as(a, d) for a, d in zip(_market_arrays(market, t, hoff), _M_DTYPES))
     return M, int(hoff[-1])
 
 
@@ -314,15 +319,6 @@ def _initial_state(market: Market, t: NRMPTables, heap_size: int):
     return (ast, cst, pst, heap, wstack, pstack, give, ctr, hv)
 
 
-def _copy_state(S):
-    return tuple(a.copy() for a in S)
-
-
-def _restore(S, snapshot):
-    for a, b in zip(S, snapshot):
-        np.copyto(a, b)
-
-
 def nrmp_match(market: Market, *, rng=0, max_restarts: int = DEFAULT_MAX_RESTARTS,
                couple_order=None, max_couple_steps: int | None = None) -> NRMPResult:
     """Match ``market`` by the NRMP's algorithm (see the module docstring).
@@ -336,7 +332,8 @@ def nrmp_match(market: Market, *, rng=0, max_restarts: int = DEFAULT_MAX_RESTART
         Seed for reordering the couples after a loop (SPEC 7). Fixed (0) by
         default, so that a market always gives the same match.
     max_restarts : int
-        Reorderings allowed after loops before the match gives up.
+        Loops the match breaks by adding what is in them again in a new
+        order; the couples of any further loop are left unmatched.
     couple_order : sequence of int, optional
         The order in which couples are first added (default: by couple id).
     max_couple_steps : int, optional
@@ -418,18 +415,18 @@ def _nrmp_kernel_match(market: Market, *, rng=0, max_restarts=DEFAULT_MAX_RESTAR
     ast = S[K.S_AST]
     gen = np.random.default_rng(rng)
     loops = []
-    frozen = np.zeros(market.n_applicants, dtype=bool)
 
-    def run(order, finish, attempt):
-        """Run until settled, breaking loops without couples by stopping supplemental proposals."""
+    def run(order, finish):
+        """Run until settled or a loop with couples; a loop of supplemental lists alone is broken here."""
         while True:
             ctr[K.HASHING] = 1 if (n_lists or (finish and n_c)) else 0
             ctr[K.VERIFY] = int(verify_hash)
+            ctr[K.POPS] = 0
             status, log_tok, log_k = K._run(M, S, order, finish, max_steps, max_pops)
             if status == K.HASH_MISMATCH:
                 raise RuntimeError("internal error: the incremental state hash drifted from the state")
             if status == K.OK:
-                return status
+                return status, None
             lo, hi = (int(ctr[K.LOOP_FROM]), int(ctr[K.LOOP_TO])) if status == K.LOOP else \
                 (max(0, log_tok.size - 1000), log_tok.size)
             window, ks = log_tok[lo:hi], log_k[lo:hi]
@@ -445,35 +442,56 @@ def _nrmp_kernel_match(market: Market, *, rng=0, max_restarts=DEFAULT_MAX_RESTAR
                     if ast[a, col] >= 0:
                         programs.add(int(ast[a, col]))
             kind = "loop" if status == K.LOOP else "budget"
-            if couples or status != K.LOOP or not applicants:
-                loops.append(Loop(attempt, tuple(couples), tuple(sorted(programs)), hi - lo, kind,
-                                  tuple(applicants), "reordered the couples" if attempt < max_restarts
-                                  else "gave up"))
-                return status
-            # a loop of supplemental lists alone: no order of couples changes it
-            frozen[applicants] = True
-            ast[applicants, K.ONSTK] |= 4
-            loops.append(Loop(attempt, (), tuple(sorted(programs)), hi - lo, kind, tuple(applicants),
-                              "stopped the supplemental proposals of the applicants in the loop"))
+            return status, (tuple(couples), tuple(sorted(programs)), hi - lo, kind, tuple(applicants))
 
-    run(np.zeros(0, dtype=np.int64), False, 0)  # phase 1: the single applicants
-    snapshot = _copy_state(S)
-    restarts = 0
-    proposals = 0
-    for attempt in range(max_restarts + 1):
-        if attempt:
-            _restore(S, snapshot)
-            ast[frozen, K.ONSTK] |= 4
-            order = gen.permutation(n_c).astype(np.int64)
-            restarts += 1
-        ctr[K.NEXTC] = 0
-        ctr[K.POPS] = 0
-        status = run(order, True, attempt)
-        proposals += int(ctr[K.PROPOSALS]) - (int(snapshot[K.S_CTR][K.PROPOSALS]) if attempt else 0)
+    order_list = order.tolist()
+    waiting = []  # applicants whose supplemental lists were stopped, to be read again once the rest settles
+    breaks = 0
+    finish = False  # phase 1: the single applicants, with their supplemental lists
+    while True:
+        status, found = run(np.asarray(order_list if finish else [], dtype=np.int64), finish)
         if status == K.OK:
+            if waiting:
+                # the lists stopped to break a loop are read again, from their tops, in a new order
+                for a in gen.permutation(np.asarray(waiting, dtype=np.int64)).tolist():
+                    _restart_supplemental(S, t, a)
+                waiting = []
+                continue
+            if not finish:
+                finish = True
+                continue
             break
-    settled = status == K.OK
-    return _result(market, t, S, proposals, restarts, LoopReport(tuple(loops), restarts, settled, rng))
+        cs = np.asarray(found[0], dtype=np.int64)
+        apps = np.asarray(found[4], dtype=np.int64)
+        K._drop_couples(M, S, cs)
+        ast[apps, K.ONSTK] |= 4  # bit 4: their supplemental lists propose no more (for now)
+        if breaks < max_restarts:
+            # Roth & Peranson (1999, section I.C): the order of processing decides
+            # whether a loop occurs; what loops is taken out and added again, last,
+            # in a new order, while the rest of the match stays as it is
+            order_list.extend(gen.permutation(cs).tolist())
+            waiting.extend(apps.tolist())
+            breaks += 1
+            action = "took what was in the loop out and added it again, last, in a new order"
+        else:
+            action = ("gave up on what was in the loop: its couples are left unmatched and its "
+                      "supplemental lists stopped where they were")
+        loops.append(Loop(len(loops), *found, action=action))
+    settled = not any(lp.action.startswith("gave up") for lp in loops)
+    return _result(market, t, S, int(ctr[K.PROPOSALS]), breaks, LoopReport(tuple(loops), breaks, settled, rng))
+
+
+def _restart_supplemental(S, t: NRMPTables, a: int) -> None:
+    """Let applicant ``a``'s supplemental list propose again, from its top (after a loop stopped it)."""
+    ast, ctr, wstack = S[K.S_AST], S[K.S_CTR], S[K.S_WSTACK]
+    ast[a, K.ONSTK] &= ~4
+    if ast[a, K.PG_LST] < 0:
+        return
+    ast[a, K.PG_NXT] = t.sup_ptr[ast[a, K.PG_LST]]
+    if not ast[a, K.ONSTK] & 2:
+        ast[a, K.ONSTK] |= 2
+        wstack[ctr[K.WS]] = a * 4 + K.K_PGY1
+        ctr[K.WS] += 1
 
 
 def _result(market: Market, t: NRMPTables, S, proposals, restarts, report) -> NRMPResult:

@@ -71,7 +71,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from matchsim.engine.nrmp_tables import NRMPTables, nrmp_tables
+from matchsim.engine.nrmp_tables import NRMPTables, nrmp_tables, readonly_as
 from matchsim.extensions import EVEN, ODD
 from matchsim.market import UNMATCHED, Market
 
@@ -493,19 +493,12 @@ def _run_check(market: Market, primary, pgy1, parity_drop, tables: NRMPTables | 
             t.cp_prog, t.cp_rank, t.cp_link, t.sup_ptr, t.sup_prog, t.sup_rank, market.capacity, drop,
             t.even_odd, t.topo_donors, t.don_ptr, t.rv_recv, t.rv_pos, primary, pgy1)
     # one compiled signature for every market: fixed dtypes, all read-only
-    return _check_kernel(*(_frozen(a, d) for a, d in zip(args, _CHECK_DTYPES))), t
+    return _check_kernel(*(readonly_as(a, d) for a, d in zip(args, _CHECK_DTYPES))), t
 
 
 _CHECK_DTYPES = (np.int64, np.int32, np.int32, np.int32, np.int32, np.int32, np.int64, np.int32, np.int32,
                  np.int32, np.int64, np.int32, np.int32, np.int32, np.int64, np.int8, np.int32, np.int64,
                  np.int32, np.int32, np.int32, np.int32)
-
-
-def _frozen(arr, dtype):
-    """A read-only C-contiguous view of ``arr`` as ``dtype`` (one kernel signature for every market)."""
-    out = np.ascontiguousarray(arr, dtype=dtype).view()
-    out.flags.writeable = False
-    return out
 
 
 def nrmp_blocking(market: Market, assignment, pgy1=None, *, parity_drop=None,

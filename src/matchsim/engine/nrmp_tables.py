@@ -31,11 +31,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matchsim.engine.da import UNRANKED, _receiver_rank_table
+from matchsim.engine.da import UNRANKED, receiver_ranks
 from matchsim.extensions import NO_MATCH, reversion_order
 from matchsim.market import Market
 
-__all__ = ["NRMPTables", "nrmp_tables"]
+__all__ = ["NRMPTables", "nrmp_tables", "readonly_as"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -68,25 +68,38 @@ class NRMPTables:
 def _ranks_of_entries(app, prog, market: Market) -> np.ndarray:
     """Each program's 0-based rank of each applicant, for arbitrary ``(app[i], prog[i])`` entries.
 
-    ``prog[i] == NO_MATCH`` gives ``UNRANKED``. The entries are grouped by
-    applicant (a stable sort) into a proposers' CSR and looked up with the
-    same transpose as deferred acceptance uses.
+    ``prog[i] == NO_MATCH`` (or a program that did not rank ``app[i]``) gives
+    ``UNRANKED``. The programs' list entries are keyed ``program * n_applicants
+    + applicant`` and sorted once; each entry is one binary search.
     """
     app = np.asarray(app, dtype=np.int64)
-    prog = np.asarray(prog, dtype=np.int32)
+    prog = np.asarray(prog, dtype=np.int64)
     out = np.full(app.size, UNRANKED, dtype=np.int32)
-    if app.size == 0:
+    if app.size == 0 or market.program_list.size == 0:
         return out
-    order = np.argsort(app, kind="stable")
-    counts = np.bincount(app, minlength=market.n_applicants)
-    ptr = np.zeros(market.n_applicants + 1, dtype=np.int64)
-    np.cumsum(counts, out=ptr[1:])
-    idx = prog[order].copy()
-    missing = idx == NO_MATCH
-    idx[missing] = 0  # any valid id; fixed below
-    ranks = _receiver_rank_table(ptr, idx, market.program_ptr, market.program_list)
-    ranks[missing] = UNRANKED
-    out[order] = ranks
+    n_a = market.n_applicants
+    lengths = np.diff(market.program_ptr)
+    owner = np.repeat(np.arange(market.n_programs, dtype=np.int64), lengths)
+    rank = np.arange(market.program_list.size, dtype=np.int64) - np.repeat(market.program_ptr[:-1], lengths)
+    keys = owner * n_a + market.program_list
+    order = np.argsort(keys, kind="stable")
+    keys, rank = keys[order], rank[order]
+    q = np.where(prog >= 0, prog, 0) * n_a + app
+    i = np.minimum(np.searchsorted(keys, q), keys.size - 1)
+    hit = (keys[i] == q) & (prog != NO_MATCH)
+    out[hit] = rank[i[hit]]
+    return out
+
+
+def readonly_as(arr, dtype) -> np.ndarray:
+    """A read-only C-contiguous view of ``arr`` as ``dtype``.
+
+    The NRMP kernels take every market array this way, so one compiled
+    signature serves every market (numba types read-only and writable arrays
+    differently).
+    """
+    out = np.ascontiguousarray(arr, dtype=dtype).view()
+    out.flags.writeable = False
     return out
 
 
@@ -94,8 +107,8 @@ def nrmp_tables(market: Market) -> NRMPTables:
     """Build the kernels' look-up tables for ``market`` (plain or with extensions)."""
     n_a, n_p = market.n_applicants, market.n_programs
     a_ptr, a_idx = market.applicant_ptr, market.applicant_list
-    rank_at = _receiver_rank_table(a_ptr, a_idx, market.program_ptr, market.program_list)
-    pos = _receiver_rank_table(market.program_ptr, market.program_list, a_ptr, a_idx)
+    rank_at = receiver_ranks(market)
+    pos = receiver_ranks(market, "program")
     p_apps = market.program_list.astype(np.int64)
     p_back = np.where(pos == UNRANKED, -1, a_ptr[:-1][p_apps] + pos).astype(np.int64)
 

@@ -1,0 +1,168 @@
+"""The NRMP algorithm against plain deferred acceptance on the same lists, in the same run.
+
+Markets (:mod:`_nrmp_market`, seeded): the NRMP-shaped base market and the
+same lists with 4% of applicants in couples, 10% with supplemental lists and
+7% of programs reverting; also couples alone. Run::
+
+    MATCHSIM_BENCH_FULL=1 python -m pytest benchmarks/bench_nrmp.py -q -s --benchmark-disable
+
+* ``test_nrmp_vs_deferred_acceptance`` times the two functions alternately
+  (one call each per round, so machine load hits both alike) and records both
+  medians and their ratio in ``extra_info`` (and prints them with ``-s``);
+  the issue's target is a ratio of at most 10.
+* ``test_nrmp_match`` is the pytest-benchmark timing of ``nrmp_match`` alone.
+* ``test_nrmp_peak_memory`` records the peak of Python-level allocations
+  (tracemalloc: NumPy arrays included) during one match; the target is 200 MB.
+* ``test_nrmp_compile_time`` runs a fresh interpreter with an empty numba
+  cache, so the compile time is reported apart from the timings above (which
+  run after a warm-up call).
+* ``test_nrmp_on_shared_couples_market`` runs the couples market of
+  ``shared/bench/couples_market.py`` when that folder is present (it is
+  never copied here: its scripts are run from where they are).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from _nrmp_market import base_market, couples_market, nrmp_market
+from matchsim import Market, deferred_acceptance, nrmp_match
+from matchsim.extensions import Couples
+
+MARKETS = {"every-extension": nrmp_market, "couples": couples_market}
+TARGET_RATIO = 10.0
+TARGET_PEAK_MB = 200.0
+
+
+def _describe(result) -> dict:
+    return dict(stable=bool(result.stable), loop_breaks=int(result.restarts), loops=len(result.loops.loops),
+                settled=bool(result.loops.settled), matched=int(result.n_matched),
+                blocking=int(result.blocking.n_blocking))
+
+
+@pytest.mark.big
+@pytest.mark.benchmark(group="nrmp")
+@pytest.mark.parametrize("kind", list(MARKETS))
+def test_nrmp_vs_deferred_acceptance(benchmark, kind, rounds=3):
+    plain, market = base_market(), MARKETS[kind]()
+    nrmp_match(market)  # warm-up: compile or load the kernels
+    deferred_acceptance(plain)
+    t_da, t_nrmp = [], []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        deferred_acceptance(plain)
+        t1 = time.perf_counter()
+        result = nrmp_match(market)
+        t2 = time.perf_counter()
+        t_da.append(t1 - t0)
+        t_nrmp.append(t2 - t1)
+    da_ms, nrmp_ms = 1e3 * statistics.median(t_da), 1e3 * statistics.median(t_nrmp)
+    info = dict(deferred_acceptance_ms=round(da_ms, 2), nrmp_ms=round(nrmp_ms, 2),
+                ratio=round(nrmp_ms / da_ms, 1), target_ratio=TARGET_RATIO, **_describe(result))
+    benchmark.extra_info.update(info)
+    print(f"\n{kind}: {info}")
+    benchmark.pedantic(lambda: None, rounds=1)  # the figures are in extra_info
+
+
+@pytest.mark.big
+@pytest.mark.benchmark(group="nrmp")
+@pytest.mark.parametrize("kind", list(MARKETS))
+def test_nrmp_match(benchmark, kind):
+    market = MARKETS[kind]()
+    result = benchmark.pedantic(nrmp_match, args=(market,), rounds=3, iterations=1, warmup_rounds=1)
+    benchmark.extra_info.update(_describe(result))
+
+
+@pytest.mark.big
+@pytest.mark.parametrize("kind", list(MARKETS))
+def test_nrmp_peak_memory(kind):
+    market = MARKETS[kind]()
+    nrmp_match(market)
+    tracemalloc.start()
+    try:
+        result = nrmp_match(market)
+        result.stable  # the check is part of a result
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+    print(f"\n{kind}: peak {peak:.1f} MB (target {TARGET_PEAK_MB:.0f} MB)")
+    assert peak < TARGET_PEAK_MB
+
+
+_COMPILE = """
+import time
+t = time.perf_counter()
+from matchsim import Market, nrmp_match
+m = Market.from_lists({"S": ["X", "A"], "T": ["P"]}, {"X": ["a", "S"], "Y": ["S", "b"], "A": ["S"], "P": ["T", "S"]},
+                      {"X": 1, "Y": 1, "A": 1, "P": 1}, couples={("a", "b"): [("X", "Y")]},
+                      tracks={"A": "advanced", "P": "preliminary"}, supplemental={"S": [(["A"], ["P"])]},
+                      reversions=[("X", "Y", 1)])
+nrmp_match(m).stable
+print(time.perf_counter() - t)
+"""
+
+
+@pytest.mark.big
+def test_nrmp_compile_time():
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+        out = subprocess.run([sys.executable, "-c", _COMPILE], env=env, capture_output=True, text=True,
+                             timeout=1800, check=True)
+        cold = float(out.stdout.split()[-1])
+        out = subprocess.run([sys.executable, "-c", _COMPILE], env=env, capture_output=True, text=True,
+                             timeout=600, check=True)
+        cached = float(out.stdout.split()[-1])
+    print(f"\nfirst call: {cold:.1f} s with an empty numba cache, {cached:.1f} s with the cache")
+
+
+def _shared_bench() -> Path | None:
+    here = Path(__file__).resolve().parents[1]
+    for cand in (here.parent / "shared" / "bench", here.parent.parent / "shared" / "bench"):
+        if (cand / "couples_market.py").is_file() and (cand / "gen_market.py").is_file():
+            return cand
+    return None
+
+
+@pytest.mark.big
+def test_nrmp_on_shared_couples_market(tmp_path):
+    bench = _shared_bench()
+    if bench is None:
+        pytest.skip("shared/bench/couples_market.py is not present")
+    subprocess.run([sys.executable, str(bench / "gen_market.py"), "--scale", "full", "--seed", "1", "--out",
+                    str(tmp_path / "m_full")], check=True, capture_output=True, timeout=1200)
+    subprocess.run([sys.executable, str(bench / "couples_market.py"), str(tmp_path / "m_full.npz"),
+                    str(tmp_path / "m_c4")], check=True, capture_output=True, timeout=1200)
+    d = np.load(tmp_path / "m_full.npz")
+    c = np.load(tmp_path / "m_c4.npz")
+    print("\narrays:", sorted(c.files))
+    members = c["couples"].astype(np.int32)
+    n_a = d["ar_ptr"].size - 1
+    keep = np.ones(n_a, dtype=bool)
+    keep[members.ravel()] = False
+    lengths = np.diff(d["ar_ptr"])
+    row = np.repeat(np.arange(n_a), lengths)
+    mask = keep[row]
+    a_ptr = np.zeros(n_a + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row[mask], minlength=n_a), out=a_ptr[1:])
+    couples = Couples(members, c["couple_ptr"], c["couple_pairs"])
+    market = Market(a_ptr, d["ar_idx"][mask], d["p_ptr"], d["p_idx"], d["cap"], couples=couples)
+    plain = Market(d["ar_ptr"], d["ar_idx"], d["p_ptr"], d["p_idx"], d["cap"])
+    nrmp_match(market)
+    deferred_acceptance(plain)
+    t0 = time.perf_counter()
+    deferred_acceptance(plain)
+    t1 = time.perf_counter()
+    result = nrmp_match(market)
+    t2 = time.perf_counter()
+    print(f"shared couples market: {market.n_couples} couples, nrmp {1e3 * (t2 - t1):.0f} ms, "
+          f"plain DA {1e3 * (t1 - t0):.1f} ms, {_describe(result)}")
