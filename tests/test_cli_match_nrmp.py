@@ -119,14 +119,14 @@ def test_loops_are_reported_in_words(tmp_path):
     assert r.exit_code == 0, r.output
     out = " ".join(r.stdout.split())
     assert "Stable: no" in out and "a stable matching may not exist" in out
-    assert "run 1 went round in a loop" in out and "couples Ann & Bo; programs City, Mercy" in out
-    assert "the match reordered the couples" in out
-    assert "more runs looped the same way" in out  # 21 runs are summed up, not printed one by one
-    assert "run 21" not in out and "--all" in out
-    assert "run 21" in " ".join(run(tmp_path / "loop", "--all").stdout.split())
+    assert "loop 1: the match went round in circles" in out and "couples Ann & Bo; programs City, Mercy" in out
+    assert "the match took what was in the loop out and added it again" in out
+    assert "18 more loops, the same or alike" in out  # 21 loops are summed up, not printed one by one
+    assert "loop 21" not in out and "--all" in out
+    assert "loop 21" in " ".join(run(tmp_path / "loop", "--all").stdout.split())
     doc = json.loads(run(tmp_path / "loop", "--json").stdout)
     assert doc["summary"]["stable"] is False and doc["summary"]["loops"] >= 1
-    assert doc["loops"][0].startswith("run 1 went round in a loop") and len(doc["loops"]) > 20
+    assert doc["loops"][0].startswith("loop 1: the match went round in circles") and len(doc["loops"]) > 20
 
 
 def test_bad_folder_is_one_line(tmp_path):

@@ -136,7 +136,7 @@ def show_nrmp(market, result, label, limit, written):
         for line in lines[:shown]:
             console.print(f"  {escape(line)}")
         if shown < n:
-            console.print(f"  ... {n - shown} more runs looped the same way or alike (--all or --json lists "
+            console.print(f"  ... {n - shown} more loops, the same or alike (--all or --json lists "
                           "every one)")
         for line in lines[n:]:  # the reorderings and how the match ended
             console.print(f"  {escape(line)}")

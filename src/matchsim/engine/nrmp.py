@@ -148,7 +148,7 @@ class LoopReport:
         lines = []
         for lp in self.loops:
             what = (f"ran for {lp.length} steps without settling" if lp.kind == "budget"
-                    else f"went round in a loop ({lp.length} steps)")
+                    else f"went round in circles ({lp.length} steps)")
             parts = []
             if lp.couples:
                 parts.append(f"couples {names(lp.couples, cl)}")
@@ -156,7 +156,7 @@ class LoopReport:
                 parts.append(f"supplemental lists of {names(lp.applicants, al)}")
             if lp.programs:
                 parts.append(f"programs {names(lp.programs, pl)}")
-            lines.append(f"loop {lp.attempt + 1} {what}: {'; '.join(parts)}; the match {lp.action}")
+            lines.append(f"loop {lp.attempt + 1}: the match {what}: {'; '.join(parts)}; the match {lp.action}")
         if self.restarts:
             lines.append(f"{self.restarts} loop(s) broken by adding what was in them again in a new order, "
                          f"drawn from seed {self.seed!r}")
