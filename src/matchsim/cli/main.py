@@ -22,6 +22,7 @@ COMMANDS = {
     "compare": ("matchsim.cli.compare", "compare", "Compare your candidate rank lists and explain which is best."),
     "run": ("matchsim.cli.run", "run", "Run a Monte Carlo study from a scenario file."),
     "explain": ("matchsim.cli.explain", "explain", "Replay the Match round by round, and show why list order cannot help."),
+    "audit": ("matchsim.cli.audit", "audit", "Check every applicant: could another list have got them a better match?"),
 }
 
 
