@@ -72,7 +72,7 @@ import numpy as np
 from numba import njit
 
 from matchsim.constants import UNMATCHED, UNRANKED
-from matchsim.engine.da import _receiver_rank_table, deferred_acceptance
+from matchsim.engine.da import _receiver_rank_table, deferred_acceptance, receiver_ranks
 from matchsim.market import Market
 
 __all__ = [
@@ -153,10 +153,10 @@ def _clone_assignment(market, assignment, base):
     if matched.size == 0:
         return out
     progs = assignment[matched]
-    rank = np.empty(n_a, dtype=np.int64)
-    for p in np.unique(progs):  # ranks of p's members on p's list
-        lst = market.program_prefs(int(p))
-        rank[lst] = np.arange(lst.size)
+    rank = np.empty(n_a, dtype=np.int64)  # each member's place on their own program's list
+    owner = np.repeat(np.arange(n_a), np.diff(market.applicant_ptr))
+    hit = np.flatnonzero(market.applicant_list == assignment[owner])
+    rank[owner[hit]] = receiver_ranks(market)[hit]
     key = np.lexsort((rank[matched], progs))
     ordered = matched[key]
     ps = progs[key]
@@ -543,12 +543,15 @@ class StableLattice:
         """
         if limit < 1:
             raise ValueError(f"limit must be at least 1, got {limit}")
+        n = self.count(budget)
+        if n is None or n > limit:
+            raise TooManyStableMatchings(n, limit, lower_bound=limit)
         order = np.arange(self.n_rotations, dtype=np.int64)
-        out = np.empty((limit, self.applicant_optimal.size), dtype=np.int32)
-        c, done = self._search(order, limit, max(budget, 4 * (self.n_rotations + 1) * limit), out)
-        if done and c <= limit:
-            return out[:c].copy()
-        raise TooManyStableMatchings(self.count(budget), limit, lower_bound=int(c))
+        out = np.empty((n, self.applicant_optimal.size), dtype=np.int32)
+        c, done = self._search(order, n, max(budget, 4 * (self.n_rotations + 1) * n), out)
+        if not done or c != n:
+            raise RuntimeError("listing the stable matchings disagrees with their count")
+        return out
 
     def stable_partners(self) -> tuple[np.ndarray, np.ndarray]:
         """For each applicant, the programs they hold in some stable matching.
@@ -662,6 +665,8 @@ def stable_lattice(market: Market) -> StableLattice:
     rank_at = _receiver_rank_table(c_ptr, c_idx, w_ptr, w_idx)
     pos = _entry_of(c_ptr, c_idx, _clone_assignment(market, ra, base))
     z_pos = _entry_of(c_ptr, c_idx, _clone_assignment(market, rz, base))
+    if np.any(pos > z_pos):  # would make the walk run past an end (never expected)
+        raise RuntimeError("the two ends of the set of stable matchings are out of order")
     rot_ptr, rot_app, rot_from, rot_to, ev_ptr, ev_rank, ev_rot = _find_rotations(
         c_ptr, c_idx, rank_at, pos, z_pos, clone_program.size)
     if not np.array_equal(pos, z_pos):  # the walk must end at the other end
