@@ -137,13 +137,12 @@ def test_count_budget_gives_none():
 
 
 def test_couples_are_refused():
-    from matchsim.datasets import example
+    from tests.nrmp_markets import random_nrmp_market
 
-    names = [n for n in ("nrmp-couples", "couples") if n in __import__("matchsim.datasets").datasets.EXAMPLES]
-    if not names:
-        pytest.skip("no built-in example with couples")
+    m = random_nrmp_market(249, n_singles=(2, 5), n_couples=(1, 2), n_programs=(2, 4), max_capacity=1,
+                           max_pairs=12)
     with pytest.raises(ValueError, match="without couples"):
-        stable_lattice(example(names[0]))
+        stable_lattice(m)
 
 
 @pytest.mark.parametrize("seed", range(20))
