@@ -157,3 +157,15 @@ def test_nrmp_shaped_markets_with_large_capacities(seed):
     assert all(is_stable(m, r) for r in rows)
     assert np.array_equal(rows[0], deferred_acceptance(m).assignment)
     assert np.array_equal(lat.matching(range(lat.n_rotations)), deferred_acceptance(m, "program").assignment)
+
+
+def test_stable_set_study_kind_rows():
+    from matchsim.studies.kinds import get_kind
+    from matchsim.studies.scenario import parse_scenario
+
+    s = parse_scenario('[study]\nkind = "stable_set"\ntrials = 1\nseed = 3\n'
+                       '[stable_set]\nsizes = [30, 60]\nlist_lengths = [4, 8]\n')
+    rows = get_kind("stable_set").trial(s, 0)
+    assert rows["trial"].size == 2 * 4
+    assert np.all(rows["stable_matchings"] >= 1) and np.all(rows["share_several"] <= 1)
+    assert np.all((rows["rotations"] == 0) == (rows["stable_matchings"] == 1))

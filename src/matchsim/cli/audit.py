@@ -171,7 +171,7 @@ def _show(reports, limit):
         table.add_column("Applicant", overflow="fold", ratio=2)
         table.add_column("Matched", overflow="fold", ratio=2)
         table.add_column("Could get", overflow="fold", ratio=2)
-        table.add_column("Places", justify="right", ratio=1)
+        table.add_column("Gain", justify="right", min_width=4, ratio=1)
         table.add_column("By", overflow="fold", ratio=2)
         table.add_column("Couples involved", overflow="fold", ratio=2)
         rows = rep["rows"] if limit is None else rep["rows"][:limit]
