@@ -181,9 +181,21 @@ def _run_demo(run, folder):
     assert "Bo applies to City" in r.stdout and "Final match" in r.stdout
 
 
+def _run_audit(run, folder):
+    r = _ok(run("audit", _tiny_market(folder)))
+    assert "Nobody could have gained" in r.stdout and "Dubins & Freedman 1981" in r.stdout
+    assert max(len(line) for line in r.stdout.splitlines()) <= 80
+    doc = json.loads(_ok(run("audit", "tiny.json", "--json", "--short-lists", "2")).stdout)
+    assert doc["markets"][0]["gainers"] == 0 and doc["markets"][0]["candidate_lists"] == 2 * (2 + 1 + 2 + 2)
+    assert _ok(run("audit", "tiny.json", "--csv")).stdout.splitlines() == [
+        "market,applicant,submitted_match,better_match,places_gained,how,better_list,couples_involved"]
+    bad = run("audit", "missing.json")
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr and "missing.json" in bad.stderr
+
+
 #: command -> a tiny real run in a fresh folder: ``fn(run_matchsim, folder)``.
 REAL_RUNS = {"match": _run_match, "explain": _run_explain, "compare": _run_compare, "run": _run_run,
-             "demo": _run_demo}
+             "demo": _run_demo, "audit": _run_audit}
 
 
 def test_every_command_has_a_real_run():
@@ -299,3 +311,4 @@ def test_readme_commands_work_verbatim_in_order(matchsim_script, clean_env, outs
     serial, parallel = ((clone / "results" / n / "summary.csv").read_text(encoding="utf-8")
                         for n in ("strategies", "strategies-2jobs"))
     assert serial == parallel  # README: "same numbers, faster"
+

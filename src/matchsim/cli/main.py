@@ -23,6 +23,7 @@ COMMANDS = {
     "run": ("matchsim.cli.run", "run", "Run a Monte Carlo study from a scenario file."),
     "explain": ("matchsim.cli.explain", "explain", "Replay the Match round by round, and show why list order cannot help."),
     "demo": ("matchsim.cli.demo", "demo", "Show the Match one proposal at a time, in the terminal or as a page."),
+    "audit": ("matchsim.cli.audit", "audit", "Check every applicant: could another list have got them a better match?"),
 }
 
 
