@@ -10,15 +10,30 @@ applicant is tried by running :func:`matchsim.engine.nrmp_match` again: exact,
 but one full match per candidate (use it on small markets, or on a few
 applicants). Couples' own joint lists are not audited.
 
-For each gain the audit names the couples whose match changed between the
-submitted and the better list: the couples whose moves opened the position.
+For each gain the audit reports two things about couples:
+
+``couples`` (descriptive)
+    the couples whose match differs between the run with the submitted list
+    and the run with the better list: the couples who moved.
+``needed`` (tested counterfactual)
+    among those, the couples without which the gain disappears. For each
+    moved couple ``c`` the market is rebuilt without ``c`` as a couple
+    (``counterfactual="split"``: its two members apply as singles, each with
+    the programs of their side of the joint list in order, each program once,
+    see :func:`matchsim.markets.couples.split_couple`; ``"remove"``: the
+    couple takes no part, :func:`~matchsim.markets.couples.remove_couple`),
+    both the submitted and the better list are run again in that market, and
+    ``c`` is *needed* when the better list no longer gets the applicant a
+    program they rank above what the submitted list gets them there. Only the
+    better list found is re-run, not every candidate list: "needed" means
+    "this manipulation stops working", not "no manipulation works".
 
 Examples
 --------
 >>> from matchsim.datasets import nrmp_example
 >>> res = audit_nrmp(nrmp_example())
->>> res.n_gainers, len(res.couples)
-(0, 8)
+>>> res.n_gainers, len(res.couples), len(res.needed)
+(0, 8, 8)
 """
 
 from __future__ import annotations
@@ -31,6 +46,7 @@ from matchsim.constants import UNMATCHED
 from matchsim.engine.audit import candidate_lists, n_candidate_lists
 from matchsim.engine.nrmp import nrmp_match
 from matchsim.market import Market
+from matchsim.markets.couples import remove_couple, split_couple
 
 __all__ = ["CouplesAuditResult", "audit_nrmp"]
 
@@ -44,6 +60,13 @@ class CouplesAuditResult:
     couples : tuple of tuple of int
         For each audited applicant, the couples whose match differs between
         their submitted list and their best list (empty when nothing gains).
+    needed : tuple of tuple of int
+        For each audited applicant, the couples of ``couples`` without which
+        (see ``counterfactual``) their best list no longer beats their
+        submitted list (empty when nothing gains, or when not tested).
+    counterfactual : str or None
+        How a couple was taken out for ``needed``: ``"split"``, ``"remove"``
+        or ``None`` (not tested).
     """
 
     applicants: np.ndarray
@@ -55,6 +78,8 @@ class CouplesAuditResult:
     n_candidates: int
     max_short: int
     couples: tuple
+    needed: tuple = ()
+    counterfactual: str | None = "split"
 
     @property
     def n_gainers(self) -> int:
@@ -76,7 +101,11 @@ def _couple_of(market: Market) -> np.ndarray:
     return out
 
 
-def audit_nrmp(market: Market, applicants=None, *, max_short: int = 0, progress=None) -> CouplesAuditResult:
+_WITHOUT = {"split": split_couple, "remove": remove_couple}
+
+
+def audit_nrmp(market: Market, applicants=None, *, max_short: int = 0, counterfactual: str | None = "split",
+               progress=None) -> CouplesAuditResult:
     """Audit the single applicants of any market by re-running the NRMP algorithm per candidate list.
 
     Parameters
@@ -88,6 +117,10 @@ def audit_nrmp(market: Market, applicants=None, *, max_short: int = 0, progress=
         couples' members are left out).
     max_short : int
         As in :func:`matchsim.engine.audit.audit`.
+    counterfactual : {"split", "remove", None}
+        How each moved couple is taken out to test whether the gain needs it
+        (see the module docstring); ``None`` skips the test (two more matches
+        per gainer and moved couple).
     progress : callable, optional
         ``progress(done, total)`` after each applicant.
 
@@ -98,9 +131,11 @@ def audit_nrmp(market: Market, applicants=None, *, max_short: int = 0, progress=
     Raises
     ------
     ValueError
-        If ``max_short`` is negative or an applicant is out of range or in a
-        couple.
+        If ``max_short`` is negative, ``counterfactual`` unknown, or an
+        applicant is out of range or in a couple.
     """
+    if counterfactual is not None and counterfactual not in _WITHOUT:
+        raise ValueError(f"counterfactual must be one of {tuple(_WITHOUT)} or None, got {counterfactual!r}")
     if not isinstance(max_short, (int, np.integer)) or max_short < 0:
         raise ValueError(f"max_short must be a whole number >= 0, got {max_short!r}")
     couple_of = _couple_of(market)
@@ -119,7 +154,7 @@ def audit_nrmp(market: Market, applicants=None, *, max_short: int = 0, progress=
     best = np.full(n, UNMATCHED, dtype=np.int32)
     gain = np.zeros(n, dtype=np.int64)
     kinds = np.full(n, -1, dtype=np.int8)
-    lists, couples = [], []
+    lists, couples, needed = [], [], []
     n_cand = 0
     for i, a in enumerate(who):
         lst = market.applicant_prefs(int(a))
@@ -141,13 +176,25 @@ def audit_nrmp(market: Market, applicants=None, *, max_short: int = 0, progress=
         lists.append(best_l)
         if best_run is None:
             couples.append(())
+            needed.append(())
         else:
-            moved = np.flatnonzero(np.any(_couple_outcomes(market, best_run) != base_couples, axis=1))
-            couples.append(tuple(int(c) for c in moved))
+            moved = tuple(int(c) for c in
+                          np.flatnonzero(np.any(_couple_outcomes(market, best_run) != base_couples, axis=1)))
+            couples.append(moved)
+            needed.append(() if counterfactual is None else tuple(
+                c for c in moved if not _still_gains(_WITHOUT[counterfactual](market, c), int(a), best_l, place)))
         if progress is not None:
             progress(i + 1, n)
     return CouplesAuditResult(who, base[who].astype(np.int32), best, gain, tuple(lists), kinds, n_cand,
-                              int(max_short), tuple(couples))
+                              int(max_short), tuple(couples), tuple(needed), counterfactual)
+
+
+def _still_gains(market, a, better, place) -> bool:
+    """In ``market``, does list ``better`` get ``a`` a program ranked above what their own list gets?"""
+    n = len(place)
+    own = place.get(int(nrmp_match(market).assignment[a]), n)
+    alt = place.get(int(nrmp_match(market.with_applicant_list(a, better)).assignment[a]), n)
+    return alt < own
 
 
 def _couple_outcomes(market, assignment):

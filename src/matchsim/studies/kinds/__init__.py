@@ -14,14 +14,14 @@ Adding a kind is one new module plus one line in :data:`REGISTRY` (see
 Examples
 --------
 >>> list(REGISTRY)
-['strategies', 'messages', 'list_length', 'core', 'signals', 'stable_set']
+['strategies', 'messages', 'list_length', 'core', 'signals', 'stable_set', 'couples_gains']
 >>> kind = get_kind("core")
 >>> kind.options().scales
 (0.25, 0.5, 1.0, 2.0)
 >>> get_kind("lattice")
 Traceback (most recent call last):
 ...
-ValueError: kind must be one of ('strategies', 'messages', 'list_length', 'core', 'signals', 'stable_set'), got 'lattice'
+ValueError: kind must be one of ('strategies', 'messages', 'list_length', 'core', 'signals', 'stable_set', 'couples_gains'), got 'lattice'
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ REGISTRY: dict[str, str] = {
     "core": "matchsim.studies.kinds.core",
     "signals": "matchsim.studies.kinds.signals",
     "stable_set": "matchsim.studies.kinds.stable_set",
+    "couples_gains": "matchsim.studies.kinds.couples_gains",
 }
 
 
