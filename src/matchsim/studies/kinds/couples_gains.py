@@ -46,9 +46,9 @@ class CouplesGainsOptions(Options):
     shares: Annotated[tuple[Annotated[float, Meta(ge=0, le=1)], ...], Meta(
         min_length=1, description="shares of the applicants who are in a couple", examples=[[0, 0.05, 0.1]])] = (
         0.0, 0.02, 0.04, 0.06, 0.08, 0.10)
-    applicants: Annotated[int, Meta(ge=4, le=5_000, description="applicants in each market")] = 150
-    programs: Annotated[int, Meta(gt=0, description="programs in each market")] = 21
-    positions: Annotated[int, Meta(gt=0, description="positions in each market")] = 140
+    applicants: Annotated[int, Meta(ge=4, le=5_000, description="applicants in each market")] = 120
+    programs: Annotated[int, Meta(gt=0, description="programs in each market")] = 40
+    positions: Annotated[int, Meta(gt=0, description="positions in each market")] = 111
     mean_list: Annotated[float, Meta(gt=0, le=40, description="mean programs ranked per applicant")] = 6.0
     audited: Annotated[int, Meta(ge=0, description="single applicants audited per share (0: all)")] = 0
 
@@ -92,7 +92,7 @@ def summarize(df):
         share_gainers=("share_gainers", "mean"),
         max_gainers=("gainers", "max"),
         mean_places=("places", "mean"),
-        needed_couple=("needed_couple", "sum"),
+        gains_needing_a_couple=("needed_couple", "sum"),
         share_stable=("stable", "mean"),
         mean_loops=("loops", "mean"),
     ).reset_index()
@@ -120,5 +120,5 @@ KIND = StudyKind(
     trial=trial,
     summarize=summarize,
     plot=plot,
-    hidden=("max_gainers", "mean_couples"),
+    hidden=("trials", "mean_couples", "max_gainers", "mean_places"),
 )
