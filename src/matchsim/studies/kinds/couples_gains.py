@@ -92,7 +92,7 @@ def summarize(df):
         share_gainers=("share_gainers", "mean"),
         max_gainers=("gainers", "max"),
         mean_places=("places", "mean"),
-        gains_needing_a_couple=("needed_couple", "sum"),
+        needed_couple=("needed_couple", "sum"),
         share_stable=("stable", "mean"),
         mean_loops=("loops", "mean"),
     ).reset_index()
@@ -120,5 +120,5 @@ KIND = StudyKind(
     trial=trial,
     summarize=summarize,
     plot=plot,
-    hidden=("trials", "mean_couples", "max_gainers", "mean_places"),
+    hidden=("trials", "mean_couples", "mean_gainers", "max_gainers", "mean_places"),
 )
