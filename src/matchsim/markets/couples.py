@@ -8,9 +8,8 @@ the first partner's list and ``q`` from the second's, ordered by the sum of
 their ranks (ties: the first partner's rank first), then ``(p, No Match)``
 for the first partner's programs and ``(No Match, q)`` for the second's (the
 couple would rather one partner matches than neither), cut at the NRMP's
-limit of :data:`~matchsim.constants.NRMP_MAX_RANKS` ranks. Two applicants of
-the same rank-order in the market are not told apart: the couples are drawn
-at random from a seed.
+limit of :data:`~matchsim.constants.NRMP_MAX_RANKS` ranks. The couples are
+drawn at random from a seed.
 
 :func:`split_couple` and :func:`remove_couple` build the counterfactual
 markets of :func:`matchsim.engine.audit_couples.audit_nrmp`: the same market
