@@ -4,6 +4,8 @@ from itertools import product
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from matchsim.constants import NO_MATCH
 from matchsim.engine.audit_couples import audit_nrmp
@@ -28,6 +30,20 @@ def test_joint_list_is_the_product_ordered_by_sum_of_ranks(first, second):
     expected = [[first[i], second[j]] for i, j in oracle]
     expected += [[p, NO_MATCH] for p in first] + [[NO_MATCH, q] for q in second]
     assert joint_list_from(first, second).tolist() == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 30), unique=True, max_size=8), st.lists(st.integers(0, 30), unique=True, max_size=8))
+def test_joint_list_ranks_every_pair_once_and_never_prefers_a_worse_pair(first, second):
+    jl = joint_list_from(first, second)
+    both = [tuple(r) for r in jl.tolist() if NO_MATCH not in r]
+    assert sorted(both) == sorted(product(first, second)) and len(jl) == len(both) + len(first) + len(second)
+    # a pair better for both partners (weakly, one strictly) is never ranked below a worse one
+    pos = {pair: k for k, pair in enumerate(both)}
+    for (p, q), k in pos.items():
+        for (p2, q2), k2 in pos.items():
+            if first.index(p) <= first.index(p2) and second.index(q) <= second.index(q2) and (p, q) != (p2, q2):
+                assert k < k2
 
 
 def test_pairing_keeps_everyone_else_and_nests_by_seed():
