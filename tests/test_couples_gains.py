@@ -136,6 +136,16 @@ def test_share_zero_count_is_zero_over_many_markets():
         assert rows["gainers"].tolist() == [0] and rows["audited"].tolist() == [30]
 
 
+def test_a_market_with_too_few_positions_is_one_clear_line(tmp_path):
+    from matchsim.errors import InputError
+
+    p = tmp_path / "bad.toml"
+    p.write_text('[study]\nkind = "couples_gains"\n[couples_gains]\nprograms = 30\npositions = 10\n')
+    from matchsim.studies import load_scenario
+    with pytest.raises(InputError, match=r'couples_gains.positions.*at least 30 positions'):
+        load_scenario(p)
+
+
 def test_couples_gains_trial_is_reproducible_and_the_same_with_jobs(tmp_path):
     s = small_scenario(trials=2, audited=8)
     a, b = run_trial(s, 1), run_trial(s, 1)

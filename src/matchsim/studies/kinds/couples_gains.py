@@ -32,7 +32,7 @@ from matchsim.engine.audit_couples import audit_nrmp
 from matchsim.engine.nrmp import nrmp_match
 from matchsim.markets.couples import pair_into_couples
 from matchsim.markets.simple import nrmp_shaped_market
-from matchsim.studies.kinds import Options, StudyKind
+from matchsim.studies.kinds import OptionError, Options, StudyKind
 from matchsim.studies.trial import trial_seed
 
 __all__ = ["KIND", "CouplesGainsOptions"]
@@ -49,8 +49,15 @@ class CouplesGainsOptions(Options):
     applicants: Annotated[int, Meta(ge=4, le=5_000, description="applicants in each market")] = 120
     programs: Annotated[int, Meta(gt=0, description="programs in each market")] = 40
     positions: Annotated[int, Meta(gt=0, description="positions in each market")] = 111
-    mean_list: Annotated[float, Meta(gt=0, le=40, description="mean programs ranked per applicant")] = 6.0
+    mean_list: Annotated[float, Meta(ge=1, le=40, description="mean programs ranked per applicant")] = 6.0
     audited: Annotated[int, Meta(ge=0, description="single applicants audited per share (0: all)")] = 0
+
+
+def check(scenario):
+    opts = scenario.options
+    if opts.positions < opts.programs:
+        raise OptionError("couples_gains.positions", f"every program needs a position: use at least "
+                                                     f"{opts.programs} positions, or fewer programs")
 
 
 _COLUMNS = {"trial": np.int32, "share": np.float64, "couples": np.int32, "audited": np.int32,
@@ -120,5 +127,6 @@ KIND = StudyKind(
     trial=trial,
     summarize=summarize,
     plot=plot,
+    check=check,
     hidden=("trials", "mean_couples", "mean_gainers", "max_gainers", "mean_places"),
 )
