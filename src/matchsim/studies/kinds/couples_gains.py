@@ -115,6 +115,8 @@ def plot(summary, title=""):
     ax.set_ylabel("single applicants who could gain")
     ax.xaxis.set_major_formatter(percent_format())
     ax.yaxis.set_major_formatter(percent_format(decimals=1))
+    top = max(0.01, 1.15 * float(summary["share_gainers"].max()))
+    ax.set_ylim(-0.03 * top, top)  # no negative shares, but a zero stays visible
     ax.grid(alpha=0.3)
     set_title(fig, title, "Couples and the single applicants who could gain by another list")
     return fig
