@@ -155,3 +155,21 @@ def test_couples_gains_trial_is_reproducible_and_the_same_with_jobs(tmp_path):
     procs = run_study(s, tmp_path / "p", jobs=2, chunk=1)
     assert procs.executor == "processes"
     assert serial.results.reset_index(drop=True).equals(procs.results.reset_index(drop=True))
+
+
+def test_audit_json_names_the_couples_a_gain_needed(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from matchsim.cli.main import cli
+    from matchsim.io.market_files import write_market
+
+    path = tmp_path / "gain.json"
+    write_market(gain_market(), path)
+    r = CliRunner().invoke(cli, ["audit", str(path), "--short-lists", "2", "--json"])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.output)
+    rows = doc["markets"][0]["rows"]
+    assert len(rows) == 1
+    assert rows[0]["couples_needed"] == rows[0]["couples_involved"] and len(rows[0]["couples_needed"]) == 1

@@ -64,6 +64,7 @@ def _rows(market, res, label):
         if hasattr(res, "couples"):
             names = market.couples.names if market.couples is not None else None
             row["couples_involved"] = [names[c] if names else f"couple {c}" for c in res.couples[i]]
+            row["couples_needed"] = [names[c] if names else f"couple {c}" for c in res.needed[i]]
         rows.append(row)
     return rows
 
