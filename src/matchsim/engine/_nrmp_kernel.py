@@ -35,7 +35,7 @@ modifies in place:
 * ``ctr`` int64 counters (stack sizes, proposals, stage, status);
   ``hv`` uint64[1]: the incremental hash of the state.
 
-Steps of one run (:func:`_run`)
+Steps of one run (:func:`run`)
 -------------------------------
 1. Pop a token and let it propose from its pointer down its list, stopping
    at the position it holds. A proposal is accepted when the program has a
@@ -817,7 +817,7 @@ def _table_insert(tab_k, tab_v, h, v):
 
 
 @njit(cache=True)
-def _run(M, S, order, finish, max_steps, max_pops):
+def run(M, S, order, finish, max_steps, max_pops):
     """Run the match from the state in ``S`` (see the module docstring); return ``(status, log_tok, log_k)``.
 
     ``order``: couples to add, in this order, once nothing is pending
@@ -927,7 +927,7 @@ def _run(M, S, order, finish, max_steps, max_pops):
 
 
 @njit(cache=True)
-def _drop_couples(M, S, cs):
+def drop_couples(M, S, cs):
     """Take the couples ``cs`` out of the match: their seats reopen, their tokens leave the stack.
 
     A couple taken out is as if never added (``C_ADDED`` = 0): scans and

@@ -41,7 +41,7 @@ import numpy as np
 
 from matchsim.constants import UNMATCHED
 from matchsim.engine import audit_chains as _k
-from matchsim.engine.da import _receiver_rank_table, receiver_ranks
+from matchsim.engine.da import rank_table, receiver_ranks
 from matchsim.market import Market
 
 __all__ = ["AuditResult", "audit", "candidate_lists", "n_candidate_lists", "KIND_NAMES"]
@@ -217,7 +217,7 @@ def audit(market: Market, applicants=None, *, max_short: int = 0, true_lists=Non
 
     a_ptr, a_idx, cap = market.applicant_ptr, market.applicant_list, market.capacity
     rank_at = receiver_ranks(market)
-    t_rank = _receiver_rank_table(t_ptr, t_idx, market.program_ptr, market.program_list)
+    t_rank = rank_table(t_ptr, t_idx, market.program_ptr, market.program_list)
     t_len = np.diff(t_ptr)
     counts = np.array([n_candidate_lists(int(n), max_short) for n in t_len[who]], dtype=np.int64)
     threads = max(1, min(int(threads), who.size or 1))
@@ -238,7 +238,7 @@ def audit(market: Market, applicants=None, *, max_short: int = 0, true_lists=Non
         if record:
             rec_by_id[sub] = rec_off[:-1]
             rec_by_id[-1] = rec_off[-1]
-        outs[i] = _k._audit_all(a_ptr, a_idx, rank_at, t_ptr, t_idx, t_rank, cap, sub, max_short, record,
+        outs[i] = _k.audit_all(a_ptr, a_idx, rank_at, t_ptr, t_idx, t_rank, cap, sub, max_short, record,
                                 rec_by_id, log_size, ticks[i])
 
     pool = [threading.Thread(target=work, args=(i,), daemon=True) for i in range(len(parts))]

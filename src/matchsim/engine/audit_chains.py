@@ -281,7 +281,7 @@ def _leaf(a, a_ptr, a_idx, rank_at, t_ptr, t_idx, t_rank, cap, hoff, heap, hsize
 
 
 @njit(cache=True, nogil=True)  # released so that threads can share the audit
-def _audit_all(a_ptr, a_idx, rank_at, t_ptr, t_idx, t_rank, cap, who, max_short, record, rec_off,
+def audit_all(a_ptr, a_idx, rank_at, t_ptr, t_idx, t_rank, cap, who, max_short, record, rec_off,
                log_size, progress):
     """The divide and conquer over applicants ``who`` (every other applicant is always added).
 

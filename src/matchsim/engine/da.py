@@ -46,7 +46,7 @@ from matchsim.constants import UNMATCHED, UNRANKED
 from matchsim.market import Market
 from matchsim.numeric import bucket_offsets
 
-__all__ = ["MatchResult", "deferred_acceptance", "receiver_ranks", "PROPOSING_SIDES", "UNRANKED"]
+__all__ = ["MatchResult", "deferred_acceptance", "receiver_ranks", "rank_table", "PROPOSING_SIDES", "UNRANKED"]
 
 #: The two versions of deferred acceptance.
 PROPOSING_SIDES = ("applicant", "program")
@@ -169,6 +169,34 @@ def receiver_ranks(market: Market, proposing: str = "applicant") -> np.ndarray:
     a = (market.applicant_ptr, market.applicant_list)
     p = (market.program_ptr, market.program_list)
     return _receiver_rank_table(*a, *p) if proposing == "applicant" else _receiver_rank_table(*p, *a)
+
+
+def rank_table(s_ptr, s_idx, r_ptr, r_idx) -> np.ndarray:
+    """:func:`receiver_ranks` on raw CSR lists: for each entry of the senders' lists, the receiver's rank of the sender.
+
+    For lists that are not a :class:`~matchsim.market.Market`'s own (cloned
+    positions, true preferences that differ from the submitted lists).
+
+    Parameters
+    ----------
+    s_ptr : int64 (n_senders + 1,); s_idx : int32 (n_sender_entries,)
+        The senders' lists (receiver ids).
+    r_ptr : int64 (n_receivers + 1,); r_idx : int32 (n_receiver_entries,)
+        The receivers' lists (sender ids).
+
+    Returns
+    -------
+    ndarray of int32 aligned with ``s_idx``; ``UNRANKED`` where the receiver did not rank the sender.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> i64, i32 = (lambda x: np.array(x, dtype=np.int64)), (lambda x: np.array(x, dtype=np.int32))
+    >>> rank_table(i64([0, 2, 3]), i32([0, 1, 0]), i64([0, 2, 3]), i32([1, 0, 0])).tolist()
+    [1, 0, 0]
+    """
+    return _receiver_rank_table(np.ascontiguousarray(s_ptr, dtype=np.int64), np.ascontiguousarray(s_idx, dtype=np.int32),
+                                np.ascontiguousarray(r_ptr, dtype=np.int64), np.ascontiguousarray(r_idx, dtype=np.int32))
 
 
 @njit(cache=True)

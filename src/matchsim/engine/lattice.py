@@ -71,8 +71,8 @@ from functools import cached_property
 import numpy as np
 
 from matchsim.constants import UNMATCHED
-from matchsim.engine.da import _receiver_rank_table, deferred_acceptance, receiver_ranks
-from matchsim.engine.lattice_kernels import _closed_sets, _find_rotations, _precedence
+from matchsim.engine.da import rank_table, deferred_acceptance, receiver_ranks
+from matchsim.engine._lattice_kernels import closed_sets, find_rotations, precedence
 from matchsim.market import Market
 
 __all__ = [
@@ -364,7 +364,7 @@ class StableLattice:
         if out is None:
             out = np.empty((0, self.applicant_optimal.size), dtype=np.int32)
         ptr, idx = self._pred
-        c, done = _closed_sets(order, ptr, idx, self.rotation_ptr, self.rotation_applicant,
+        c, done = closed_sets(order, ptr, idx, self.rotation_ptr, self.rotation_applicant,
                                self.rotation_to, self.rotation_from, self.applicant_optimal.copy(),
                                limit, budget, out)
         return int(c), bool(done)
@@ -419,16 +419,16 @@ def stable_lattice(market: Market) -> StableLattice:
     ra = deferred_acceptance(market, "applicant").assignment
     rz = deferred_acceptance(market, "program").assignment
     c_ptr, c_idx, w_ptr, w_idx, clone_program, base = _clone(market)
-    rank_at = _receiver_rank_table(c_ptr, c_idx, w_ptr, w_idx)
+    rank_at = rank_table(c_ptr, c_idx, w_ptr, w_idx)
     pos = _entry_of(c_ptr, c_idx, _clone_assignment(market, ra, base))
     z_pos = _entry_of(c_ptr, c_idx, _clone_assignment(market, rz, base))
     if np.any(pos > z_pos):  # would make the walk run past an end (never expected)
         raise RuntimeError("the two ends of the set of stable matchings are out of order")
-    rot_ptr, rot_app, rot_from, rot_to, ev_ptr, ev_rank, ev_rot = _find_rotations(
+    rot_ptr, rot_app, rot_from, rot_to, ev_ptr, ev_rank, ev_rot = find_rotations(
         c_ptr, c_idx, rank_at, pos, z_pos, clone_program.size)
     if not np.array_equal(pos, z_pos):  # the walk must end at the other end
         raise RuntimeError("rotation walk did not reach the program-optimal matching")
-    u, v = _precedence(c_idx, rank_at, rot_ptr, rot_app, rot_from, rot_to, ev_ptr, ev_rank, ev_rot,
+    u, v = precedence(c_idx, rank_at, rot_ptr, rot_app, rot_from, rot_to, ev_ptr, ev_rank, ev_rot,
                        market.n_applicants)
     pairs = np.unique(np.stack([u, v], axis=1), axis=0) if u.size else np.zeros((0, 2), dtype=np.int64)
     n_rot = rot_ptr.size - 1

@@ -422,7 +422,7 @@ def _nrmp_kernel_match(market: Market, *, rng=0, max_restarts=DEFAULT_MAX_RESTAR
             ctr[K.HASHING] = 1 if (n_lists or (finish and n_c)) else 0
             ctr[K.VERIFY] = int(verify_hash)
             ctr[K.POPS] = 0
-            status, log_tok, log_k = K._run(M, S, order, finish, max_steps, max_pops)
+            status, log_tok, log_k = K.run(M, S, order, finish, max_steps, max_pops)
             if status == K.HASH_MISMATCH:
                 raise RuntimeError("internal error: the incremental state hash drifted from the state")
             if status == K.OK:
@@ -463,7 +463,7 @@ def _nrmp_kernel_match(market: Market, *, rng=0, max_restarts=DEFAULT_MAX_RESTAR
             break
         cs = np.asarray(found[0], dtype=np.int64)
         apps = np.asarray(found[4], dtype=np.int64)
-        K._drop_couples(M, S, cs)
+        K.drop_couples(M, S, cs)
         ast[apps, K.ONSTK] |= 4  # bit 4: their supplemental lists propose no more (for now)
         if breaks < max_restarts:
             # Roth & Peranson (1999, section I.C): the order of processing decides

@@ -32,7 +32,7 @@ from matchsim.constants import NO_MATCH, NRMP_MAX_RANKS
 from matchsim.errors import InputError
 from matchsim.extensions import EVEN_ODD, TRACKS, Couples, Reversions, is_no_match, parse_even_odd, reversion_cycle
 from matchsim.io.escape import clip
-from matchsim.io.tables import _CSV_ESCAPED, _check_ranks, _Coded, _integers, _names, _text
+from matchsim.io.tables import CSV_ESCAPED_PATTERN, check_ranks, Coded, integer_column, name_column, text_column
 from matchsim.market import Market
 
 __all__ = ["EXTENSION_TABLES", "PROGRAM_COLUMNS", "extension_fields", "extension_frames"]
@@ -49,7 +49,7 @@ EXTENSION_TABLES = {
 #: Optional columns of the ``programs`` table.
 PROGRAM_COLUMNS = ("track", "even_odd")
 
-_RANK_HINT = f"ranks are 1, 2, 3, ... and a list may hold at most {NRMP_MAX_RANKS} ranks (NRMP rule)"
+RANK_HINT = f"ranks are 1, 2, 3, ... and a list may hold at most {NRMP_MAX_RANKS} ranks (NRMP rule)"
 
 
 #: Where each table lives in a JSON document, for messages.
@@ -58,27 +58,29 @@ _JSON_SECTIONS = {"applicant_lists": '"applicants"', "applicants": '"applicants"
                   "supplemental_links": '"supplemental_lists"', "reversions": '"reversions"'}
 
 
-def _file(src, table):
+def table_file(src, table):
     """The file (or JSON section) a message should send the user to."""
     if src.kind == "json":
         return _JSON_SECTIONS[table]
     return str(src.file(table)).replace("\\", "/").rsplit("/", 1)[-1]
 
 
-def _err(src, table, frame, i, column, message):
+def table_error(src, table, frame, i, column, message):
+    """The reader's one-line error for row ``i`` (0-based within ``frame``) of ``table``, column ``column``."""
     return src.error(table, frame, frame.index[i], column, message)
 
 
-def _ids(coded: _Coded, index: pd.Index, src, table, frame, column, what, fix):
+def coded_ids(coded: Coded, index: pd.Index, src, table, frame, column, what, fix):
     """Ids of a coded name column in ``index``; an unknown name is an error saying ``fix``."""
     ids = coded.ids(index)
     if (ids < 0).any():
         i = int(np.flatnonzero(ids < 0)[0])
-        raise _err(src, table, frame, i, column, f'{what} "{clip(coded[i])}" {fix}')
+        raise table_error(src, table, frame, i, column, f'{what} "{clip(coded[i])}" {fix}')
     return ids
 
 
-def _first_dup(key):
+def first_duplicate(key):
+    """``(row, first row)`` of the first key seen twice (0-based), or ``(None, None)``."""
     dup = pd.Series(key).duplicated().to_numpy()
     if not dup.any():
         return None, None
@@ -89,7 +91,7 @@ def _first_dup(key):
 # ----------------------------------------------------------------- programs
 def _program_codes(programs, column, src, parse):
     """One code per program row from a text column (a few distinct values, each parsed once)."""
-    text = np.asarray(_text(programs, column).to_numpy(zero_copy_only=False), dtype=object)
+    text = np.asarray(text_column(programs, column).to_numpy(zero_copy_only=False), dtype=object)
     uniq, inv = np.unique(text.astype(str), return_inverse=True)
     codes = np.zeros(uniq.size, dtype=np.int8)
     for k, value in enumerate(uniq.tolist()):
@@ -97,7 +99,7 @@ def _program_codes(programs, column, src, parse):
             codes[k] = parse(value)
         except ValueError as exc:
             i = int(np.flatnonzero(inv == k)[0])
-            raise _err(src, "programs", programs, i, column, str(exc)) from None
+            raise table_error(src, "programs", programs, i, column, str(exc)) from None
     return codes[inv.ravel()]
 
 
@@ -110,53 +112,53 @@ def _track(value):
 # ------------------------------------------------------------------ couples
 def _couples(base, couples, lists, src):
     an = pd.Index(base.applicant_labels())
-    names = _names(couples, "couple", "couples", src)
-    i, first = _first_dup(names.codes)
+    names = name_column(couples, "couple", "couples", src)
+    i, first = first_duplicate(names.codes)
     if i is not None:
-        raise _err(src, "couples", couples, i, "couple",
+        raise table_error(src, "couples", couples, i, "couple",
                    f'couple "{clip(names[i])}" is listed twice (also at '
                    f'{src.place("couples", couples, couples.index[first])}); keep one row per couple')
-    known = (f"appears on no list; add them to {_file(src, 'applicants')} (a couple's partners rank only "
+    known = (f"appears on no list; add them to {table_file(src, 'applicants')} (a couple's partners rank only "
              f"through the joint list), or correct the spelling")
     members = np.column_stack([
-        _ids(_names(couples, col, "couples", src), an, src, "couples", couples, col, "applicant", known)
+        coded_ids(name_column(couples, col, "couples", src), an, src, "couples", couples, col, "applicant", known)
         for col in ("applicant_1", "applicant_2")])
     same = members[:, 0] == members[:, 1]
     if same.any():
         i = int(np.flatnonzero(same)[0])
-        raise _err(src, "couples", couples, i, "applicant_2",
+        raise table_error(src, "couples", couples, i, "applicant_2",
                    "the two partners are the same applicant; a couple is two different applicants")
     flat = members.ravel()
-    i, first = _first_dup(flat)
+    i, first = first_duplicate(flat)
     if i is not None:
-        raise _err(src, "couples", couples, i // 2, ("applicant_1", "applicant_2")[i % 2],
+        raise table_error(src, "couples", couples, i // 2, ("applicant_1", "applicant_2")[i % 2],
                    f'applicant "{clip(an[flat[i]])}" is in two couples (also at '
                    f'{src.place("couples", couples, couples.index[first // 2])}); an applicant can be in '
                    "one couple only")
     single = base.applicant_list_lengths[flat] > 0
     if single.any():
         i = int(np.flatnonzero(single)[0])
-        raise _err(src, "couples", couples, i // 2, ("applicant_1", "applicant_2")[i % 2],
+        raise table_error(src, "couples", couples, i // 2, ("applicant_1", "applicant_2")[i % 2],
                    f'applicant "{clip(an[flat[i]])}" is in a couple and also has a single list in '
-                   f"{_file(src, 'applicant_lists')}; a couple's partners rank only through the joint "
+                   f"{table_file(src, 'applicant_lists')}; a couple's partners rank only through the joint "
                    "list, so delete their single list")
     k = members.shape[0]
     if lists is None or len(lists) == 0:
         return Couples(members, np.zeros(k + 1, dtype=np.int64), np.zeros((0, 2), dtype=np.int32),
                        tuple(names.uniques.tolist()))
-    owner = _names(lists, "couple", "couple_lists", src)
-    c = _ids(owner, pd.Index(names.uniques), src, "couple_lists", lists, "couple", "couple",
-             f"is not in {_file(src, 'couples')}; add it there with its two partners, or correct the spelling")
-    ranks = _integers(lists, "rank", "couple_lists", src, what="rank", low=1, high=NRMP_MAX_RANKS,
-                      hint=_RANK_HINT)
+    owner = name_column(lists, "couple", "couple_lists", src)
+    c = coded_ids(owner, pd.Index(names.uniques), src, "couple_lists", lists, "couple", "couple",
+             f"is not in {table_file(src, 'couples')}; add it there with its two partners, or correct the spelling")
+    ranks = integer_column(lists, "rank", "couple_lists", src, what="rank", low=1, high=NRMP_MAX_RANKS,
+                      hint=RANK_HINT)
     pn = pd.Index(base.program_labels())
     pairs = []
     for col in ("program_1", "program_2"):
-        cells = _text(lists, col)
+        cells = text_column(lists, col)
         if src.kind == "csv":  # the quote that protects a formula-like name, as for every name
             import pyarrow.compute as pc
 
-            cells = pc.replace_substring_regex(cells, pattern=_CSV_ESCAPED, replacement="\\1")
+            cells = pc.replace_substring_regex(cells, pattern=CSV_ESCAPED_PATTERN, replacement="\\1")
         text = np.asarray(cells.to_numpy(zero_copy_only=False), dtype=object)
         none = np.fromiter((is_no_match(v) for v in text), dtype=bool, count=text.size)
         ids = np.full(text.size, NO_MATCH, dtype=np.int64)
@@ -164,8 +166,8 @@ def _couples(base, couples, lists, src):
             found = pn.get_indexer(text[~none])
             if (found < 0).any():
                 i = int(np.flatnonzero(~none)[int(np.flatnonzero(found < 0)[0])])
-                raise _err(src, "couple_lists", lists, i, col,
-                           f'program "{clip(text[i])}" has no entry in {_file(src, "programs")}; add it '
+                raise table_error(src, "couple_lists", lists, i, col,
+                           f'program "{clip(text[i])}" has no entry in {table_file(src, "programs")}; add it '
                            "with its number of positions, or correct the spelling (blank or No Match: "
                            "that partner stays unmatched)")
             ids[~none] = found
@@ -173,15 +175,15 @@ def _couples(base, couples, lists, src):
     both = (pairs[0] == NO_MATCH) & (pairs[1] == NO_MATCH)
     if both.any():
         i = int(np.flatnonzero(both)[0])
-        raise _err(src, "couple_lists", lists, i, "program_1",
+        raise table_error(src, "couple_lists", lists, i, "program_1",
                    "both partners are No Match; each rank needs a program for at least one partner")
     key = (c * (base.n_programs + 1) + pairs[0] + 1) * (base.n_programs + 1) + pairs[1] + 1
-    i, first = _first_dup(key)
+    i, first = first_duplicate(key)
     if i is not None:
-        raise _err(src, "couple_lists", lists, i, "program_1",
+        raise table_error(src, "couple_lists", lists, i, "program_1",
                    f'couple "{clip(owner[i])}" ranks this pair twice (also at '
                    f'{src.place("couple_lists", lists, lists.index[first])}); keep one of the two rows')
-    _check_ranks(lists, "couple_lists", src, c, k, ranks, lambda i: f'couple "{clip(owner[i])}"', "pair")
+    check_ranks(lists, "couple_lists", src, c, k, ranks, lambda i: f'couple "{clip(owner[i])}"', "pair")
     ptr = np.zeros(k + 1, dtype=np.int64)
     np.cumsum(np.bincount(c, minlength=k), out=ptr[1:])
     programs = np.empty((c.size, 2), dtype=np.int32)
@@ -205,26 +207,26 @@ def short_couple_rows(rows, header_width, columns):
 # ---------------------------------------------------------------- reversions
 def _reversions(base, rev, src):
     pn = pd.Index(base.program_labels())
-    fix = f"has no entry in {_file(src, 'programs')}; correct the spelling"
-    donor, receiver = (_ids(_names(rev, col, "reversions", src), pn, src, "reversions", rev, col, "program", fix)
+    fix = f"has no entry in {table_file(src, 'programs')}; correct the spelling"
+    donor, receiver = (coded_ids(name_column(rev, col, "reversions", src), pn, src, "reversions", rev, col, "program", fix)
                        for col in ("donor", "receiver"))
-    positions = _integers(rev, "positions", "reversions", src, what="number of positions", low=1,
+    positions = integer_column(rev, "positions", "reversions", src, what="number of positions", low=1,
                           high=np.iinfo(np.int32).max, hint="give how many unfilled positions revert, 1 or more")
     same = donor == receiver
     if same.any():
         i = int(np.flatnonzero(same)[0])
-        raise _err(src, "reversions", rev, i, "receiver",
+        raise table_error(src, "reversions", rev, i, "receiver",
                    f'"{clip(pn[donor[i]])}" reverts to itself; name another program as the receiver')
-    i, first = _first_dup(donor * base.n_programs + receiver)
+    i, first = first_duplicate(donor * base.n_programs + receiver)
     if i is not None:
-        raise _err(src, "reversions", rev, i, "receiver",
+        raise table_error(src, "reversions", rev, i, "receiver",
                    f'"{clip(pn[donor[i]])}" reverts to "{clip(pn[receiver[i]])}" twice (also at '
                    f'{src.place("reversions", rev, rev.index[first])}); give one row per pair, with the total')
     rv = Reversions(donor, receiver, positions)
     cycle = reversion_cycle(rv)
     if cycle is not None:
         i = int(np.flatnonzero((donor == cycle[-2]) & (receiver == cycle[-1]))[0])
-        raise _err(src, "reversions", rev, i, "receiver",
+        raise table_error(src, "reversions", rev, i, "receiver",
                    "reversions are circular (" + " -> ".join(f'"{clip(pn[p])}"' for p in cycle)
                    + "); a position cannot revert back to a program it came from, so delete one of these rows")
     total = np.bincount(donor, weights=positions, minlength=base.n_programs).astype(np.int64)
@@ -232,7 +234,7 @@ def _reversions(base, rev, src):
     if over.any():
         p = int(np.flatnonzero(over)[0])
         i = int(np.flatnonzero(donor == p)[-1])
-        raise _err(src, "reversions", rev, i, "positions",
+        raise table_error(src, "reversions", rev, i, "positions",
                    f'"{clip(pn[p])}" reverts {total[p]} positions in all but offers only {base.capacity[p]}; '
                    "a program can revert at most its own quota")
     return rv
@@ -280,9 +282,9 @@ def extension_fields(base: Market, frames: dict, programs: pd.DataFrame, src) ->
                          "(applicant,list,rank,program)", file=src.file("supplemental_links"))
     links = has.get("supplemental_links")
     if links is not None and len(links) and not len(has.get("supplemental_lists", ())):
-        raise _err(src, "supplemental_links", links, 0, "list",
+        raise table_error(src, "supplemental_links", links, 0, "list",
                    f'"{clip(str(links["applicant"].iloc[0]))}" has no supplemental list named '
-                   f'"{clip(str(links["list"].iloc[0]))}" in {_file(src, "supplemental_lists")}; add the list '
+                   f'"{clip(str(links["list"].iloc[0]))}" in {table_file(src, "supplemental_lists")}; add the list '
                    "or delete the link")
     if "supplemental_lists" in has and len(has["supplemental_lists"]):
         from matchsim.io.supplemental_tables import supplemental_lists

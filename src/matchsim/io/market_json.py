@@ -89,7 +89,7 @@ def _fail(path, message, column=None):
     return InputError(message, file=path, column=column)
 
 
-def _show(value) -> str:
+def show_value(value) -> str:
     """A JSON value as an error message may quote it: short, whatever its size."""
     if isinstance(value, str):
         return f'"{clip(value)}"'
@@ -128,7 +128,7 @@ def _long_from_mapping(lists: dict, path, owner_col, target_col, section, key=No
         k = next(k for k, v in enumerate(flat) if not isinstance(v, str))
         i = int(np.searchsorted(np.cumsum(lengths), k, side="right"))
         entry = k - int(lengths[:i].sum())
-        raise _fail(path, f"entry {entry + 1} is {_show(flat[k])}, not a name in quotes; "
+        raise _fail(path, f"entry {entry + 1} is {show_value(flat[k])}, not a name in quotes; "
                     "write every name as a JSON string",
                     column=_place(section, owners[i], key)) from None
     owner_of = np.repeat(np.arange(len(owners), dtype=np.int64), lengths)
@@ -172,11 +172,11 @@ def market_from_json(doc, path="market.json") -> Market:
         raise _fail(path, 'the document must be a JSON object with "programs" and "applicants"')
     fmt = doc.get("format", MARKET_FORMAT)
     if fmt != MARKET_FORMAT:
-        raise _fail(path, f'"format" is {_show(fmt)}, expected "{MARKET_FORMAT}"; '
+        raise _fail(path, f'"format" is {show_value(fmt)}, expected "{MARKET_FORMAT}"; '
                     "is this a matchsim market file?", column="format")
     version = doc.get("version", MARKET_FORMAT_VERSION)
     if not isinstance(version, int) or isinstance(version, bool) or version > MARKET_FORMAT_VERSION:
-        raise _fail(path, f"version {_show(version)} is not supported (this matchsim reads "
+        raise _fail(path, f"version {show_value(version)} is not supported (this matchsim reads "
                     f"version {MARKET_FORMAT_VERSION}); upgrade matchsim", column="version")
     for section in ("programs", "applicants"):
         if section not in doc:
@@ -197,7 +197,7 @@ def market_from_json(doc, path="market.json") -> Market:
     bad = [i for i, c in enumerate(cap) if isinstance(c, bool) or not isinstance(c, (int, float))]
     if bad:
         name = list(programs)[bad[0]]
-        raise _fail(path, f"the capacity {_show(cap[bad[0]])} is not a whole number; give the "
+        raise _fail(path, f"the capacity {show_value(cap[bad[0]])} is not a whole number; give the "
                     "number of positions as a whole number, 0 or more",
                     column=_place("programs", name, "capacity"))
     huge = [i for i, c in enumerate(cap) if isinstance(c, int) and abs(c) > 2**53]
@@ -227,7 +227,7 @@ def market_from_json(doc, path="market.json") -> Market:
         prog_frame[c] = ["" if v is None else v for v in values]
         bad = [i for i, v in enumerate(prog_frame[c]) if not isinstance(v, str)]
         if bad:
-            raise _fail(path, f"expected a word in quotes, got {_show(prog_frame[c][bad[0]])}",
+            raise _fail(path, f"expected a word in quotes, got {show_value(prog_frame[c][bad[0]])}",
                         column=_place("programs", list(programs)[bad[0]], c))
     prog_frame.attrs["json_keys"] = {c: f".{c}" for c in PROGRAM_COLUMNS}
     prog_frame["_at"] = [_place("programs", p) for p in programs]

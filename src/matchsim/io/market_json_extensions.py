@@ -25,10 +25,10 @@ def _fail(path, message, column=None):
     return InputError(message, file=path, column=column)
 
 
-def _show(value) -> str:
-    from matchsim.io.market_json import _show
+def show_value(value) -> str:
+    from matchsim.io.market_json import show_value
 
-    return _show(value)
+    return show_value(value)
 
 
 def _place(section, owner, key=None):
@@ -117,7 +117,7 @@ def extension_frames_from_json(doc, path) -> dict:
                                                                                       c.startswith("program_")))]
             if bad:
                 i = bad[0]
-                raise _fail(path, f"{_show(frame[c].iloc[i])} is not a name in quotes; write every name as a "
+                raise _fail(path, f"{show_value(frame[c].iloc[i])} is not a name in quotes; write every name as a "
                             "JSON string", column=frame["_at"].iloc[i] + frame.attrs["json_keys"].get(c, ""))
     return frames
 

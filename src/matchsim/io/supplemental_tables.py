@@ -19,8 +19,8 @@ from matchsim.constants import NRMP_MAX_RANKS
 from matchsim.errors import InputError
 from matchsim.extensions import ADVANCED, PGY1_TRACKS, TRACKS, SupplementalLists
 from matchsim.io.escape import clip
-from matchsim.io.market_extensions import _RANK_HINT, _err, _file, _first_dup, _ids
-from matchsim.io.tables import _check_ranks, _integers, _names
+from matchsim.io.market_extensions import RANK_HINT, table_error, table_file, first_duplicate, coded_ids
+from matchsim.io.tables import check_ranks, integer_column, name_column
 
 __all__ = ["supplemental_lists"]
 
@@ -47,18 +47,18 @@ def supplemental_lists(base, lists, links, tracks, couples, src) -> Supplemental
     """
     an, pn = pd.Index(base.applicant_labels()), pd.Index(base.program_labels())
     unknown_a = "is not in the market; correct the spelling (an applicant must have a list, or be on " \
-                f"a program's list, or in {_file(src, 'applicants')})"
-    unknown_p = f"has no entry in {_file(src, 'programs')}; add it with its number of positions, or correct " \
+                f"a program's list, or in {table_file(src, 'applicants')})"
+    unknown_p = f"has no entry in {table_file(src, 'programs')}; add it with its number of positions, or correct " \
                 "the spelling"
     if tracks is None:
         how = 'a "track" key' if src.kind == "json" else "a track column"
-        raise InputError(f"the market has supplemental lists but {_file(src, 'programs')} gives no program a "
+        raise InputError(f"the market has supplemental lists but {table_file(src, 'programs')} gives no program a "
                          f"track; say which programs are advanced, preliminary or transitional ({how})",
                          file=src.file("programs"), row=1 if src.kind == "csv" else None,
                          column="programs" if src.kind == "json" else None)
-    owner = _ids(_names(lists, "applicant", "supplemental_lists", src), an, src, "supplemental_lists", lists,
+    owner = coded_ids(name_column(lists, "applicant", "supplemental_lists", src), an, src, "supplemental_lists", lists,
                  "applicant", "applicant", unknown_a)
-    lname = _names(lists, "list", "supplemental_lists", src)
+    lname = name_column(lists, "list", "supplemental_lists", src)
     # one code per (applicant, list); lists of an applicant are numbered in order of first appearance
     key = owner * max(lname.uniques.size, 1) + lname.codes
     uniq, first_row, code = np.unique(key, return_index=True, return_inverse=True)
@@ -74,42 +74,42 @@ def supplemental_lists(base, lists, links, tracks, couples, src) -> Supplemental
     def who(i):
         return f'supplemental list "{clip(lname[i])}" of "{clip(an[owner[i]])}"'
 
-    prog = _ids(_names(lists, "program", "supplemental_lists", src), pn, src, "supplemental_lists", lists,
+    prog = coded_ids(name_column(lists, "program", "supplemental_lists", src), pn, src, "supplemental_lists", lists,
                 "program", "program", unknown_p)
-    ranks = _integers(lists, "rank", "supplemental_lists", src, what="rank", low=1, high=NRMP_MAX_RANKS,
-                      hint=_RANK_HINT)
-    i, first = _first_dup(code * base.n_programs + prog)
+    ranks = integer_column(lists, "rank", "supplemental_lists", src, what="rank", low=1, high=NRMP_MAX_RANKS,
+                      hint=RANK_HINT)
+    i, first = first_duplicate(code * base.n_programs + prog)
     if i is not None:
-        raise _err(src, "supplemental_lists", lists, i, "program",
+        raise table_error(src, "supplemental_lists", lists, i, "program",
                    f'{who(i)} ranks "{clip(pn[prog[i]])}" twice (also at '
                    f'{src.place("supplemental_lists", lists, lists.index[first])}); keep one of the two rows')
     not_pgy1 = ~np.isin(tracks[prog], PGY1_TRACKS)
     if not_pgy1.any():
         i = int(np.flatnonzero(not_pgy1)[0])
-        raise _err(src, "supplemental_lists", lists, i, "program",
+        raise table_error(src, "supplemental_lists", lists, i, "program",
                    f'{who(i)} ranks "{clip(pn[prog[i]])}", which is {TRACKS[tracks[prog[i]]]}; a supplemental '
                    "list ranks only PGY-1 (preliminary or transitional) programs: fix the program's track "
-                   f"in {_file(src, 'programs')} or delete the row")
-    _check_ranks(lists, "supplemental_lists", src, code, n_lists, ranks, who, "program")
+                   f"in {table_file(src, 'programs')} or delete the row")
+    check_ranks(lists, "supplemental_lists", src, code, n_lists, ranks, who, "program")
 
     if links is None or len(links) == 0:
-        raise _err(src, "supplemental_lists", lists, 0, "list",
+        raise table_error(src, "supplemental_lists", lists, 0, "list",
                    f"{who(0)} is linked to no advanced program; say which advanced programs it goes with in "
-                   f"{_file(src, 'supplemental_links')} (applicant,list,advanced_program)")
-    l_owner = _ids(_names(links, "applicant", "supplemental_links", src), an, src, "supplemental_links", links,
+                   f"{table_file(src, 'supplemental_links')} (applicant,list,advanced_program)")
+    l_owner = coded_ids(name_column(links, "applicant", "supplemental_links", src), an, src, "supplemental_links", links,
                    "applicant", "applicant", unknown_a)
-    l_name = _names(links, "list", "supplemental_links", src)
+    l_name = name_column(links, "list", "supplemental_links", src)
     name_code = pd.Index(lname.uniques).get_indexer(l_name.uniques)[l_name.codes]
     lk = np.where(name_code >= 0, l_owner * max(lname.uniques.size, 1) + name_code, -1)
     pos = np.searchsorted(uniq, lk)
     found = (lk >= 0) & (pos < uniq.size) & (uniq[np.minimum(pos, uniq.size - 1)] == lk)
     if not found.all():
         i = int(np.flatnonzero(~found)[0])
-        raise _err(src, "supplemental_links", links, i, "list",
+        raise table_error(src, "supplemental_links", links, i, "list",
                    f'"{clip(an[l_owner[i]])}" has no supplemental list named "{clip(l_name[i])}" in '
-                   f"{_file(src, 'supplemental_lists')}; correct the list's name")
+                   f"{table_file(src, 'supplemental_lists')}; correct the list's name")
     l_code = rank_of[pos]
-    adv = _ids(_names(links, "advanced_program", "supplemental_links", src), pn, src, "supplemental_links",
+    adv = coded_ids(name_column(links, "advanced_program", "supplemental_links", src), pn, src, "supplemental_links",
                links, "advanced_program", "program", unknown_p)
 
     def link_who(i):
@@ -118,7 +118,7 @@ def supplemental_lists(base, lists, links, tracks, couples, src) -> Supplemental
     not_adv = tracks[adv] != ADVANCED
     if not_adv.any():
         i = int(np.flatnonzero(not_adv)[0])
-        raise _err(src, "supplemental_links", links, i, "advanced_program",
+        raise table_error(src, "supplemental_links", links, i, "advanced_program",
                    f'{link_who(i)} is linked to "{clip(pn[adv[i]])}", which is {TRACKS[tracks[adv[i]]]}, not '
                    "advanced; link supplemental lists to advanced (PGY-2) programs only")
     # the advanced program must be on the applicant's primary list (a partner's side of the joint list)
@@ -133,12 +133,12 @@ def supplemental_lists(base, lists, links, tracks, couples, src) -> Supplemental
     ranked = np.isin(l_owner * n_p + adv, np.concatenate(keys))
     if not ranked.all():
         i = int(np.flatnonzero(~ranked)[0])
-        raise _err(src, "supplemental_links", links, i, "advanced_program",
+        raise table_error(src, "supplemental_links", links, i, "advanced_program",
                    f'{link_who(i)} is linked to "{clip(pn[adv[i]])}", which is not on '
                    f'"{clip(an[l_owner[i]])}"\'s primary list; link it to an advanced program they ranked')
-    i, first = _first_dup(l_owner * n_p + adv)
+    i, first = first_duplicate(l_owner * n_p + adv)
     if i is not None:
-        raise _err(src, "supplemental_links", links, i, "advanced_program",
+        raise table_error(src, "supplemental_links", links, i, "advanced_program",
                    f'"{clip(pn[adv[i]])}" is linked twice for "{clip(an[l_owner[i]])}" (also at '
                    f'{src.place("supplemental_links", links, links.index[first])}); link each advanced '
                    "program to one supplemental list")
@@ -146,9 +146,9 @@ def supplemental_lists(base, lists, links, tracks, couples, src) -> Supplemental
     if not has_link.all():
         j = int(np.flatnonzero(~has_link)[0])
         i = int(np.flatnonzero(code == j)[0])
-        raise _err(src, "supplemental_lists", lists, i, "list",
+        raise table_error(src, "supplemental_lists", lists, i, "list",
                    f"{who(i)} is linked to no advanced program; say which advanced programs it goes with in "
-                   f"{_file(src, 'supplemental_links')}")
+                   f"{table_file(src, 'supplemental_links')}")
     ptr = np.zeros(n_lists + 1, dtype=np.int64)
     np.cumsum(np.bincount(code, minlength=n_lists), out=ptr[1:])
     programs = np.empty(code.size, dtype=np.int32)

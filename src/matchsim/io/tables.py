@@ -117,7 +117,7 @@ def _json_place(table, frame, idx, column):
 
 
 # ------------------------------------------------------------------- helpers
-class _Coded:
+class Coded:
     """A column of names as integer codes into its distinct values (order of first appearance)."""
 
     def __init__(self, text):
@@ -138,7 +138,7 @@ class _Coded:
         return index.get_indexer(self.uniques)[self.codes]
 
 
-def _text(frame, column):
+def text_column(frame, column):
     """The column as a pyarrow string array, stripped, missing values as ``""``."""
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -161,10 +161,10 @@ def _text(frame, column):
 
 #: A cell written by :func:`matchsim.io.escape.csv_text`: one quote to remove, then quotes and a
 #: formula start (an RE2 pattern for pyarrow; the same rule as ``escape.from_csv_text``).
-_CSV_ESCAPED = "^'('*[=+\\-@\t\r])"
+CSV_ESCAPED_PATTERN = "^'('*[=+\\-@\t\r])"
 
 
-def _names(frame, column, table, src) -> _Coded:
+def name_column(frame, column, table, src) -> Coded:
     """Names of a column, coded; a blank name is an error.
 
     Names read from CSV files lose the single quote that protects a formula-like
@@ -172,18 +172,18 @@ def _names(frame, column, table, src) -> _Coded:
     """
     import pyarrow.compute as pc
 
-    text = _text(frame, column)
+    text = text_column(frame, column)
     if src.kind == "csv":
-        text = pc.replace_substring_regex(text, pattern=_CSV_ESCAPED, replacement="\\1")
+        text = pc.replace_substring_regex(text, pattern=CSV_ESCAPED_PATTERN, replacement="\\1")
     blank = pc.equal(text, "").to_numpy(zero_copy_only=False)
     if blank.any():
         i = int(np.flatnonzero(blank)[0])
         raise src.error(table, frame, frame.index[i], column,
                         f"the {column} name is blank; fill it in or delete the row")
-    return _Coded(text)
+    return Coded(text)
 
 
-def _integers(frame, column, table, src, *, what, low, high, hint) -> np.ndarray:
+def integer_column(frame, column, table, src, *, what, low, high, hint) -> np.ndarray:
     """Parse a column of whole numbers in ``low..high`` (vectorised); int64.
 
     Plain digit strings (all of them, in a well-made file) are cast by
@@ -198,7 +198,7 @@ def _integers(frame, column, table, src, *, what, low, high, hint) -> np.ndarray
         num = col.to_numpy(dtype=np.float64, na_value=np.nan)
         raw = None
     else:
-        raw = _text(frame, column)
+        raw = text_column(frame, column)
         try:  # the usual case: every cell is a plain whole number
             num = pc.cast(raw, pa.int64()).to_numpy(zero_copy_only=False).astype(np.float64)
         except pa.ArrowException:  # not all plain whole numbers: the careful path below
@@ -232,8 +232,8 @@ def _check_list_table(frame, table, src, owner_col, target_col, program_index):
     Programs are looked up first: a misspelt program name is the likeliest
     cause of any later problem (a list that seems to lack rank 1, say).
     """
-    owners = _names(frame, owner_col, table, src)
-    targets = _names(frame, target_col, table, src)
+    owners = name_column(frame, owner_col, table, src)
+    targets = name_column(frame, target_col, table, src)
     programs = owners if owner_col == "program" else targets
     program_ids = programs.ids(program_index)
     _unknown_program(frame, table, src, "program", program_ids, programs)
@@ -244,7 +244,7 @@ def _check_list_table(frame, table, src, owner_col, target_col, program_index):
     else:  # the NRMP limits applicants' lists only; a big program ranks hundreds
         high = _MAX_CAPACITY
         hint = "ranks are 1, 2, 3, ..."
-    ranks = _integers(frame, "rank", table, src, what="rank", low=1, high=high, hint=hint)
+    ranks = integer_column(frame, "rank", table, src, what="rank", low=1, high=high, hint=hint)
     o_codes = owners.codes
     # The same name twice on one list.
     key = o_codes * max(targets.uniques.size, 1) + targets.codes
@@ -257,12 +257,12 @@ def _check_list_table(frame, table, src, owner_col, target_col, program_index):
             f'{owner_col} "{clip(owners[i])}" ranks {target_col} "{clip(targets[i])}" twice (also at '
             f"{src.place(table, frame, frame.index[first])}); keep one of the two rows",
         )
-    _check_ranks(frame, table, src, o_codes, owners.uniques.size, ranks,
+    check_ranks(frame, table, src, o_codes, owners.uniques.size, ranks,
                  lambda i: f'{owner_col} "{clip(owners[i])}"', target_col)
     return owners, ranks, targets, program_ids
 
 
-def _check_ranks(frame, table, src, o_codes, n_owners, ranks, owner_text, target_col):
+def check_ranks(frame, table, src, o_codes, n_owners, ranks, owner_text, target_col):
     """Check that the ranks of each list (rows with one owner code) are exactly 1..k.
 
     ``owner_text(i)`` names the list of row ``i`` in a message (``applicant "Ann"``).
@@ -392,7 +392,7 @@ def market_from_frames(applicant_lists, program_lists, programs, applicants=None
     if len(programs) == 0:
         raise InputError("there are no programs; list every program with its capacity",
                          file=src.file("programs"))
-    progs = _names(programs, "program", "programs", src)
+    progs = name_column(programs, "program", "programs", src)
     if progs.uniques.size < len(progs):
         dup = pd.Series(progs.codes).duplicated().to_numpy()
         i = int(np.flatnonzero(dup)[0])
@@ -401,7 +401,7 @@ def market_from_frames(applicant_lists, program_lists, programs, applicants=None
                         f'program "{clip(progs[i])}" is listed twice (also at '
                         f"{src.place('programs', programs, programs.index[first])}); keep one row per program")
     program_names = progs.uniques
-    capacity = _integers(programs, "capacity", "programs", src, what="capacity", low=0,
+    capacity = integer_column(programs, "capacity", "programs", src, what="capacity", low=0,
                          high=_MAX_CAPACITY, hint="give the number of positions as a whole number, 0 or more")
     program_index = pd.Index(program_names)
 
@@ -412,7 +412,7 @@ def market_from_frames(applicant_lists, program_lists, programs, applicants=None
 
     pieces = []
     if applicants is not None and len(applicants):
-        listed = _names(applicants, "applicant", "applicants", src)
+        listed = name_column(applicants, "applicant", "applicants", src)
         if listed.uniques.size < len(listed):
             i = int(np.flatnonzero(pd.Series(listed.codes).duplicated().to_numpy())[0])
             raise src.error("applicants", applicants, applicants.index[i], "applicant",

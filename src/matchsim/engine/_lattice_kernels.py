@@ -15,7 +15,7 @@ __all__: list[str] = []
 
 
 @njit(cache=True)
-def _find_rotations(c_ptr, c_idx, rank_at, pos, z_pos, n_w):
+def find_rotations(c_ptr, c_idx, rank_at, pos, z_pos, n_w):
     """Walk from the applicant-optimal to the program-optimal cloned matching.
 
     Parameters
@@ -157,7 +157,7 @@ def _grow(arr):
 
 
 @njit(cache=True)
-def _precedence(c_idx, rank_at, rot_ptr, rot_app, rot_from, rot_to, w_ptr, w_rank, w_rot, n_a):
+def precedence(c_idx, rank_at, rot_ptr, rot_app, rot_from, rot_to, w_ptr, w_rank, w_rot, n_a):
     """Edges ``(before, after)`` generating the rotation poset (the two rules)."""
     n_rot = rot_ptr.size - 1
     n_mem = rot_app.size
@@ -203,7 +203,7 @@ def _precedence(c_idx, rank_at, rot_ptr, rot_app, rot_from, rot_to, w_ptr, w_ran
 
 
 @njit(cache=True)
-def _closed_sets(order, pred_ptr, pred_idx, rot_ptr, rot_app, rot_to_prog, rot_from_prog,
+def closed_sets(order, pred_ptr, pred_idx, rot_ptr, rot_app, rot_to_prog, rot_from_prog,
                  assignment, limit, budget, out):
     """Depth-first search over the closed sets of the rotations ``order`` (a linear extension).
 
