@@ -188,7 +188,7 @@ def _run_audit(run, folder):
     doc = json.loads(_ok(run("audit", "tiny.json", "--json", "--short-lists", "2")).stdout)
     assert doc["markets"][0]["gainers"] == 0 and doc["markets"][0]["candidate_lists"] == 2 * (2 + 1 + 2 + 2)
     assert _ok(run("audit", "tiny.json", "--csv")).stdout.splitlines() == [
-        "market,applicant,submitted_match,better_match,places_gained,how,better_list,couples_involved"]
+        "market,applicant,submitted_match,better_match,places_gained,how,better_list,couples_involved,couples_needed"]
     bad = run("audit", "missing.json")
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and "missing.json" in bad.stderr
 

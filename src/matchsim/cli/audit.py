@@ -137,13 +137,14 @@ def _csv(reports):
 
     w = csv.writer(sys.stdout, lineterminator="\n")
     w.writerow(["market", "applicant", "submitted_match", "better_match", "places_gained", "how",
-                "better_list", "couples_involved"])
+                "better_list", "couples_involved", "couples_needed"])
     for rep in reports:
         for r in rep["rows"]:
             w.writerow([csv_text(r["market"]), csv_text(r["applicant"]), csv_text(r["submitted_match"]),
                         csv_text(r["better_match"]), r["places_gained"], r["how"],
                         csv_text(" > ".join(r["better_list"])),
-                        csv_text("; ".join(r.get("couples_involved", [])))])
+                        csv_text("; ".join(r.get("couples_involved", []))),
+                        csv_text("; ".join(r.get("couples_needed", [])))])
 
 
 def _show(reports, limit):
@@ -174,11 +175,11 @@ def _show(reports, limit):
         table.add_column("Could get", overflow="fold", ratio=2)
         table.add_column("Gain", justify="right", min_width=4, ratio=1)
         table.add_column("By", overflow="fold", ratio=2)
-        table.add_column("Couples involved", overflow="fold", ratio=2)
+        table.add_column("Couples needed", overflow="fold", ratio=2)
         rows = rep["rows"] if limit is None else rep["rows"][:limit]
         for r in rows:
             table.add_row(esc(r["applicant"]), esc(r["submitted_match"] or "unmatched"), esc(r["better_match"]),
-                          str(r["places_gained"]), r["how"], esc(", ".join(r.get("couples_involved", []))))
+                          str(r["places_gained"]), r["how"], esc(", ".join(r.get("couples_needed", []))))
         console.print(table)
         if len(rows) < len(rep["rows"]):
             console.print(f"... {len(rep['rows']) - len(rows):,} more (use --all, --csv or --json)")
