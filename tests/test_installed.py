@@ -53,6 +53,8 @@ def test_every_subcommand_help(run_matchsim, name):
     r = _ok(run_matchsim(name, "--help"))
     assert r.stdout.startswith(f"Usage: matchsim {name}")
     assert "Examples:" in r.stdout
+    long = [line for line in r.stdout.splitlines() if len(line) > 80]
+    assert not long, long  # the help, examples included, fits an 80-column terminal
 
 
 def test_version(run_matchsim):

@@ -95,8 +95,8 @@ def audit(path, max_short, trials, as_json, as_csv, show_all, quiet):
     \b
     Examples:
       matchsim audit examples/nrmp                 # a CSV market folder
-      matchsim audit market.json --short-lists 2   # also all lists of 1-2 programs
-      matchsim audit scenarios/couples.toml --trials 3 --json
+      matchsim audit market.json --short-lists 2   # and lists of 1-2 programs
+      matchsim audit scenarios/couples_manipulation.toml --trials 3 --json
       matchsim audit my_market/ --csv > gainers.csv
     """
     if as_json and as_csv:

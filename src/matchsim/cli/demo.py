@@ -243,11 +243,11 @@ def _check_out(path, inputs):
 @click.command(
     epilog="""\b
 Examples:
-  matchsim demo                       # the NRMP's worked example, step by step
+  matchsim demo                       # the NRMP's example, step by step
   matchsim demo nrmp --step           # wait for Enter after each proposal
   matchsim demo strategy              # ranking the "friendly" program first
   matchsim demo couples               # a couple who must both move
-  matchsim demo advanced              # a lost advanced position frees a PGY-1 year
+  matchsim demo advanced              # a lost advanced position frees a PGY-1
   matchsim demo examples/nrmp         # any small market file or folder
   matchsim demo nrmp --html nrmp.html # one page to project, works offline
 """

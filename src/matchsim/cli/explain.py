@@ -299,11 +299,11 @@ def _json_doc(market, trace, whatif):
 @click.command(
     epilog="""\b
 Examples:
-  matchsim explain                                   # the NRMP's worked example, round by round
-  matchsim explain --example nrmp --applicant Anderson --list "City,Mercy,General,State"
-  matchsim explain --applicant Brown --list "General,State" --list "State,General"
-  matchsim explain my_market/ --applicant "Dr Lee" --list '"Mercy, Downtown",City'
-  matchsim explain --proposing program                # the program-proposing version
+  matchsim explain                      # the NRMP's example, round by round
+  matchsim explain --applicant Anderson --list "City,Mercy,General,State"
+  matchsim explain --applicant Brown --list "General,State" --list State
+  matchsim explain my_market/ --applicant Lee --list '"Mercy, Downtown",City'
+  matchsim explain --proposing program  # the program-proposing version
   matchsim explain examples/nrmp --json
 """
 )

@@ -71,12 +71,12 @@ def match(path, example, proposing, out, as_json, quiet, show_all, limit):
 
     \b
     Examples:
-      matchsim match --example nrmp                 # the NRMP's worked example
-      matchsim match --example nrmp-extensions      # couples, PGY-1 years, a reversion
-      matchsim match examples/nrmp                  # the same market, as CSV files
-      matchsim match my_market/ --out result.csv    # also save one row per applicant
-      matchsim match market.json --json             # machine-readable output
-      matchsim match my_market/ --proposing program # the program-proposing version
+      matchsim match --example nrmp             # the NRMP's worked example
+      matchsim match --example nrmp-extensions  # couples, PGY-1 years
+      matchsim match examples/nrmp              # a market as CSV files
+      matchsim match my_market/ --out res.csv   # also save the result
+      matchsim match market.json --json         # machine-readable output
+      matchsim match my_market/ --proposing program
     """
     if (path is None) == (example is None):
         raise click.UsageError("give either a PATH (a CSV folder or a .json file) or --example, "

@@ -64,8 +64,8 @@ def run(scenario_file, out, trials, jobs, use_dask, scheduler, resume, force, ch
       matchsim run scenarios/list_length.toml --jobs 2 --trials 1000
       matchsim run scenarios/core_size.toml --dask --jobs 4
       matchsim run scenarios/core_size.toml --scheduler tcp://10.0.0.5:8786
-      matchsim run scenarios/signals_before_interviews.toml --resume --out results/signals
-      matchsim run scenarios/messages_do_not_change_the_match.toml --json > summary.json
+      matchsim run scenarios/list_length.toml --resume --out results/lengths
+      matchsim run scenarios/core_size.toml --json > summary.json
     """
     from matchsim.studies.interrupt import stop_on_interrupt
 
