@@ -57,6 +57,17 @@ def test_every_subcommand_help(run_matchsim, name):
     assert not long, long  # the help, examples included, fits an 80-column terminal
 
 
+@pytest.mark.parametrize("name", ["", *sorted(COMMANDS)])
+def test_help_needs_no_compiled_kernels(run_matchsim, outside_dir, name):
+    """``--help`` of every command works even where numba cannot be imported (it is never loaded for help)."""
+    shadow = outside_dir / "no-numba" / "numba"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text('raise ImportError("numba is not available here")\n', encoding="utf-8")
+    r = run_matchsim(*([name] if name else []), "--help", env={"PYTHONPATH": str(shadow.parent)})
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    assert r.stdout.startswith("Usage: matchsim")
+
+
 def test_version(run_matchsim):
     r = _ok(run_matchsim("--version"))
     assert r.stdout.strip() == f"matchsim, version {matchsim.__version__}"

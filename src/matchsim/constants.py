@@ -41,6 +41,7 @@ __all__ = [
     "INT32_MAX",
     "NO_MATCH",
     "NRMP_MAX_RANKS",
+    "PROPOSING_SIDES",
     "UNACCEPTABLE",
     "UNMATCHED",
     "UNRANKED",
@@ -74,3 +75,6 @@ NRMP_MAX_RANKS = 300
 #: A partner's side of a couple's pair (``Couples.programs``) that says "No
 #: Match": that partner is willing to stay unmatched if the other matches.
 NO_MATCH = -1
+
+#: The two versions of deferred acceptance: who proposes (the first is the NRMP's).
+PROPOSING_SIDES = ("applicant", "program")

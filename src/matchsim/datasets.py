@@ -9,7 +9,10 @@ reversion). Lists are most preferred first.
 
 from __future__ import annotations
 
-from matchsim.market import Market
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the commands' --help lists the examples without loading the market code (numba)
+    from matchsim.market import Market
 
 __all__ = ["nrmp_example", "nrmp_small_example", "nrmp_extensions_example", "example", "EXAMPLES",
            "PLAIN_EXAMPLES", "NRMP_EXAMPLE_FULL_ANDERSON"]
@@ -58,6 +61,8 @@ def nrmp_example(anderson_list=None) -> Market:
     if anderson_list is not None:
         apps["Anderson"] = list(anderson_list)
     caps = {p: 2 for p in _NRMP_PROGRAMS}
+    from matchsim.market import Market
+
     return Market.from_lists(apps, _NRMP_PROGRAMS, caps)
 
 
@@ -81,6 +86,8 @@ def nrmp_small_example() -> Market:
         "City": ["Eastman", "Anderson", "Chen", "Davis", "Ford"],
         "General": ["Eastman", "Anderson", "Ford", "Davis"],
     }
+    from matchsim.market import Market
+
     return Market.from_lists(apps, progs, {p: 2 for p in progs})
 
 
@@ -120,6 +127,8 @@ def nrmp_extensions_example() -> Market:
     }
     caps = {"Mercy Rehab": 2, "City Prelim": 1, "State TY": 1, "City Medicine": 2, "Mercy Surgery": 2,
             "State Peds": 2}
+    from matchsim.market import Market
+
     return Market.from_lists(
         apps, progs, caps,
         couples={("Fay", "Gus"): [("City Medicine", "Mercy Surgery"), ("Mercy Rehab", "City Prelim"),

@@ -133,7 +133,7 @@ def reports_user_errors(func):
 
 def proposing_option(func):
     """``--proposing applicant|program`` (default ``applicant``, the NRMP's algorithm)."""
-    from matchsim.engine import PROPOSING_SIDES
+    from matchsim.constants import PROPOSING_SIDES  # numba-free: --help stays light
 
     return click.option(
         "--proposing",

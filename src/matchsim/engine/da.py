@@ -42,17 +42,14 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from matchsim.constants import UNMATCHED, UNRANKED
+from matchsim.constants import PROPOSING_SIDES, UNMATCHED, UNRANKED
 from matchsim.market import Market
 from matchsim.numeric import bucket_offsets
 
 __all__ = ["MatchResult", "deferred_acceptance", "receiver_ranks", "rank_table", "PROPOSING_SIDES", "UNRANKED"]
 
-#: The two versions of deferred acceptance.
-PROPOSING_SIDES = ("applicant", "program")
-
-# UNRANKED (imported from matchsim.constants) is re-exported here: the rank of
-# an entry whose receiver did not rank the proposer.
+# PROPOSING_SIDES and UNRANKED (from matchsim.constants) are re-exported here. UNRANKED is the rank
+# of an entry whose receiver did not rank the proposer.
 
 
 @dataclass(frozen=True, eq=False)
