@@ -145,7 +145,7 @@ _JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u206
 def json_text(doc, **kwargs) -> str:
     """``json.dumps(doc, ensure_ascii=False, **kwargs)`` with no raw control character in it.
 
-    The characters a terminal could act on are written as ``\\uXXXX`` escapes,
+    The characters a terminal could act on are written as JSON escapes (``\\u001b``),
     which every JSON reader turns back into the same text; for ordinary names
     the output is exactly ``json.dumps``'s.
 
