@@ -43,7 +43,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from matchsim.constants import UNMATCHED
-from matchsim.engine.audit import candidate_lists, n_candidate_lists
+from matchsim.engine.audit import AuditResult, candidate_lists, n_candidate_lists
 from matchsim.engine.nrmp import nrmp_match
 from matchsim.market import Market
 from matchsim.markets.couples import remove_couple, split_couple
@@ -52,8 +52,8 @@ __all__ = ["CouplesAuditResult", "audit_nrmp"]
 
 
 @dataclass(frozen=True, eq=False)
-class CouplesAuditResult:
-    """What :func:`audit_nrmp` found; fields as :class:`matchsim.engine.audit.AuditResult`, plus ``couples``.
+class CouplesAuditResult(AuditResult):
+    """What :func:`audit_nrmp` found; an :class:`matchsim.engine.audit.AuditResult` plus the couples.
 
     Attributes
     ----------
@@ -69,27 +69,9 @@ class CouplesAuditResult:
         or ``None`` (not tested).
     """
 
-    applicants: np.ndarray
-    submitted: np.ndarray
-    best: np.ndarray
-    gain: np.ndarray
-    best_list: tuple
-    best_kind: np.ndarray
-    n_candidates: int
-    max_short: int
-    couples: tuple
+    couples: tuple = ()
     needed: tuple = ()
     counterfactual: str | None = "split"
-
-    @property
-    def n_gainers(self) -> int:
-        """Number of applicants some candidate list would have helped."""
-        return int(np.count_nonzero(self.gain > 0))
-
-    @property
-    def gainers(self) -> np.ndarray:
-        """Ids of the applicants who could have gained."""
-        return self.applicants[self.gain > 0]
 
 
 def _couple_of(market: Market) -> np.ndarray:
@@ -186,7 +168,8 @@ def audit_nrmp(market: Market, applicants=None, *, max_short: int = 0, counterfa
         if progress is not None:
             progress(i + 1, n)
     return CouplesAuditResult(who, base[who].astype(np.int32), best, gain, tuple(lists), kinds, n_cand,
-                              int(max_short), tuple(couples), tuple(needed), counterfactual)
+                              int(max_short), couples=tuple(couples), needed=tuple(needed),
+                              counterfactual=counterfactual)
 
 
 def _still_gains(market, a, better, place) -> bool:
