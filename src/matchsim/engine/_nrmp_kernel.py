@@ -127,28 +127,28 @@ def _z(kind, i, v):
     return _mix(h ^ (np.uint64(v + 2) * np.uint64(0xC2B2AE3D27D4EB4F)))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _rehash(S, kind, i, old, new):
     if S[S_CTR][HASHING] and old != new:
         S[S_HV][0] ^= _z(kind, i, old) ^ _z(kind, i, new)
 
 
 # ---------------------------------------------------------------- setters
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _set_a(S, a, col, kind, v):
     ast = S[S_AST]
     _rehash(S, kind, a, ast[a, col], v)
     ast[a, col] = v
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _set_c(S, c, col, kind, v):
     cst = S[S_CST]
     _rehash(S, kind, c, cst[c, col], v)
     cst[c, col] = v
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _set_p(S, p, col, kind, v):
     pst = S[S_PST]
     _rehash(S, kind, p, pst[p, col], v)
@@ -156,7 +156,7 @@ def _set_p(S, p, col, kind, v):
 
 
 # ----------------------------------------------------------------- stacks
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _push_token(S, tok):
     ctr = S[S_CTR]
     n = ctr[WS]
@@ -166,7 +166,7 @@ def _push_token(S, tok):
     ctr[WS] = n + 1
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _pop_token(S):
     ctr = S[S_CTR]
     n = ctr[WS] - 1
@@ -177,7 +177,7 @@ def _pop_token(S):
     return tok
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _push_single(S, a):
     ast = S[S_AST]
     if not ast[a, ONSTK] & 1:
@@ -185,7 +185,7 @@ def _push_single(S, a):
         _push_token(S, a * 4 + K_SINGLE)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _push_pgy1(S, a):
     ast = S[S_AST]
     if not ast[a, ONSTK] & 2:
@@ -193,7 +193,7 @@ def _push_pgy1(S, a):
         _push_token(S, a * 4 + K_PGY1)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _push_couple(S, c):
     cst = S[S_CST]
     if not cst[c, C_ONSTK]:
@@ -201,7 +201,7 @@ def _push_couple(S, c):
         _push_token(S, c * 4 + K_COUPLE)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _push_program(S, p):
     pst = S[S_PST]
     if pst[p, P_ONSTK]:
@@ -215,7 +215,7 @@ def _push_program(S, p):
     ctr[PS] = n + 1
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _pop_program(S):
     ctr = S[S_CTR]
     n = ctr[PS] - 1
@@ -262,6 +262,56 @@ def _sift_down(heap, ast, off, n, i, key):
 
 
 @njit(cache=True, inline="always")
+def _heap_take(heap, ast, off, n, i):
+    """Remove the seat at index ``i`` of the heap at ``off`` holding ``n`` seats; return its key (the caller stores ``n - 1``)."""
+    key = heap[off + i]
+    n -= 1
+    ast[(key & _LOW) >> 1, SLOT0 + (key & 1)] = -1
+    if i < n:
+        last = heap[off + n]
+        if i > 0 and heap[off + ((i - 1) >> 1)] < last:
+            _sift_up(heap, ast, off, i, last)
+        else:
+            _sift_down(heap, ast, off, n, i, last)
+    return key
+
+
+@njit(cache=True, inline="always")
+def _stack_program(pst, pstack, ctr, hv, p):
+    """Put program ``p`` on the stack of programs to scan (once)."""
+    if pst[p, P_ONSTK]:
+        return
+    pst[p, P_ONSTK] = 1
+    n = ctr[PS]
+    pstack[n] = p
+    if ctr[HASHING]:
+        hv[0] ^= _z(_Z_PS, n, p)
+    ctr[PS] = n + 1
+
+
+@njit(cache=True, inline="always")
+def _stack_token(ast, wstack, ctr, hv, a, bit, tok):
+    """Put token ``tok`` of applicant ``a`` on the stack unless its ``bit`` of ``ONSTK`` says it is there."""
+    if ast[a, ONSTK] & bit:
+        return
+    ast[a, ONSTK] |= bit
+    n = ctr[WS]
+    wstack[n] = tok
+    if ctr[HASHING]:
+        hv[0] ^= _z(_Z_WS, n, tok)
+    ctr[WS] = n + 1
+
+
+@njit(cache=True, inline="always")
+def _seta(ast, hv, hashing, a, col, kind, v):
+    """Set ``ast[a, col] = v``, updating the state hash while hashing."""
+    old = ast[a, col]
+    if hashing and old != v:
+        hv[0] ^= _z(kind, a, old) ^ _z(kind, a, v)
+    ast[a, col] = v
+
+
+@njit(cache=True)
 def _heap_insert(M, S, p, key):
     pst = S[S_PST]
     n = pst[p, HSIZE]
@@ -269,7 +319,7 @@ def _heap_insert(M, S, p, key):
     pst[p, HSIZE] = n + 1
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _heap_remove_at(M, S, p, i):
     """Remove the seat at heap index ``i`` of program ``p``; return its key."""
     heap = S[S_HEAP]
@@ -290,7 +340,7 @@ def _heap_remove_at(M, S, p, i):
 
 
 # ------------------------------------------------------- seats and tokens
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _withdraw(M, S, a, role):
     """Remove applicant ``a``'s primary (role 0) or PGY-1 (role 1) seat; its program reopens."""
     ast = S[S_AST]
@@ -390,7 +440,7 @@ def _resolve(M, S, p):
             _bumped(M, S, key)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _accepts(M, S, p, key):
     """Would program ``p`` take a seat keyed ``key`` (nobody leaving)?"""
     pst = S[S_PST]
@@ -461,44 +511,6 @@ def _couple_accepts(M, S, c, kk):
         if cnt + need - 1 >= q:
             return False
     return True
-
-
-@njit(cache=True)
-def _do_single(M, S, a):
-    ast = S[S_AST]
-    a_ptr = M[M_A_PTR]
-    a_idx = M[M_A_IDX]
-    rank_at = M[M_RANK_AT]
-    ctr = S[S_CTR]
-    e = ast[a, NXT]
-    end = a_ptr[a + 1]
-    cur = ast[a, HELD_E]
-    while e < end:
-        if e == cur:
-            e += 1
-            break
-        p = a_idx[e]
-        r = rank_at[e]
-        e += 1
-        ctr[PROPOSALS] += 1
-        if r == _UNRANKED:
-            continue
-        key = (np.int64(r) << 32) | (np.int64(a) << 1)
-        if not (ast[a, PG_HELD] == p or _accepts(M, S, p, key)):
-            continue
-        if ast[a, HELD] >= 0:
-            _withdraw(M, S, a, 0)
-            _release_pgy1(M, S, a)
-        ast[a, HELD] = p
-        _set_a(S, a, HELD_E, _Z_HELD_E, e - 1)
-        _set_a(S, a, NXT, _Z_NXT, e)
-        _heap_insert(M, S, p, key)
-        _resolve(M, S, p)
-        L = M[M_LINK_AT][e - 1]
-        if L >= 0 and ast[a, HELD] == p:
-            _start_pgy1(M, S, a, L)
-        return
-    _set_a(S, a, NXT, _Z_NXT, e)
 
 
 @njit(cache=True)
@@ -647,6 +659,10 @@ def _scan(M, S, p):
     cp_prog = M[M_CP_PROG]
     sup_ptr = M[M_SUP_PTR]
     sup_prog = M[M_SUP_PROG]
+    hv = S[S_HV]
+    wstack = S[S_WSTACK]
+    ctr = S[S_CTR]
+    hashing = ctr[HASHING] != 0
     is_pgy1 = M[M_PGY1][p]
     full = pst[p, HSIZE] >= pst[p, QPRE]
     worst = S[S_HEAP][M[M_HOFF][p]] >> 32 if pst[p, HSIZE] > 0 else -1
@@ -659,7 +675,9 @@ def _scan(M, S, p):
         if c < 0:
             e = p_back[f]
             if e >= 0 and (ast[b, HELD_E] < 0 or e < ast[b, HELD_E]):
-                _retry_single(M, S, b, e)
+                if not ast[b, ONSTK] & 1 or e < ast[b, NXT]:  # re-try b from entry e
+                    _seta(ast, hv, hashing, b, NXT, _Z_NXT, e)
+                _stack_token(ast, wstack, ctr, hv, b, 1, b * 4 + K_SINGLE)
         elif cst[c, C_ADDED]:
             s = M[M_SIDE][b]
             stop = cst[c, C_HELD] if cst[c, C_HELD] >= 0 else cp_ptr[c + 1] - cp_ptr[c]
@@ -690,6 +708,9 @@ def _sweep(M, S):
     sup_prog = M[M_SUP_PROG]
     sup_rank = M[M_SUP_RANK]
     cp_ptr = M[M_CP_PTR]
+    pst = S[S_PST]
+    heap = S[S_HEAP]
+    hoff = M[M_HOFF]
     n_a = a_ptr.size - 1
     found = 0
     for a in range(n_a):
@@ -701,7 +722,8 @@ def _sweep(M, S):
                     continue
                 p = a_idx[e]
                 key = (np.int64(r) << 32) | (np.int64(a) << 1)
-                if ast[a, PG_HELD] == p or _accepts(M, S, p, key):
+                hs = pst[p, HSIZE]
+                if ast[a, PG_HELD] == p or hs < pst[p, QPRE] or (hs > 0 and key < heap[hoff[p]]):
                     _retry_single(M, S, a, e)
                     found += 1
                     break
@@ -713,7 +735,9 @@ def _sweep(M, S):
                 if r == _UNRANKED:
                     continue
                 key = (np.int64(r) << 32) | (np.int64(a) << 1) | 1
-                if _accepts(M, S, sup_prog[g], key):
+                q = sup_prog[g]
+                hs = pst[q, HSIZE]
+                if hs < pst[q, QPRE] or (hs > 0 and key < heap[hoff[q]]):
                     _retry_pgy1(M, S, a, g)
                     found += 1
                     break
@@ -835,6 +859,17 @@ def run(M, S, order, finish, max_steps, max_pops):
     ctr = S[S_CTR]
     cst = S[S_CST]
     ast = S[S_AST]
+    pst = S[S_PST]
+    heap = S[S_HEAP]
+    hv = S[S_HV]
+    wstack = S[S_WSTACK]
+    pstack = S[S_PSTACK]
+    a_ptr = M[M_A_PTR]
+    a_idx = M[M_A_IDX]
+    rank_at = M[M_RANK_AT]
+    hoff = M[M_HOFF]
+    couple_of = M[M_COUPLE_OF]
+    link_at = M[M_LINK_AT]
     hashing = ctr[HASHING] != 0
     tab_k = np.zeros(1024, dtype=np.uint64)
     tab_v = np.full(1024, -1, dtype=np.int64)
@@ -849,7 +884,7 @@ def run(M, S, order, finish, max_steps, max_pops):
             if ctr[POPS] > max_pops:
                 ctr[STATUS] = BUDGET
                 return BUDGET, log_tok[:n_log], log_k[:n_log]
-            tok = S[S_WSTACK][ctr[WS] - 1]
+            tok = wstack[ctr[WS] - 1]
             kind = tok & 3
             i = tok >> 2
             if hashing and (kind == K_COUPLE or (kind == K_PGY1 and not ast[i, ONSTK] & 4)):
@@ -884,11 +919,92 @@ def run(M, S, order, finish, max_steps, max_pops):
                 log_tok[n_log] = tok
                 log_k[n_log] = -1
                 n_log += 1
-            _pop_token(S)
+            ws = ctr[WS] - 1  # pop the token
+            if hashing:
+                hv[0] ^= _z(_Z_WS, ws, tok)
+            ctr[WS] = ws
             ctr[POPS_SINGLE + kind] += 1
             if kind == K_SINGLE:
+                # a single proposes down its primary list: the hot path of
+                # deferred acceptance, written out on local arrays (a call
+                # taking the state tuples costs a reference count per array)
                 ast[i, ONSTK] &= ~1
-                _do_single(M, S, i)
+                e = ast[i, NXT]
+                end = a_ptr[i + 1]
+                cur = ast[i, HELD_E]
+                pg = ast[i, PG_HELD]
+                n_prop = 0
+                p = -1
+                key = np.int64(0)
+                while e < end:
+                    if e == cur:
+                        e += 1
+                        break
+                    q = a_idx[e]
+                    r = rank_at[e]
+                    e += 1
+                    n_prop += 1
+                    if r == _UNRANKED:
+                        continue
+                    key = (np.int64(r) << 32) | (np.int64(i) << 1)
+                    hs = pst[q, HSIZE]
+                    if q == pg or hs < pst[q, QPRE] or (hs > 0 and key < heap[hoff[q]]):
+                        p = q
+                        break
+                ctr[PROPOSALS] += n_prop
+                old = ast[i, NXT]
+                ast[i, NXT] = e
+                if hashing and old != e:
+                    hv[0] ^= _z(_Z_NXT, i, old) ^ _z(_Z_NXT, i, e)
+                if p >= 0:
+                    if ast[i, HELD] >= 0:
+                        hp = ast[i, HELD]
+                        si = ast[i, SLOT0]
+                        if si >= 0:
+                            _heap_take(heap, ast, hoff[hp], pst[hp, HSIZE], si)
+                            pst[hp, HSIZE] -= 1
+                            _stack_program(pst, pstack, ctr, hv, hp)
+                        if ast[i, PG_LST] >= 0 or ast[i, PG_HELD] >= 0:
+                            _release_pgy1(M, S, i)
+                    ast[i, HELD] = p
+                    old = ast[i, HELD_E]
+                    ast[i, HELD_E] = e - 1
+                    if hashing and old != e - 1:
+                        hv[0] ^= _z(_Z_HELD_E, i, old) ^ _z(_Z_HELD_E, i, e - 1)
+                    off = hoff[p]
+                    n = pst[p, HSIZE]
+                    _sift_up(heap, ast, off, n, key)
+                    n += 1
+                    pst[p, HSIZE] = n
+                    if n > pst[p, QPRE] - pst[p, OUT]:
+                        top = heap[off]
+                        w = (top & _LOW) >> 1
+                        if (pst[p, OUT] == 0 and n == pst[p, QPRE] + 1 and top & 1 == 0 and couple_of[w] < 0
+                                and ast[w, PG_LST] < 0 and ast[w, PG_HELD] < 0):
+                            # the program was full: it drops its worst seat, a single's, who re-enters
+                            n -= 1
+                            pst[p, HSIZE] = n
+                            ast[w, SLOT0] = -1
+                            if n > 0:
+                                _sift_down(heap, ast, off, n, 0, heap[off + n])
+                            ast[w, HELD] = -1
+                            old = ast[w, HELD_E]
+                            ast[w, HELD_E] = -1
+                            if hashing and old != -1:
+                                hv[0] ^= _z(_Z_HELD_E, w, old) ^ _z(_Z_HELD_E, w, -1)
+                            if not ast[w, ONSTK] & 1:
+                                ast[w, ONSTK] |= 1
+                                ws = ctr[WS]
+                                tok = w * 4 + K_SINGLE
+                                wstack[ws] = tok
+                                if hashing:
+                                    hv[0] ^= _z(_Z_WS, ws, tok)
+                                ctr[WS] = ws + 1
+                        else:
+                            _resolve(M, S, p)
+                    L = link_at[e - 1]
+                    if L >= 0 and ast[i, HELD] == p:
+                        _start_pgy1(M, S, i, L)
             elif kind == K_PGY1:
                 ast[i, ONSTK] &= ~2
                 if not ast[i, ONSTK] & 4:  # bit 4: supplemental proposals stopped (a loop breaker)

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matchsim.engine.da import UNRANKED, receiver_ranks
+from matchsim.engine.da import UNRANKED, rank_table, receiver_ranks
 from matchsim.extensions import NO_MATCH, reversion_order
 from matchsim.market import Market
 
@@ -69,25 +69,21 @@ def _ranks_of_entries(app, prog, market: Market) -> np.ndarray:
     """Each program's 0-based rank of each applicant, for arbitrary ``(app[i], prog[i])`` entries.
 
     ``prog[i] == NO_MATCH`` (or a program that did not rank ``app[i]``) gives
-    ``UNRANKED``. The programs' list entries are keyed ``program * n_applicants
-    + applicant`` and sorted once; each entry is one binary search.
+    ``UNRANKED``. The entries are grouped by applicant (a stable sort of the
+    queries only) and looked up with :func:`~matchsim.engine.da.rank_table`,
+    one pass over the programs' lists.
     """
     app = np.asarray(app, dtype=np.int64)
     prog = np.asarray(prog, dtype=np.int64)
     out = np.full(app.size, UNRANKED, dtype=np.int32)
     if app.size == 0 or market.program_list.size == 0:
         return out
-    n_a = market.n_applicants
-    lengths = np.diff(market.program_ptr)
-    owner = np.repeat(np.arange(market.n_programs, dtype=np.int64), lengths)
-    rank = np.arange(market.program_list.size, dtype=np.int64) - np.repeat(market.program_ptr[:-1], lengths)
-    keys = owner * n_a + market.program_list
-    order = np.argsort(keys, kind="stable")
-    keys, rank = keys[order], rank[order]
-    q = np.where(prog >= 0, prog, 0) * n_a + app
-    i = np.minimum(np.searchsorted(keys, q), keys.size - 1)
-    hit = (keys[i] == q) & (prog != NO_MATCH)
-    out[hit] = rank[i[hit]]
+    order = np.argsort(app, kind="stable")
+    s_ptr = np.zeros(market.n_applicants + 1, dtype=np.int64)
+    np.cumsum(np.bincount(app, minlength=market.n_applicants), out=s_ptr[1:])
+    s_idx = np.where(prog >= 0, prog, 0)[order]
+    out[order] = rank_table(s_ptr, s_idx, market.program_ptr, market.program_list)
+    out[prog == NO_MATCH] = UNRANKED
     return out
 
 
@@ -122,9 +118,8 @@ def nrmp_tables(market: Market) -> NRMPTables:
         cp_ptr = np.ascontiguousarray(cp.ptr, dtype=np.int64)
         cp_prog = np.ascontiguousarray(cp.programs, dtype=np.int32)
         owner = np.repeat(np.arange(cp.n_couples), np.diff(cp_ptr))
-        cp_rank = np.empty(cp_prog.shape, dtype=np.int32)
-        for s in (0, 1):
-            cp_rank[:, s] = _ranks_of_entries(cm[owner, s], cp_prog[:, s], market)
+        # both partners' entries in one look-up: column 0, then column 1
+        cp_rank = _ranks_of_entries(cm[owner].T.ravel(), cp_prog.T.ravel(), market).reshape(2, -1).T.copy()
     else:
         couple_of = np.full(n_a, -1, dtype=np.int32)
         side = np.zeros(n_a, dtype=np.int8)
@@ -155,8 +150,12 @@ def nrmp_tables(market: Market) -> NRMPTables:
             hit = (key.size > 0) & (key[i] == q) & (progs >= 0)
             return np.where(hit, link_list[i], -1).astype(np.int32)
 
+        # only the entries of applicants who have supplemental lists can be linked
+        has_list = np.zeros(n_a, dtype=bool)
+        has_list[sp.owner] = True
         entry_owner = np.repeat(np.arange(n_a, dtype=np.int64), np.diff(a_ptr))
-        link_at = find(entry_owner, a_idx)
+        entries = np.flatnonzero(has_list[entry_owner])
+        link_at[entries] = find(entry_owner[entries], a_idx[entries].astype(np.int64))
         if cp_prog.shape[0]:
             for s in (0, 1):
                 cp_link[:, s] = find(cm[owner, s], cp_prog[:, s])
