@@ -514,42 +514,6 @@ def _couple_accepts(M, S, c, kk):
 
 
 @njit(cache=True)
-def _do_pgy1(M, S, a):
-    ast = S[S_AST]
-    L = ast[a, PG_LST]
-    if L < 0:
-        return
-    sup_prog = M[M_SUP_PROG]
-    sup_rank = M[M_SUP_RANK]
-    ctr = S[S_CTR]
-    e = ast[a, PG_NXT]
-    end = M[M_SUP_PTR][L + 1]
-    cur = ast[a, PG_E]
-    while e < end:
-        if e == cur:
-            e += 1
-            break
-        s = sup_prog[e]
-        r = sup_rank[e]
-        e += 1
-        ctr[PROPOSALS] += 1
-        if r == _UNRANKED:
-            continue
-        key = (np.int64(r) << 32) | (np.int64(a) << 1) | 1
-        if not _accepts(M, S, s, key):
-            continue
-        if ast[a, PG_HELD] >= 0:
-            _withdraw(M, S, a, 1)
-        ast[a, PG_HELD] = s
-        _set_a(S, a, PG_E, _Z_PG_E, e - 1)
-        _set_a(S, a, PG_NXT, _Z_PG_NXT, e)
-        _heap_insert(M, S, s, key)
-        _resolve(M, S, s)
-        return
-    _set_a(S, a, PG_NXT, _Z_PG_NXT, e)
-
-
-@njit(cache=True)
 def _do_couple(M, S, c):
     """Couple ``c`` proposes down its joint list; returns the pair index it was accepted at, or -1."""
     ast = S[S_AST]
@@ -870,6 +834,9 @@ def run(M, S, order, finish, max_steps, max_pops):
     hoff = M[M_HOFF]
     couple_of = M[M_COUPLE_OF]
     link_at = M[M_LINK_AT]
+    sup_ptr = M[M_SUP_PTR]
+    sup_prog = M[M_SUP_PROG]
+    sup_rank = M[M_SUP_RANK]
     hashing = ctr[HASHING] != 0
     tab_k = np.zeros(1024, dtype=np.uint64)
     tab_v = np.full(1024, -1, dtype=np.int64)
@@ -924,91 +891,103 @@ def run(M, S, order, finish, max_steps, max_pops):
                 hv[0] ^= _z(_Z_WS, ws, tok)
             ctr[WS] = ws
             ctr[POPS_SINGLE + kind] += 1
-            if kind == K_SINGLE:
-                # a single proposes down its primary list: the hot path of
-                # deferred acceptance, written out on local arrays (a call
-                # taking the state tuples costs a reference count per array)
-                ast[i, ONSTK] &= ~1
-                e = ast[i, NXT]
-                end = a_ptr[i + 1]
-                cur = ast[i, HELD_E]
-                pg = ast[i, PG_HELD]
-                n_prop = 0
+            if kind != K_COUPLE:
+                # a single's primary list (role 0) or an applicant's supplemental
+                # list (role 1) proposes: the hot path, written out on local
+                # arrays (a call taking the state tuples costs a reference
+                # count per array in them)
+                role = 0 if kind == K_SINGLE else 1
+                ast[i, ONSTK] &= ~(1 + role)
                 p = -1
                 key = np.int64(0)
-                while e < end:
-                    if e == cur:
+                n_prop = 0
+                if role == 0:
+                    e = ast[i, NXT]
+                    end = a_ptr[i + 1]
+                    cur = ast[i, HELD_E]
+                    pg = ast[i, PG_HELD]
+                    while e < end:
+                        if e == cur:
+                            e += 1
+                            break
+                        q = a_idx[e]
+                        r = rank_at[e]
                         e += 1
-                        break
-                    q = a_idx[e]
-                    r = rank_at[e]
-                    e += 1
-                    n_prop += 1
-                    if r == _UNRANKED:
+                        n_prop += 1
+                        if r == _UNRANKED:
+                            continue
+                        key = (np.int64(r) << 32) | (np.int64(i) << 1)
+                        hs = pst[q, HSIZE]
+                        if q == pg or hs < pst[q, QPRE] or (hs > 0 and key < heap[hoff[q]]):
+                            p = q
+                            break
+                else:
+                    L = ast[i, PG_LST]
+                    if L < 0 or ast[i, ONSTK] & 4:  # no linked advanced program; or stopped (a loop breaker)
                         continue
-                    key = (np.int64(r) << 32) | (np.int64(i) << 1)
-                    hs = pst[q, HSIZE]
-                    if q == pg or hs < pst[q, QPRE] or (hs > 0 and key < heap[hoff[q]]):
-                        p = q
-                        break
+                    e = ast[i, PG_NXT]
+                    end = sup_ptr[L + 1]
+                    cur = ast[i, PG_E]
+                    while e < end:
+                        if e == cur:
+                            e += 1
+                            break
+                        q = sup_prog[e]
+                        r = sup_rank[e]
+                        e += 1
+                        n_prop += 1
+                        if r == _UNRANKED:
+                            continue
+                        key = (np.int64(r) << 32) | (np.int64(i) << 1) | 1
+                        hs = pst[q, HSIZE]
+                        if hs < pst[q, QPRE] or (hs > 0 and key < heap[hoff[q]]):
+                            p = q
+                            break
                 ctr[PROPOSALS] += n_prop
-                old = ast[i, NXT]
-                ast[i, NXT] = e
-                if hashing and old != e:
-                    hv[0] ^= _z(_Z_NXT, i, old) ^ _z(_Z_NXT, i, e)
-                if p >= 0:
-                    if ast[i, HELD] >= 0:
-                        hp = ast[i, HELD]
-                        si = ast[i, SLOT0]
-                        if si >= 0:
-                            _heap_take(heap, ast, hoff[hp], pst[hp, HSIZE], si)
-                            pst[hp, HSIZE] -= 1
-                            _stack_program(pst, pstack, ctr, hv, hp)
-                        if ast[i, PG_LST] >= 0 or ast[i, PG_HELD] >= 0:
-                            _release_pgy1(M, S, i)
-                    ast[i, HELD] = p
-                    old = ast[i, HELD_E]
-                    ast[i, HELD_E] = e - 1
-                    if hashing and old != e - 1:
-                        hv[0] ^= _z(_Z_HELD_E, i, old) ^ _z(_Z_HELD_E, i, e - 1)
-                    off = hoff[p]
-                    n = pst[p, HSIZE]
-                    _sift_up(heap, ast, off, n, key)
-                    n += 1
-                    pst[p, HSIZE] = n
-                    if n > pst[p, QPRE] - pst[p, OUT]:
-                        top = heap[off]
-                        w = (top & _LOW) >> 1
-                        if (pst[p, OUT] == 0 and n == pst[p, QPRE] + 1 and top & 1 == 0 and couple_of[w] < 0
-                                and ast[w, PG_LST] < 0 and ast[w, PG_HELD] < 0):
-                            # the program was full: it drops its worst seat, a single's, who re-enters
-                            n -= 1
-                            pst[p, HSIZE] = n
-                            ast[w, SLOT0] = -1
-                            if n > 0:
-                                _sift_down(heap, ast, off, n, 0, heap[off + n])
-                            ast[w, HELD] = -1
-                            old = ast[w, HELD_E]
-                            ast[w, HELD_E] = -1
-                            if hashing and old != -1:
-                                hv[0] ^= _z(_Z_HELD_E, w, old) ^ _z(_Z_HELD_E, w, -1)
-                            if not ast[w, ONSTK] & 1:
-                                ast[w, ONSTK] |= 1
-                                ws = ctr[WS]
-                                tok = w * 4 + K_SINGLE
-                                wstack[ws] = tok
-                                if hashing:
-                                    hv[0] ^= _z(_Z_WS, ws, tok)
-                                ctr[WS] = ws + 1
-                        else:
-                            _resolve(M, S, p)
+                _seta(ast, hv, hashing, i, NXT + 3 * role, _Z_NXT + 2 * role, e)
+                if p < 0:
+                    continue
+                hp = ast[i, HELD + 3 * role]
+                if hp >= 0:  # leave the seat held in this role
+                    si = ast[i, SLOT0 + role]
+                    if si >= 0:
+                        _heap_take(heap, ast, hoff[hp], pst[hp, HSIZE], si)
+                        pst[hp, HSIZE] -= 1
+                        _stack_program(pst, pstack, ctr, hv, hp)
+                    if role == 0 and (ast[i, PG_LST] >= 0 or ast[i, PG_HELD] >= 0):
+                        _release_pgy1(M, S, i)
+                ast[i, HELD + 3 * role] = p
+                _seta(ast, hv, hashing, i, HELD_E + 3 * role, _Z_HELD_E + 2 * role, e - 1)
+                off = hoff[p]
+                n = pst[p, HSIZE]
+                _sift_up(heap, ast, off, n, key)
+                n += 1
+                pst[p, HSIZE] = n
+                if n > pst[p, QPRE] - pst[p, OUT]:
+                    top = heap[off]
+                    w = (top & _LOW) >> 1
+                    tr = top & 1
+                    if (pst[p, OUT] == 0 and n == pst[p, QPRE] + 1
+                            and (tr == 1 or (couple_of[w] < 0 and ast[w, PG_LST] < 0 and ast[w, PG_HELD] < 0))):
+                        # the program was full: it drops its worst seat (a single's
+                        # primary seat with no supplemental list in play, or a PGY-1
+                        # seat), whose holder re-enters
+                        n -= 1
+                        pst[p, HSIZE] = n
+                        ast[w, SLOT0 + tr] = -1
+                        if n > 0:
+                            _sift_down(heap, ast, off, n, 0, heap[off + n])
+                        ast[w, HELD + 3 * tr] = -1
+                        _seta(ast, hv, hashing, w, HELD_E + 3 * tr, _Z_HELD_E + 2 * tr, -1)
+                        _stack_token(ast, wstack, ctr, hv, w, 1 + tr, w * 4 + (K_SINGLE if tr == 0 else K_PGY1))
+                    else:
+                        _resolve(M, S, p)
+                if role == 0:
                     L = link_at[e - 1]
-                    if L >= 0 and ast[i, HELD] == p:
-                        _start_pgy1(M, S, i, L)
-            elif kind == K_PGY1:
-                ast[i, ONSTK] &= ~2
-                if not ast[i, ONSTK] & 4:  # bit 4: supplemental proposals stopped (a loop breaker)
-                    _do_pgy1(M, S, i)
+                    if L >= 0 and ast[i, HELD] == p:  # a linked advanced program: its list starts from the top
+                        _seta(ast, hv, hashing, i, PG_LST, _Z_PG_LST, L)
+                        _seta(ast, hv, hashing, i, PG_NXT, _Z_PG_NXT, sup_ptr[L])
+                        _stack_token(ast, wstack, ctr, hv, i, 2, i * 4 + K_PGY1)
             else:
                 cst[i, C_ONSTK] = 0
                 k = _do_couple(M, S, i)
