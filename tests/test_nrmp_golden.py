@@ -225,3 +225,29 @@ def test_loop_report_names_the_couple_in_the_loop():
     text = r.loops.describe(m)
     assert "couples A & B" in text[0]
     assert text[-1].startswith("the match gave up")
+
+
+def test_donor_takes_back_a_position_its_receiver_withdrew_for_an_even_request():
+    # Found by the property tests: program 3 (no positions of its own, asks for an
+    # even number) receives program 0's reverted positions, withdraws one for its
+    # request, and later program 0 takes its positions back. The taken-back
+    # position must be the withdrawn one: before the fix, program 3 ended with a
+    # quota of -4 and -4 seats filled.
+    import numpy as np
+
+    from matchsim.extensions import Couples, Reversions, SupplementalLists
+
+    i32 = lambda x: np.array(x, dtype=np.int32)  # noqa: E731
+    m = Market(np.array([0, 4, 8, 8, 8, 8, 8]), i32([3, 0, 1, 2, 3, 0, 2, 1]), np.array([0, 3, 3, 6, 9]),
+               i32([1, 4, 2, 0, 1, 3, 1, 5, 3]), i32([2, 0, 0, 0]), tracks=np.array([1, 3, 0, 1], dtype=np.int8),
+               couples=Couples(i32([[2, 3], [4, 5]]), np.array([0, 4, 4]), i32([[0, 1], [1, -1], [2, 1], [0, 2]])),
+               supplemental=SupplementalLists(i32([0, 0, 1]), np.array([0, 1, 2, 3]), i32([1, 1, 1]),
+                                              np.array([0, 1, 2, 4]), i32([3, 0, 3, 0]), ("1", "2", "1")),
+               reversions=Reversions(i32([0]), i32([3]), i32([2])), even_odd=np.array([1, 0, 0, 1], dtype=np.int8))
+    r = nrmp_match(m)
+    assert (r.quota >= 0).all() and (r.filled >= 0).all() and (r.parity_drop >= 0).all()
+    assert (r.filled <= r.quota).all()
+    oracle = nrmp_stable_outcomes_brute(m, parity_drop=r.parity_drop)
+    assert r.stable == oracle.exists
+    if r.stable:
+        assert (tuple(r.assignment.tolist()), tuple(r.pgy1.tolist())) in [tuple(o[:2]) for o in oracle.outcomes]

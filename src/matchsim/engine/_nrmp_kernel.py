@@ -88,7 +88,10 @@ HSIZE, QPRE, OUT, DROP, P_ONSTK = range(5)
 # counters
 WS, PS, PROPOSALS, HASHING, NEXTC, STATUS, STEPS, SWEEPS, LOOP_FROM, LOOP_TO, VERIFY, POPS = range(12)
 POPS_SINGLE, POPS_PGY1, POPS_COUPLE, SCANS = 12, 13, 14, 15  # pops by token kind, program scans
-N_CTR = 16
+QUOTAS_FROZEN = 16  # set to stop reversions and even/odd changes (after they went round in circles)
+N_CTR = 17
+#: the log's token for a step at which no token was pending (before reversions, even/odd, sweep)
+QUOTA_STEP = -4
 # token kinds
 K_SINGLE, K_PGY1, K_COUPLE = 0, 1, 2
 # run status
@@ -105,8 +108,8 @@ _UNRANKED = 2147483647
 _LOW = 0xFFFFFFFF
 
 # hash kinds
-_Z_HELD_E, _Z_NXT, _Z_PG_E, _Z_PG_NXT, _Z_PG_LST, _Z_C_HELD, _Z_C_NXT, _Z_QPRE, _Z_OUT, _Z_WS, _Z_PS, _Z_STAGE = \
-    range(1, 13)
+_Z_HELD_E, _Z_NXT, _Z_PG_E, _Z_PG_NXT, _Z_PG_LST, _Z_C_HELD, _Z_C_NXT, _Z_QPRE, _Z_OUT, _Z_WS, _Z_PS, _Z_STAGE, \
+    _Z_DROP, _Z_GIVE = range(1, 15)
 
 
 @njit(cache=True, inline="always")
@@ -416,8 +419,14 @@ def _reclaim(M, S, p):
         j = don_ptr[d, 1] - 1
         while give[j] == 0:
             j -= 1
+        _rehash(S, _Z_GIVE, j, give[j], give[j] - 1)
         give[j] -= 1
         r = rv_recv[j]
+        if pst[r, DROP] > 0:
+            # r had withdrawn a position for its even/odd request: the one taken
+            # back is that one, so r's quota and its number of matches stand
+            _set_p(S, r, DROP, _Z_DROP, pst[r, DROP] - 1)
+            return
         _set_p(S, r, QPRE, _Z_QPRE, pst[r, QPRE] - 1)
         if pst[r, HSIZE] > pst[r, QPRE] - pst[r, OUT]:
             if pst[r, OUT] > 0:
@@ -737,6 +746,7 @@ def _revert_step(M, S):
             if room <= 0:
                 continue
             g = min(room, vac)
+            _rehash(S, _Z_GIVE, j, give[j], give[j] + g)
             give[j] += g
             _set_p(S, d, OUT, _Z_OUT, pst[d, OUT] + g)
             r = rv_recv[j]
@@ -762,7 +772,7 @@ def _parity_step(M, S):
         f = pst[p, HSIZE]
         if (eo[p] == 1 and f % 2 == 1) or (eo[p] == 2 and f % 2 == 0 and f > 0):
             dd = pst[p, QPRE] - pst[p, OUT] - f + 1
-            pst[p, DROP] += dd
+            _set_p(S, p, DROP, _Z_DROP, pst[p, DROP] + dd)
             _set_p(S, p, QPRE, _Z_QPRE, pst[p, QPRE] - dd)
             key = _heap_remove_at(M, S, p, 0)
             _bumped(M, S, key)
@@ -785,7 +795,10 @@ def _full_hash(M, S):
     for c in range(cst.shape[0]):
         h ^= _z(_Z_C_HELD, c, cst[c, C_HELD]) ^ _z(_Z_C_NXT, c, cst[c, C_NXT])
     for p in range(pst.shape[0]):
-        h ^= _z(_Z_QPRE, p, pst[p, QPRE]) ^ _z(_Z_OUT, p, pst[p, OUT])
+        h ^= _z(_Z_QPRE, p, pst[p, QPRE]) ^ _z(_Z_OUT, p, pst[p, OUT]) ^ _z(_Z_DROP, p, pst[p, DROP])
+    give = S[S_GIVE]
+    for j in range(give.size):
+        h ^= _z(_Z_GIVE, j, give[j])
     for i in range(ctr[WS]):
         h ^= _z(_Z_WS, i, S[S_WSTACK][i])
     for i in range(ctr[PS]):
@@ -846,6 +859,7 @@ def run(M, S, order, finish, max_steps, max_pops):
     if hashing:
         S[S_HV][0] = _full_hash(M, S)
     while True:
+        tok = kind = i = 0
         if ctr[WS] > 0:
             ctr[POPS] += 1
             if ctr[POPS] > max_pops:
@@ -854,38 +868,45 @@ def run(M, S, order, finish, max_steps, max_pops):
             tok = wstack[ctr[WS] - 1]
             kind = tok & 3
             i = tok >> 2
-            if hashing and (kind == K_COUPLE or (kind == K_PGY1 and not ast[i, ONSTK] & 4)):
-                h = S[S_HV][0]
-                if ctr[VERIFY] and h != _full_hash(M, S):
-                    ctr[STATUS] = HASH_MISMATCH
-                    return HASH_MISMATCH, log_tok[:n_log], log_k[:n_log]
-                mask = np.uint64(tab_k.size - 1)
-                slot = h & mask
-                while tab_v[slot] >= 0:
-                    if tab_k[slot] == h:
-                        ctr[LOOP_FROM] = tab_v[slot]
-                        ctr[LOOP_TO] = n_log
-                        ctr[STATUS] = LOOP
-                        return LOOP, log_tok[:n_log], log_k[:n_log]
-                    slot = (slot + np.uint64(1)) & mask
-                if n_log >= max_steps:
-                    ctr[STATUS] = BUDGET
-                    return BUDGET, log_tok[:n_log], log_k[:n_log]
-                tab_k[slot] = h
-                tab_v[slot] = n_log
-                if 2 * (n_log + 1) > tab_k.size:  # keep the table at most half full
-                    old_k, old_v = tab_k, tab_v
-                    tab_k = np.zeros(2 * old_k.size, dtype=np.uint64)
-                    tab_v = np.full(2 * old_k.size, -1, dtype=np.int64)
-                    for j in range(old_k.size):
-                        if old_v[j] >= 0:
-                            _table_insert(tab_k, tab_v, old_k[j], old_v[j])
-                if n_log == log_tok.size:
-                    log_tok = np.concatenate((log_tok, np.empty_like(log_tok)))
-                    log_k = np.concatenate((log_k, np.empty_like(log_k)))
-                log_tok[n_log] = tok
-                log_k[n_log] = -1
-                n_log += 1
+            step = tok if hashing and (kind == K_COUPLE or (kind == K_PGY1 and not ast[i, ONSTK] & 4)) else -1
+        else:
+            # nothing pending: reversions, even/odd requests or the sweep come
+            # next, and they too can go round in circles (quotas move both ways)
+            step = QUOTA_STEP if (hashing and finish and ctr[PS] == 0 and ctr[NEXTC] >= order.size
+                                  and not ctr[QUOTAS_FROZEN]) else -1
+        if step != -1:
+            h = S[S_HV][0]
+            if ctr[VERIFY] and h != _full_hash(M, S):
+                ctr[STATUS] = HASH_MISMATCH
+                return HASH_MISMATCH, log_tok[:n_log], log_k[:n_log]
+            mask = np.uint64(tab_k.size - 1)
+            slot = h & mask
+            while tab_v[slot] >= 0:
+                if tab_k[slot] == h:
+                    ctr[LOOP_FROM] = tab_v[slot]
+                    ctr[LOOP_TO] = n_log
+                    ctr[STATUS] = LOOP
+                    return LOOP, log_tok[:n_log], log_k[:n_log]
+                slot = (slot + np.uint64(1)) & mask
+            if n_log >= max_steps:
+                ctr[STATUS] = BUDGET
+                return BUDGET, log_tok[:n_log], log_k[:n_log]
+            tab_k[slot] = h
+            tab_v[slot] = n_log
+            if 2 * (n_log + 1) > tab_k.size:  # keep the table at most half full
+                old_k, old_v = tab_k, tab_v
+                tab_k = np.zeros(2 * old_k.size, dtype=np.uint64)
+                tab_v = np.full(2 * old_k.size, -1, dtype=np.int64)
+                for j in range(old_k.size):
+                    if old_v[j] >= 0:
+                        _table_insert(tab_k, tab_v, old_k[j], old_v[j])
+            if n_log == log_tok.size:
+                log_tok = np.concatenate((log_tok, np.empty_like(log_tok)))
+                log_k = np.concatenate((log_k, np.empty_like(log_k)))
+            log_tok[n_log] = step
+            log_k[n_log] = -1
+            n_log += 1
+        if ctr[WS] > 0:
             ws = ctr[WS] - 1  # pop the token
             if hashing:
                 hv[0] ^= _z(_Z_WS, ws, tok)
@@ -990,7 +1011,8 @@ def run(M, S, order, finish, max_steps, max_pops):
                         _stack_token(ast, wstack, ctr, hv, i, 2, i * 4 + K_PGY1)
             else:
                 cst[i, C_ONSTK] = 0
-                k = _do_couple(M, S, i)
+                # a couple taken out of the match (stop_couples) proposes no more
+                k = _do_couple(M, S, i) if cst[i, C_ADDED] else -1
                 if hashing:
                     log_k[n_log - 1] = k
             continue
@@ -1009,10 +1031,11 @@ def run(M, S, order, finish, max_steps, max_pops):
             continue
         if not finish:
             break
-        if _revert_step(M, S):
-            continue
-        if _parity_step(M, S):
-            continue
+        if not ctr[QUOTAS_FROZEN]:
+            if _revert_step(M, S):
+                continue
+            if _parity_step(M, S):
+                continue
         ctr[SWEEPS] += 1
         if _sweep(M, S):
             continue
@@ -1047,6 +1070,30 @@ def drop_couples(M, S, cs):
         cst[c, C_NXT] = 0
         cst[c, C_ADDED] = 0
         cst[c, C_ONSTK] = 0
+    n = 0
+    for j in range(ctr[WS]):
+        tok = wstack[j]
+        if tok & 3 == K_COUPLE and cst[tok >> 2, C_ADDED] == 0:
+            continue
+        wstack[n] = tok
+        n += 1
+    ctr[WS] = n
+
+
+@njit(cache=True)
+def stop_couples(M, S, cs):
+    """Stop the couples ``cs`` where they are: they keep the pairs they hold and propose no more.
+
+    Their tokens leave the stack and ``C_ADDED`` is cleared, so scans and
+    sweeps leave them alone; a member displaced later makes the couple
+    withdraw the other partner, and the couple stays unmatched.
+    """
+    cst = S[S_CST]
+    ctr = S[S_CTR]
+    wstack = S[S_WSTACK]
+    for i in range(cs.size):
+        cst[cs[i], C_ADDED] = 0
+        cst[cs[i], C_ONSTK] = 0
     n = 0
     for j in range(ctr[WS]):
         tok = wstack[j]

@@ -40,7 +40,8 @@ acceptance to the NRMP's rules (:mod:`matchsim.extensions`):
    the rest of the match settles, and it is added again, last, in a new
    order drawn from ``rng`` (Roth & Peranson 1999, section I.C: the order of
    processing decides whether loops occur). After ``max_restarts`` such
-   breaks, the couples of a further loop are left unmatched and its
+   breaks, the couples of a further loop are stopped where they are (they
+   keep the pairs they hold, and one displaced later stays unmatched) and its
    supplemental lists stop where they were, so the match always ends.
 
 Whatever happens, ``stable`` is set by running the checker
@@ -94,7 +95,8 @@ class Loop:
     action : str
         What the match did: took what was in the loop out and added it again,
         last, in a new order; or (once ``max_restarts`` breaks are spent)
-        gave up on it, leaving its couples unmatched and stopping its
+        gave up on it, stopping its couples where they were (a couple
+        displaced afterwards stays unmatched) and stopping its
         supplemental lists.
     """
 
@@ -333,7 +335,7 @@ def nrmp_match(market: Market, *, rng=0, max_restarts: int = DEFAULT_MAX_RESTART
         default, so that a market always gives the same match.
     max_restarts : int
         Loops the match breaks by adding what is in them again in a new
-        order; the couples of any further loop are left unmatched.
+        order; the couples of any further loop are stopped where they are.
     couple_order : sequence of int, optional
         The order in which couples are first added (default: by couple id).
     max_couple_steps : int, optional
@@ -416,10 +418,12 @@ def _nrmp_kernel_match(market: Market, *, rng=0, max_restarts=DEFAULT_MAX_RESTAR
     gen = np.random.default_rng(rng)
     loops = []
 
+    quota_steps = [False]
+
     def run(order, finish):
         """Run until settled or a loop with couples; a loop of supplemental lists alone is broken here."""
         while True:
-            ctr[K.HASHING] = 1 if (n_lists or (finish and n_c)) else 0
+            ctr[K.HASHING] = 1 if (n_lists or (finish and (n_c or quota_moves))) else 0
             ctr[K.VERIFY] = int(verify_hash)
             ctr[K.POPS] = 0
             status, log_tok, log_k = K.run(M, S, order, finish, max_steps, max_pops)
@@ -442,8 +446,11 @@ def _nrmp_kernel_match(market: Market, *, rng=0, max_restarts=DEFAULT_MAX_RESTAR
                     if ast[a, col] >= 0:
                         programs.add(int(ast[a, col]))
             kind = "loop" if status == K.LOOP else "budget"
+            quota_steps[0] = bool((window == K.QUOTA_STEP).any())
             return status, (tuple(couples), tuple(sorted(programs)), hi - lo, kind, tuple(applicants))
 
+    # reversions and even/odd requests move quotas both ways, so they too can cycle
+    quota_moves = bool(t.rv_recv.size or t.even_odd.any())
     order_list = order.tolist()
     waiting = []  # applicants whose supplemental lists were stopped, to be read again once the rest settles
     breaks = 0
@@ -463,9 +470,14 @@ def _nrmp_kernel_match(market: Market, *, rng=0, max_restarts=DEFAULT_MAX_RESTAR
             break
         cs = np.asarray(found[0], dtype=np.int64)
         apps = np.asarray(found[4], dtype=np.int64)
-        K.drop_couples(M, S, cs)
         ast[apps, K.ONSTK] |= 4  # bit 4: their supplemental lists propose no more (for now)
-        if breaks < max_restarts:
+        if not cs.size and not apps.size:
+            # only reversions and even/odd requests went round: quotas stay as they are now
+            ctr[K.QUOTAS_FROZEN] = 1
+            action = ("gave up on what was in the loop: reversions and even/odd requests stopped changing "
+                      "quotas, which stay as they were")
+        elif breaks < max_restarts:
+            K.drop_couples(M, S, cs)
             # Roth & Peranson (1999, section I.C): the order of processing decides
             # whether a loop occurs; what loops is taken out and added again, last,
             # in a new order, while the rest of the match stays as it is
@@ -474,8 +486,12 @@ def _nrmp_kernel_match(market: Market, *, rng=0, max_restarts=DEFAULT_MAX_RESTAR
             breaks += 1
             action = "took what was in the loop out and added it again, last, in a new order"
         else:
-            action = ("gave up on what was in the loop: its couples are left unmatched and its "
-                      "supplemental lists stopped where they were")
+            K.stop_couples(M, S, cs)
+            action = ("gave up on what was in the loop: its couples keep the pairs they held and propose no "
+                      "more, and its supplemental lists stopped where they were")
+            if quota_steps[0] and quota_moves:
+                ctr[K.QUOTAS_FROZEN] = 1
+                action += "; reversions and even/odd requests stopped changing quotas"
         loops.append(Loop(len(loops), *found, action=action))
     settled = not any(lp.action.startswith("gave up") for lp in loops)
     return _result(market, t, S, int(ctr[K.PROPOSALS]), breaks, LoopReport(tuple(loops), breaks, settled, rng))
