@@ -68,6 +68,15 @@ Steps of one run (:func:`run`)
    both can cycle; single applicants alone only ever move down their lists or
    into a seat that opened, and cannot.)
 
+Speed: a numba call (or inlined helper) that takes the ``M``/``S`` tuples
+pays a reference count for every array in them, so the hot path (the
+proposals of single applicants and supplemental lists, the pops, and a full
+program dropping its worst seat) is written out in :func:`run` on local
+arrays, with small inline helpers that take single arrays
+(:func:`_heap_take`, :func:`_seta`, :func:`_stack_token`,
+:func:`_stack_program`); the tuple-taking helpers serve the rarer moves
+(couples, reversions, even/odd, scans).
+
 Cost: phase 1 is deferred acceptance (O(list entries) proposals, O(log q)
 each, plus O(1) hash-free bookkeeping); each scan is O(length of the
 program's list) but stops at the first applicant the program would refuse; a
