@@ -251,3 +251,23 @@ def test_donor_takes_back_a_position_its_receiver_withdrew_for_an_even_request()
     assert r.stable == oracle.exists
     if r.stable:
         assert (tuple(r.assignment.tolist()), tuple(r.pgy1.tolist())) in [tuple(o[:2]) for o in oracle.outcomes]
+
+
+def test_reversions_and_even_odd_requests_that_go_round_are_found_by_state():
+    # One applicant, four programs, three reversions and four even/odd requests
+    # (seed 255 of the property tests' generator): filling a program breaks its
+    # even request, dropping the applicant reverts the position back, and so on
+    # for ever. The oracle proves that no outcome is stable; the match finds the
+    # repeated state at once (before, it ran until its budget of a million steps)
+    # and freezes the quotas.
+    from tests.nrmp_markets import random_nrmp_market
+
+    m = random_nrmp_market(255, supplemental=0.0, reversions=0.8, even_odd=0.8, n_couples=(0, 0))
+    assert m.n_couples == 0 and m.reversions.n_reversions == 3
+    r = nrmp_match(m)
+    assert [lp.kind for lp in r.loops.loops] == ["loop"]
+    assert "reversions and even/odd requests stopped changing quotas" in r.loops.loops[0].action
+    assert r.proposals < 100
+    assert (r.filled <= r.quota).all() and (r.quota >= 0).all()
+    assert not r.stable
+    assert not nrmp_stable_outcomes_brute(m, parity_drop=r.parity_drop).exists
