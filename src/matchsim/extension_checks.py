@@ -17,7 +17,54 @@ from matchsim.constants import NRMP_MAX_RANKS
 from matchsim._arrays import readonly as _readonly
 from matchsim.extensions import ADVANCED, EVEN_ODD, PGY1_TRACKS, TRACKS, reversion_cycle
 
-__all__ = ["check_extensions", "supplemental_fine"]
+__all__ = ["check_extensions", "supplemental_fine", "rows_fine"]
+
+
+@njit(cache=True)
+def _rows_fine_kernel(ptr, ids):
+    """The loop of :func:`rows_fine` (``ptr`` int64, ``ids`` int32)."""
+    for i in range(ptr.size - 1):
+        lo, hi = ptr[i], ptr[i + 1]
+        if hi == lo:
+            return False
+        for e in range(lo, hi):
+            if ids[e] < 0:
+                return False
+        if hi - lo <= 16:  # short rows (the usual case): compare every pair
+            for e in range(lo, hi):
+                for f in range(e + 1, hi):
+                    if ids[e] == ids[f]:
+                        return False
+        else:
+            row = np.sort(ids[lo:hi])
+            for e in range(1, row.size):
+                if row[e] == row[e - 1]:
+                    return False
+    return True
+
+
+def rows_fine(ptr, ids) -> bool:
+    """True when every CSR row is non-empty, holds no negative id and no id twice.
+
+    The whole-array check of :class:`matchsim.extensions.SupplementalLists`
+    (its loop that names a problem runs only when this is False).
+
+    Parameters
+    ----------
+    ptr : ndarray of int64, shape (n_rows + 1,)
+        Checked CSR offsets.
+    ids : ndarray of int32
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rows_fine(np.array([0, 2, 3]), np.array([4, 5, 4], dtype=np.int32))
+    True
+    >>> rows_fine(np.array([0, 2, 2]), np.array([4, 5], dtype=np.int32))
+    False
+    """
+    return bool(_rows_fine_kernel(_readonly(np.ascontiguousarray(ptr, dtype=np.int64)),
+                                  _readonly(np.ascontiguousarray(ids, dtype=np.int32))))
 
 
 @njit(cache=True)

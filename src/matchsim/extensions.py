@@ -153,19 +153,6 @@ def is_no_match(value) -> bool:
 
 
 # ------------------------------------------------------ supplemental lists
-def _rows_fine(ptr, ids) -> bool:
-    """True when every CSR row is non-empty, holds no negative id and no id twice (one sort, no loop)."""
-    if np.any(np.diff(ptr) == 0):
-        return False
-    if not ids.size:
-        return True
-    if ids.min() < 0:
-        return False
-    row = np.repeat(np.arange(ptr.size - 1, dtype=np.int64), np.diff(ptr))
-    key = np.sort(row * (int(ids.max()) + 1) + ids)
-    return not np.any(key[1:] == key[:-1])
-
-
 @dataclass(frozen=True, eq=False)
 class SupplementalLists:
     """Supplemental PGY-1 lists and the advanced programs each is linked to.
@@ -214,16 +201,18 @@ class SupplementalLists:
             raise ValueError(f"supplemental list owner {int(owner.min())} is negative")
         if self.names is not None and len(self.names) != n:
             raise ValueError(f"supplemental list names has {len(self.names)} names for {n} lists")
-        if self.names is None:  # "1", "2", ... within each applicant's run of lists
+        if self.names is None:  # "1", "2", ... within each applicant's run of lists: unique by construction
             start = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if n else np.zeros(0, np.int64)
             count = np.arange(n) - np.repeat(start, np.diff(np.r_[start, n])) + 1
             names = tuple(map(str, count.tolist()))
         else:
             names = tuple(map(str, self.names))
+            if len(set(zip(owner.tolist(), names))) != n:
+                raise ValueError("an applicant has two supplemental lists with the same name; name each list once")
         object.__setattr__(self, "names", names)
-        if len(set(zip(owner.tolist(), names))) != n:
-            raise ValueError("an applicant has two supplemental lists with the same name; name each list once")
-        if _rows_fine(ptr, programs) and _rows_fine(link_ptr, links):
+        from matchsim.extension_checks import rows_fine  # numba: loaded with the first container
+
+        if rows_fine(ptr, programs) and rows_fine(link_ptr, links):
             n = 0  # the usual case, checked with whole-array operations: nothing to explain below
         for i in range(n):  # find and name the first problem
             if ptr[i + 1] == ptr[i]:

@@ -106,6 +106,29 @@ def _specialty_lists(util, a_ptr, strength, noise, n_p):
     return a_idx, p_ptr, p_idx
 
 
+def _supplemental_of(tr, a_ptr, a_idx, owner, s_ptr, s_idx):
+    """The supplemental lists of a track market: one per applicant with a non-empty ``s_ptr`` row,
+    ranking that row and linked to every advanced program on the applicant's primary list (in list
+    order); None when nobody has one.
+
+    ``owner`` is the applicant of each entry of ``a_idx``. Built from whole arrays: the same
+    container as ``SupplementalLists.from_rows`` of the rows ``(a, advanced programs, row)``.
+    """
+    from matchsim.extensions import ADVANCED, SupplementalLists
+
+    s_len = np.diff(s_ptr)
+    holders = np.flatnonzero(s_len > 0)
+    if not holders.size:
+        return None
+    has_list = s_len > 0
+    linked = (tr[a_idx] == ADVANCED) & has_list[owner]
+    link_len = np.bincount(owner[linked], minlength=s_len.size)[holders]
+    link_ptr = np.zeros(holders.size + 1, dtype=np.int64)
+    np.cumsum(link_len, out=link_ptr[1:])
+    ptr = np.append(s_ptr[holders], s_ptr[-1]).astype(np.int64)
+    return SupplementalLists(holders.astype(np.int32), ptr, s_idx, link_ptr, a_idx[linked])
+
+
 def specialty_market(n_applicants, n_programs, rng=None, *, min_list=6, max_list=14,
                      taste_noise=1.0, program_noise=0.7, min_capacity=2, max_capacity=8):
     """A simple specialty market in which applicant 0 (the focal one) ranks nobody yet.
@@ -194,7 +217,7 @@ def specialty_track_market(n_applicants, tracks, rng=None, *, min_list=6, max_li
     >>> m.n_programs, int(m.applicant_prefs(0).size), m.supplemental.n_lists > 0
     (15, 0, True)
     """
-    from matchsim.extensions import ADVANCED, PGY1_TRACKS, SupplementalLists
+    from matchsim.extensions import ADVANCED, PGY1_TRACKS
 
     rng = np.random.default_rng(rng)
     tr = np.asarray(tracks, dtype=np.int8).ravel()
@@ -230,17 +253,17 @@ def specialty_track_market(n_applicants, tracks, rng=None, *, min_list=6, max_li
     else:
         s_ptr, s_idx = np.zeros(n_a + 1, dtype=np.int64), np.zeros(0, dtype=np.int32)
         q_ptr_l, q_idx_l = np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32)
-    segments = [None] * n_p
-    for i, p in enumerate(prim.tolist()):
-        segments[p] = p_idx_l[p_ptr_l[i]:p_ptr_l[i + 1]]
-    for i, p in enumerate(pg.tolist()):
-        segments[p] = q_idx_l[q_ptr_l[i]:q_ptr_l[i + 1]]
+    # the programs' lists: the primary programs' segments and the PGY-1 programs' ones, each moved to
+    # where its program's list starts (one scatter, no loop over programs)
+    p_len = np.zeros(n_p, dtype=np.int64)
+    p_len[prim] = np.diff(p_ptr_l)
+    p_len[pg] = np.diff(q_ptr_l)
     p_ptr = np.zeros(n_p + 1, dtype=np.int64)
-    np.cumsum([s.size for s in segments], out=p_ptr[1:])
-    p_idx = np.concatenate(segments).astype(np.int32) if n_p else np.zeros(0, dtype=np.int32)
-    rows = []
-    for a in np.flatnonzero(np.diff(s_ptr) > 0).tolist():
-        mine = a_idx[a_ptr[a]:a_ptr[a + 1]]
-        rows.append((a, mine[tr[mine] == ADVANCED].tolist(), s_idx[s_ptr[a]:s_ptr[a + 1]].tolist()))
-    supp = SupplementalLists.from_rows(rows) if rows else None
+    np.cumsum(p_len, out=p_ptr[1:])
+    p_idx = np.empty(int(p_ptr[-1]), dtype=np.int32)
+    for cols, q_ptr, q_idx in ((prim, p_ptr_l, p_idx_l), (pg, q_ptr_l, q_idx_l)):
+        if q_idx.size:
+            dest = np.repeat(p_ptr[cols] - q_ptr[:-1], np.diff(q_ptr)) + np.arange(q_idx.size)
+            p_idx[dest] = q_idx
+    supp = _supplemental_of(tr, a_ptr, a_idx, owner, s_ptr, s_idx)
     return Market.from_arrays(a_ptr, a_idx, p_ptr, p_idx, cap, tracks=tr, supplemental=supp)
