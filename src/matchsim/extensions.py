@@ -259,6 +259,64 @@ class SupplementalLists:
         programs = np.array([int(x) for r in rows for x in r[2]], dtype=_IDX)
         return cls(owner, ptr, programs, link_ptr, links, names)
 
+    @classmethod
+    def concatenate(cls, parts) -> SupplementalLists:
+        """The lists of several containers, one after another (each already checked when it was built).
+
+        Only what joining can break is checked again: owners must stay
+        grouped (the last owner of a part at most the first of the next), and
+        an owner whose lists span two parts must not get the same name twice.
+        O(total size) array copies; no per-list work.
+
+        Parameters
+        ----------
+        parts : sequence of SupplementalLists or None
+            ``None`` and empty containers are skipped.
+
+        Returns
+        -------
+        SupplementalLists or None
+            None when every part is empty; the part itself when there is one.
+
+        Examples
+        --------
+        >>> a = SupplementalLists([0], [0, 1], [5], [0, 1], [2], ("mine",))
+        >>> b = SupplementalLists([3, 4], [0, 1, 3], [5, 6, 7], [0, 1, 2], [1, 2])
+        >>> c = SupplementalLists.concatenate([a, None, b])
+        >>> c.owner.tolist(), c.programs_of(2).tolist(), c.names
+        ([0, 3, 4], [6, 7], ('mine', '1', '1'))
+        """
+        parts = [p for p in parts if p is not None and p.n_lists]
+        if not parts:
+            return None
+        if len(parts) == 1:
+            return parts[0]
+        for left, right in zip(parts[:-1], parts[1:]):
+            a, b = int(left.owner[-1]), int(right.owner[0])
+            if a > b:
+                raise ValueError("supplemental lists must be grouped by applicant (owner ids non-decreasing)")
+            if a == b and set(left.names[i] for i in left.lists_of(a).tolist()) & \
+                    set(right.names[i] for i in right.lists_of(a).tolist()):
+                raise ValueError("an applicant has two supplemental lists with the same name; name each list "
+                                 "once")
+
+        def joined(name, ptr):
+            arrays = [getattr(p, name) for p in parts]
+            if not ptr:
+                return np.concatenate(arrays)
+            shift = np.cumsum([0] + [x[-1] for x in arrays[:-1]])
+            return np.concatenate([arrays[0]] + [x[1:] + d for x, d in zip(arrays[1:], shift[1:])])
+
+        new = object.__new__(cls)  # every part passed __post_init__; the joins were checked above
+        for name, ptr in (("owner", False), ("ptr", True), ("programs", False), ("link_ptr", True),
+                          ("links", False)):
+            object.__setattr__(new, name, _readonly(joined(name, ptr)))
+        names = ()
+        for p in parts:
+            names += p.names
+        object.__setattr__(new, "names", names)
+        return new
+
     @property
     def n_lists(self) -> int:
         return self.owner.size
