@@ -41,8 +41,12 @@ def _specialty_lists(util, a_ptr, strength, noise, n_p):
     """Applicant ``a >= 1`` ranks her ``a_ptr[a+1] - a_ptr[a]`` best programs by ``util[a-1]``;
     each program ranks everyone who ranked it by ``strength + noise`` (one noise per entry).
 
-    The best ``k`` of a row are kept in a small sorted buffer (lists are
-    short, so most programs are rejected with one comparison); on the
+    The best ``k`` of a row are kept in a small sorted buffer (highest
+    utility first, ties by program id, as a scan in id order would keep
+    them); programs are scanned in decreasing order of their best utility
+    over all rows, so the scan of a row stops at the first program whose best
+    cannot beat the buffer's worst (lists are short, so most programs are
+    never looked at); on the
     program side the entries are grouped by program with the shared
     counting sort (:func:`matchsim.numeric.bucket`) and each group is sorted
     by score, highest first.
@@ -70,16 +74,32 @@ def _specialty_lists(util, a_ptr, strength, noise, n_p):
     a_idx = np.empty(a_ptr[-1], dtype=np.int32)
     buf_v = np.empty(n_p, dtype=util.dtype)
     buf_p = np.empty(n_p, dtype=np.int32)
+    # programs in decreasing order of their best utility over all rows: once a row's buffer is
+    # full and its worst entry beats a program's best, no later program can enter
+    top = np.full(n_p, -np.inf, dtype=util.dtype)
+    for a in range(util.shape[0]):
+        for p in range(n_p):
+            if util[a, p] > top[p]:
+                top[p] = util[a, p]
+    by_top = np.argsort(-top)
     for a in range(1, n_a):
         row = util[a - 1]
         k = a_ptr[a + 1] - a_ptr[a]
+        if k == 0:
+            continue
         m = 0
-        for p in range(n_p):
+        for t in range(n_p):
+            p = by_top[t]
             v = row[p]
-            if m == k and v <= buf_v[m - 1]:
-                continue
+            if m == k:
+                w = buf_v[k - 1]
+                if top[p] < w:
+                    break
+                if v < w or (v == w and p > buf_p[k - 1]):
+                    continue
+            # the buffer is sorted by utility, highest first, equal utilities by program id
             i = m if m < k else k - 1
-            while i > 0 and buf_v[i - 1] < v:
+            while i > 0 and (buf_v[i - 1] < v or (buf_v[i - 1] == v and buf_p[i - 1] > p)):
                 buf_v[i] = buf_v[i - 1]
                 buf_p[i] = buf_p[i - 1]
                 i -= 1
