@@ -203,8 +203,11 @@ class SupplementalLists:
             raise ValueError(f"supplemental list names has {len(self.names)} names for {n} lists")
         if self.names is None:  # "1", "2", ... within each applicant's run of lists: unique by construction
             start = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if n else np.zeros(0, np.int64)
-            count = np.arange(n) - np.repeat(start, np.diff(np.r_[start, n])) + 1
-            names = tuple(map(str, count.tolist()))
+            if start.size == n:  # one list per applicant (the usual case)
+                names = ("1",) * n
+            else:
+                count = np.arange(n) - np.repeat(start, np.diff(np.r_[start, n])) + 1
+                names = tuple(map(str, count.tolist()))
         else:
             names = tuple(map(str, self.names))
             if len(set(zip(owner.tolist(), names))) != n:

@@ -49,7 +49,8 @@ def _specialty_lists(util, a_ptr, strength, noise, n_p):
     never looked at); on the
     program side the entries are grouped by program with the shared
     counting sort (:func:`matchsim.numeric.bucket`) and each group is sorted
-    by score, highest first.
+    by score, highest first, equal scores in entry order (:func:`_sort_desc`,
+    a merge sort on flat arrays, several times faster than numba's argsort).
 
     Parameters
     ----------
@@ -117,13 +118,72 @@ def _specialty_lists(util, a_ptr, strength, noise, n_p):
             owner[e] = a
     p_ptr, order = bucket(a_idx, n_p)  # entries grouped by program (counting sort)
     p_idx = np.empty(a_idx.size, dtype=np.int32)
+    key = np.empty(a_idx.size)
+    key2 = np.empty(a_idx.size)
+    who2 = np.empty(a_idx.size, dtype=np.int32)
+    for f in range(a_idx.size):
+        key[f] = score[order[f]]
+        p_idx[f] = owner[order[f]]
     for p in range(n_p):
-        s, e = p_ptr[p], p_ptr[p + 1]
-        seg = order[s:e]
-        by_score = np.argsort(-score[seg], kind="mergesort")
-        for i in range(e - s):
-            p_idx[s + i] = owner[seg[by_score[i]]]
+        _sort_desc(key, p_idx, key2, who2, p_ptr[p], p_ptr[p + 1])
     return a_idx, p_ptr, p_idx
+
+
+@njit(cache=True)
+def _sort_desc(key, who, key2, who2, lo, hi):
+    """Sort ``key[lo:hi]`` (and ``who`` with it) highest first, stably: equal keys keep their order.
+
+    A merge sort: insertion sorts of runs of 16, then bottom-up merges
+    through the workspace ``key2``/``who2`` (the result ends in ``key`` and
+    ``who``). The same order as ``np.argsort(-key, kind="mergesort")``.
+    """
+    run = 16
+    for s in range(lo, hi, run):
+        e = min(s + run, hi)
+        for i in range(s + 1, e):
+            v, w = key[i], who[i]
+            j = i
+            while j > s and key[j - 1] < v:
+                key[j] = key[j - 1]
+                who[j] = who[j - 1]
+                j -= 1
+            key[j] = v
+            who[j] = w
+    src_k, src_w, dst_k, dst_w = key, who, key2, who2
+    swapped = False
+    width = run
+    while width < hi - lo:
+        for s in range(lo, hi, 2 * width):
+            mid = min(s + width, hi)
+            e = min(s + 2 * width, hi)
+            i, j, o = s, mid, s
+            while i < mid and j < e:
+                if src_k[j] > src_k[i]:  # the right run's only when strictly higher: stable
+                    dst_k[o] = src_k[j]
+                    dst_w[o] = src_w[j]
+                    j += 1
+                else:
+                    dst_k[o] = src_k[i]
+                    dst_w[o] = src_w[i]
+                    i += 1
+                o += 1
+            while i < mid:
+                dst_k[o] = src_k[i]
+                dst_w[o] = src_w[i]
+                i += 1
+                o += 1
+            while j < e:
+                dst_k[o] = src_k[j]
+                dst_w[o] = src_w[j]
+                j += 1
+                o += 1
+        src_k, src_w, dst_k, dst_w = dst_k, dst_w, src_k, src_w
+        swapped = not swapped
+        width *= 2
+    if swapped:  # an odd number of merge passes: the result is in the workspace
+        for i in range(lo, hi):
+            key[i] = src_k[i]
+            who[i] = src_w[i]
 
 
 def _supplemental_of(tr, a_ptr, a_idx, owner, s_ptr, s_idx):
