@@ -197,18 +197,17 @@ def _one_market(task, t, seed, intended, verify, containers=None):
     from matchsim.markets.specialty import specialty_track_market
 
     nrmp_match = nrmp_match_function()
-    n_applicants, all_tracks, plans, adv, prim_ids, k = task
+    n_applicants, all_tracks, plans, adv, prim_ids, k, same_as = task
     g = np.random.default_rng(seed)
     base = _place(specialty_track_market(n_applicants, all_tracks, g), intended, g, nrmp_match)
     prim = np.full(len(plans), -1, dtype=np.int32)
     pg = np.full(len(plans), -1, dtype=np.int32)
-    done = {}
     for i, (lst, sl, links) in enumerate(plans):
-        key = (tuple(lst.tolist()), tuple(tuple(x.tolist()) for x in sl), tuple(map(tuple, links)))
-        if key not in done:  # the true order is often one of the lists: run it once
-            res = nrmp_match(_with_focal(base, lst, sl, links, containers))
-            done[key] = (res.assignment[FOCAL], res.pgy1[FOCAL])
-        prim[i], pg[i] = done[key]
+        if same_as[i] < i:  # the true order is often one of the lists: run it once
+            prim[i], pg[i] = prim[same_as[i]], pg[same_as[i]]
+            continue
+        res = nrmp_match(_with_focal(base, lst, sl, links, containers))
+        prim[i], pg[i] = res.assignment[FOCAL], res.pgy1[FOCAL]
     if not verify:
         return t, prim, pg, None, 0, 0
     menu = np.zeros(k, dtype=bool)
@@ -282,7 +281,10 @@ def simulate_track_outcomes(chance, preference, lists, tracks, pgy1_preference, 
     if n_verify < 0:
         raise ValueError(f"verify must be True, False or a number of markets >= 0, got {verify}")
     jobs = max(1, min(int(jobs), n_markets))
-    task = (int(n_applicants), all_tracks, plans, adv, np.flatnonzero(~np.isin(tr, PGY1_TRACKS)), k)
+    keys = [(tuple(lst.tolist()), tuple(tuple(x.tolist()) for x in sl), tuple(map(tuple, links)))
+            for lst, sl, links in plans]
+    same_as = tuple(keys.index(key) for key in keys)  # the first plan the algorithm sees the same way
+    task = (int(n_applicants), all_tracks, plans, adv, np.flatnonzero(~np.isin(tr, PGY1_TRACKS)), k, same_as)
     chunks = [range(lo, min(lo + _CHUNK, n_markets)) for lo in range(0, n_markets, _CHUNK)]
     work = [(task, [(t, seeds[t], intended[t], t < n_verify) for t in c]) for c in chunks]
     primary = np.full((len(plans), n_markets), -1, dtype=np.int32)
