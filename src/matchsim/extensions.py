@@ -289,7 +289,11 @@ class SupplementalLists:
         >>> c.owner.tolist(), c.programs_of(2).tolist(), c.names
         ([0, 3, 4], [6, 7], ('mine', '1', '1'))
         """
-        parts = [p for p in parts if p is not None and p.n_lists]
+        parts = [p for p in parts if p is not None]
+        for p in parts:
+            if not isinstance(p, cls):
+                raise ValueError(f"concatenate joins {cls.__name__} containers (or None), got {type(p).__name__}")
+        parts = [p for p in parts if p.n_lists]
         if not parts:
             return None
         if len(parts) == 1:
