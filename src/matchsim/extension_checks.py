@@ -17,7 +17,54 @@ from matchsim.constants import NRMP_MAX_RANKS
 from matchsim._arrays import readonly as _readonly
 from matchsim.extensions import ADVANCED, EVEN_ODD, PGY1_TRACKS, TRACKS, reversion_cycle
 
-__all__ = ["check_extensions", "supplemental_fine"]
+__all__ = ["check_extensions", "supplemental_fine", "rows_fine"]
+
+
+@njit(cache=True)
+def _rows_fine_kernel(ptr, ids):
+    """The loop of :func:`rows_fine` (``ptr`` int64, ``ids`` int32)."""
+    for i in range(ptr.size - 1):
+        lo, hi = ptr[i], ptr[i + 1]
+        if hi == lo:
+            return False
+        for e in range(lo, hi):
+            if ids[e] < 0:
+                return False
+        if hi - lo <= 16:  # short rows (the usual case): compare every pair
+            for e in range(lo, hi):
+                for f in range(e + 1, hi):
+                    if ids[e] == ids[f]:
+                        return False
+        else:
+            row = np.sort(ids[lo:hi])
+            for e in range(1, row.size):
+                if row[e] == row[e - 1]:
+                    return False
+    return True
+
+
+def rows_fine(ptr, ids) -> bool:
+    """True when every CSR row is non-empty, holds no negative id and no id twice.
+
+    The whole-array check of :class:`matchsim.extensions.SupplementalLists`
+    (its loop that names a problem runs only when this is False).
+
+    Parameters
+    ----------
+    ptr : ndarray of int64, shape (n_rows + 1,)
+        Checked CSR offsets.
+    ids : ndarray of int32
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rows_fine(np.array([0, 2, 3]), np.array([4, 5, 4], dtype=np.int32))
+    True
+    >>> rows_fine(np.array([0, 2, 2]), np.array([4, 5], dtype=np.int32))
+    False
+    """
+    return bool(_rows_fine_kernel(_readonly(np.ascontiguousarray(ptr, dtype=np.int64)),
+                                  _readonly(np.ascontiguousarray(ids, dtype=np.int32))))
 
 
 @njit(cache=True)
@@ -62,6 +109,19 @@ _NO_PTR = _readonly(np.zeros(1, dtype=np.int64))
 _NO_PAIRS = _readonly(np.zeros((0, 2), dtype=np.int32))
 
 
+_IS_PGY1 = np.zeros(len(TRACKS), dtype=np.bool_)
+_IS_PGY1[list(PGY1_TRACKS)] = True
+_IS_PGY1 = _readonly(_IS_PGY1)
+_NO_COUPLES = {}  # n_applicants -> (couple_of, side_of) of a market without couples, read-only
+
+
+def _ro(arr, dtype):
+    """``arr`` as a read-only C-contiguous array of ``dtype`` (no copy when it already is one)."""
+    if arr.dtype != dtype or not arr.flags.c_contiguous:
+        arr = np.ascontiguousarray(arr, dtype=dtype)
+    return _readonly(arr)
+
+
 def supplemental_fine(market, sp, tracks, cp) -> bool:
     """True when the supplemental lists break no rule of :func:`check_extensions`.
 
@@ -72,22 +132,26 @@ def supplemental_fine(market, sp, tracks, cp) -> bool:
     list of an applicant.
     """
     n_a = market.n_applicants
-    is_pgy1 = np.zeros(len(TRACKS), dtype=np.bool_)
-    is_pgy1[list(PGY1_TRACKS)] = True
-    couple_of = np.full(n_a, -1, dtype=np.int32)
-    side_of = np.zeros(n_a, dtype=np.int8)
     cp_ptr, cp_programs = _NO_PTR, _NO_PAIRS
     if cp is not None and cp.n_couples:
-        couple_of = cp.couple_of(n_a)
+        couple_of = _readonly(np.ascontiguousarray(cp.couple_of(n_a), dtype=np.int32))
+        side_of = np.zeros(n_a, dtype=np.int8)
         side_of[cp.members[:, 1]] = 1
-        cp_ptr, cp_programs = cp.ptr, cp.programs
-    args = (sp.owner, sp.ptr, sp.programs, sp.link_ptr, sp.links, is_pgy1,
-            np.ascontiguousarray(tracks, dtype=np.int8), market.applicant_ptr, market.applicant_list,
-            couple_of, side_of, cp_ptr, cp_programs, NRMP_MAX_RANKS,
-            np.full(market.n_programs, -1, dtype=np.int32))
-    # one compiled signature: every array read-only (numba types read-only and writable arrays apart)
-    return bool(_supplemental_kernel(*(_readonly(x) if isinstance(x, np.ndarray) and x is not args[-1] else x
-                                       for x in args)))
+        side_of = _readonly(side_of)
+        cp_ptr, cp_programs = _ro(cp.ptr, np.int64), _ro(cp.programs, np.int32)
+    else:  # the same two constant arrays for every market of this size (built once)
+        if n_a not in _NO_COUPLES:
+            if len(_NO_COUPLES) > 16:
+                _NO_COUPLES.clear()
+            _NO_COUPLES[n_a] = (_readonly(np.full(n_a, -1, dtype=np.int32)), _readonly(np.zeros(n_a, dtype=np.int8)))
+        couple_of, side_of = _NO_COUPLES[n_a]
+    # one compiled signature: every array read-only (numba types read-only and writable arrays apart),
+    # except the workspace
+    return bool(_supplemental_kernel(
+        _ro(sp.owner, np.int32), _ro(sp.ptr, np.int64), _ro(sp.programs, np.int32), _ro(sp.link_ptr, np.int64),
+        _ro(sp.links, np.int32), _IS_PGY1, _ro(tracks, np.int8), _ro(market.applicant_ptr, np.int64),
+        _ro(market.applicant_list, np.int32), couple_of, side_of, cp_ptr, cp_programs, NRMP_MAX_RANKS,
+        np.full(market.n_programs, -1, dtype=np.int32)))
 
 
 def check_extensions(market) -> None:

@@ -153,19 +153,6 @@ def is_no_match(value) -> bool:
 
 
 # ------------------------------------------------------ supplemental lists
-def _rows_fine(ptr, ids) -> bool:
-    """True when every CSR row is non-empty, holds no negative id and no id twice (one sort, no loop)."""
-    if np.any(np.diff(ptr) == 0):
-        return False
-    if not ids.size:
-        return True
-    if ids.min() < 0:
-        return False
-    row = np.repeat(np.arange(ptr.size - 1, dtype=np.int64), np.diff(ptr))
-    key = np.sort(row * (int(ids.max()) + 1) + ids)
-    return not np.any(key[1:] == key[:-1])
-
-
 @dataclass(frozen=True, eq=False)
 class SupplementalLists:
     """Supplemental PGY-1 lists and the advanced programs each is linked to.
@@ -214,16 +201,21 @@ class SupplementalLists:
             raise ValueError(f"supplemental list owner {int(owner.min())} is negative")
         if self.names is not None and len(self.names) != n:
             raise ValueError(f"supplemental list names has {len(self.names)} names for {n} lists")
-        if self.names is None:  # "1", "2", ... within each applicant's run of lists
+        if self.names is None:  # "1", "2", ... within each applicant's run of lists: unique by construction
             start = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if n else np.zeros(0, np.int64)
-            count = np.arange(n) - np.repeat(start, np.diff(np.r_[start, n])) + 1
-            names = tuple(map(str, count.tolist()))
+            if start.size == n:  # one list per applicant (the usual case)
+                names = ("1",) * n
+            else:
+                count = np.arange(n) - np.repeat(start, np.diff(np.r_[start, n])) + 1
+                names = tuple(map(str, count.tolist()))
         else:
             names = tuple(map(str, self.names))
+            if len(set(zip(owner.tolist(), names))) != n:
+                raise ValueError("an applicant has two supplemental lists with the same name; name each list once")
         object.__setattr__(self, "names", names)
-        if len(set(zip(owner.tolist(), names))) != n:
-            raise ValueError("an applicant has two supplemental lists with the same name; name each list once")
-        if _rows_fine(ptr, programs) and _rows_fine(link_ptr, links):
+        from matchsim.extension_checks import rows_fine  # numba: loaded with the first container
+
+        if rows_fine(ptr, programs) and rows_fine(link_ptr, links):
             n = 0  # the usual case, checked with whole-array operations: nothing to explain below
         for i in range(n):  # find and name the first problem
             if ptr[i + 1] == ptr[i]:
@@ -269,6 +261,68 @@ class SupplementalLists:
         links = np.array([int(x) for r in rows for x in r[1]], dtype=_IDX)
         programs = np.array([int(x) for r in rows for x in r[2]], dtype=_IDX)
         return cls(owner, ptr, programs, link_ptr, links, names)
+
+    @classmethod
+    def concatenate(cls, parts) -> SupplementalLists:
+        """The lists of several containers, one after another (each already checked when it was built).
+
+        Only what joining can break is checked again: owners must stay
+        grouped (the last owner of a part at most the first of the next), and
+        an owner whose lists span two parts must not get the same name twice.
+        O(total size) array copies; no per-list work.
+
+        Parameters
+        ----------
+        parts : sequence of SupplementalLists or None
+            ``None`` and empty containers are skipped.
+
+        Returns
+        -------
+        SupplementalLists or None
+            None when every part is empty; the part itself when there is one.
+
+        Examples
+        --------
+        >>> a = SupplementalLists([0], [0, 1], [5], [0, 1], [2], ("mine",))
+        >>> b = SupplementalLists([3, 4], [0, 1, 3], [5, 6, 7], [0, 1, 2], [1, 2])
+        >>> c = SupplementalLists.concatenate([a, None, b])
+        >>> c.owner.tolist(), c.programs_of(2).tolist(), c.names
+        ([0, 3, 4], [6, 7], ('mine', '1', '1'))
+        """
+        parts = [p for p in parts if p is not None]
+        for p in parts:
+            if not isinstance(p, cls):
+                raise ValueError(f"concatenate joins {cls.__name__} containers (or None), got {type(p).__name__}")
+        parts = [p for p in parts if p.n_lists]
+        if not parts:
+            return None
+        if len(parts) == 1:
+            return parts[0]
+        for left, right in zip(parts[:-1], parts[1:]):
+            a, b = int(left.owner[-1]), int(right.owner[0])
+            if a > b:
+                raise ValueError("supplemental lists must be grouped by applicant (owner ids non-decreasing)")
+            if a == b and set(left.names[i] for i in left.lists_of(a).tolist()) & \
+                    set(right.names[i] for i in right.lists_of(a).tolist()):
+                raise ValueError("an applicant has two supplemental lists with the same name; name each list "
+                                 "once")
+
+        def joined(name, ptr):
+            arrays = [getattr(p, name) for p in parts]
+            if not ptr:
+                return np.concatenate(arrays)
+            shift = np.cumsum([0] + [x[-1] for x in arrays[:-1]])
+            return np.concatenate([arrays[0]] + [x[1:] + d for x, d in zip(arrays[1:], shift[1:])])
+
+        new = object.__new__(cls)  # every part passed __post_init__; the joins were checked above
+        for name, ptr in (("owner", False), ("ptr", True), ("programs", False), ("link_ptr", True),
+                          ("links", False)):
+            object.__setattr__(new, name, _readonly(joined(name, ptr)))
+        names = ()
+        for p in parts:
+            names += p.names
+        object.__setattr__(new, "names", names)
+        return new
 
     @property
     def n_lists(self) -> int:

@@ -148,6 +148,28 @@ def _insert_applicant(ptr, idx, pos, applicant):
     return new_ptr, new_idx
 
 
+@njit(cache=True)
+def _cutoffs(ptr, idx, held, k):
+    """For programs ``0..k-1``: how many on each one's list it admitted, and the place of the last one.
+
+    ``held[r, a]`` is what applicant ``a`` holds in the ``r``-th kind of
+    position (a program id or -1); an applicant on program ``j``'s list was
+    admitted when any kind holds ``j``. The place is 0-based in the list, -1
+    when nobody was admitted.
+    """
+    n_admitted = np.zeros(k, dtype=np.int64)
+    worst = np.full(k, -1, dtype=np.int64)
+    for j in range(k):
+        for e in range(ptr[j], ptr[j + 1]):
+            a = idx[e]
+            for r in range(held.shape[0]):
+                if held[r, a] == j:
+                    n_admitted[j] += 1
+                    worst[j] = e - ptr[j]
+                    break
+    return n_admitted, worst
+
+
 def _without_applicant_zero(market):
     """The same market with applicant 0's list emptied and applicant 0 removed from program lists."""
     a_ptr, a_idx = market.applicant_ptr, market.applicant_list
@@ -219,16 +241,17 @@ def place_applicant(market, menu, rng=None, applicant=FOCAL, held=None):
     ptr, idx = market.program_ptr, market.program_list
     k = menu.size
     pos = np.full(k, -1, dtype=np.int64)
-    for j in range(k):
-        seg = idx[ptr[j]:ptr[j + 1]]
-        admitted = np.flatnonzero(np.logical_or.reduce([h[seg] == j for h in held]))
-        full = admitted.size >= market.capacity[j]
-        worst = int(admitted[-1]) if admitted.size else -1
-        if menu[j]:
-            hi = worst if full else seg.size
+    held = np.ascontiguousarray(np.stack([np.asarray(h) for h in held]), dtype=np.int32)
+    n_admitted, worst_at = _cutoffs(ptr, idx, held, k)
+    full = n_admitted >= market.capacity[:k]
+    size = np.diff(ptr[:k + 1])
+    # one draw per program, in program order (the same stream as ever)
+    for j, (m, f, worst, n) in enumerate(zip(menu.tolist(), full.tolist(), worst_at.tolist(), size.tolist())):
+        if m:
+            hi = worst if f else n
             pos[j] = int(rng.integers(0, hi + 1)) if hi >= 0 else 0
-        elif full:
-            pos[j] = int(rng.integers(worst + 1, seg.size + 1))
+        elif f:
+            pos[j] = int(rng.integers(worst + 1, n + 1))
     new_ptr, new_idx = _insert_applicant(ptr, idx, pos, np.int32(applicant))
     return Market.from_arrays(market.applicant_ptr, market.applicant_list, new_ptr, new_idx,
                               market.capacity, tracks=market.tracks, supplemental=market.supplemental)

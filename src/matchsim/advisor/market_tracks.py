@@ -131,8 +131,11 @@ class TrackMarketRun:
 def _with_focal(base, primary, supplemental, links, cache=None):
     """``base`` with applicant 0's primary list and supplemental lists set (one validation).
 
-    ``cache`` (a dict) keeps the supplemental-list container of each set of
-    her lists and links, so lists with the same advanced programs share one.
+    ``cache`` (a dict) keeps the container of her own supplemental lists for
+    each set of her lists and links; her lists are the same in every market,
+    so one container (checked once) serves every market a worker simulates,
+    and is joined to each market's lists with
+    :meth:`~matchsim.extensions.SupplementalLists.concatenate`.
     """
     from matchsim.market import Market
 
@@ -143,36 +146,29 @@ def _with_focal(base, primary, supplemental, links, cache=None):
     ptr[1:] += lst.size - n0
     idx = np.concatenate([lst, a_idx[a_ptr[1]:]])
     mine = [(s, lk) for s, lk in zip(supplemental, links) if len(lk) and len(s)]
-    key = tuple((tuple(np.asarray(s).tolist()), tuple(lk)) for s, lk in mine)
-    if cache is not None and key in cache:
-        supp = cache[key]
+    if not mine:
+        supp = base.supplemental  # the others' lists as they are: no new container to check
     else:
-        supp = _supplemental(base.supplemental, mine)
-        if cache is not None:
-            cache[key] = supp
+        key = tuple((tuple(np.asarray(s).tolist()), tuple(lk)) for s, lk in mine)
+        hers = None if cache is None else cache.get(key)
+        if hers is None:
+            hers = _her_lists(mine)
+            if cache is not None:
+                cache[key] = hers
+        supp = SupplementalLists.concatenate([hers, base.supplemental])
     return Market.from_arrays(ptr, idx, base.program_ptr, base.program_list, base.capacity,
                               tracks=base.tracks, supplemental=supp)
 
 
-def _supplemental(sp, mine):
-    """The others' supplemental lists with hers (owner 0) in front."""
-    if not mine:
-        return sp  # the others' lists as they are: no new container to check
+def _her_lists(mine):
+    """Her supplemental lists (owner 0), named ``"her 1"``, ``"her 2"``, ...: ``(programs, links)`` pairs."""
     own_ptr = np.cumsum([0] + [len(s) for s, _ in mine])
     own_lptr = np.cumsum([0] + [len(lk) for _, lk in mine])
-    if sp is None:
-        sp_owner, sp_ptr, sp_prog = np.zeros(0, np.int32), np.zeros(1, np.int64), np.zeros(0, np.int32)
-        sp_lptr, sp_links, names = np.zeros(1, np.int64), np.zeros(0, np.int32), ()
-    else:
-        sp_owner, sp_ptr, sp_prog, sp_lptr, sp_links = sp.owner, sp.ptr, sp.programs, sp.link_ptr, sp.links
-        names = sp.names
     return SupplementalLists(
-        np.concatenate([np.zeros(len(mine), np.int32), sp_owner]),
-        np.concatenate([own_ptr[:-1], own_ptr[-1] + sp_ptr]),
-        np.concatenate([np.concatenate([np.asarray(s, np.int32) for s, _ in mine]), sp_prog]),
-        np.concatenate([own_lptr[:-1], own_lptr[-1] + sp_lptr]),
-        np.concatenate([np.concatenate([np.asarray(lk, np.int32) for _, lk in mine]), sp_links]),
-        tuple(f"her {i + 1}" for i in range(len(mine))) + names,
+        np.zeros(len(mine), np.int32), own_ptr,
+        np.concatenate([np.asarray(s, np.int32) for s, _ in mine]), own_lptr,
+        np.concatenate([np.asarray(lk, np.int32) for _, lk in mine]),
+        tuple(f"her {i + 1}" for i in range(len(mine))),
     )
 
 
@@ -193,23 +189,25 @@ def _links_for(lst, supplemental, link, adv):
 _CHUNK = 25
 
 
-def _one_market(task, t, seed, intended, verify):
-    """One simulated market: her pair of outcomes for every plan, and the menu check when asked."""
+def _one_market(task, t, seed, intended, verify, containers=None):
+    """One simulated market: her pair of outcomes for every plan, and the menu check when asked.
+
+    ``containers`` (a dict shared by the markets of a chunk) keeps her supplemental-list containers.
+    """
     from matchsim.markets.specialty import specialty_track_market
 
     nrmp_match = nrmp_match_function()
-    n_applicants, all_tracks, plans, adv, prim_ids, k = task
+    n_applicants, all_tracks, plans, adv, prim_ids, k, same_as = task
     g = np.random.default_rng(seed)
     base = _place(specialty_track_market(n_applicants, all_tracks, g), intended, g, nrmp_match)
     prim = np.full(len(plans), -1, dtype=np.int32)
     pg = np.full(len(plans), -1, dtype=np.int32)
-    done, containers = {}, {}
     for i, (lst, sl, links) in enumerate(plans):
-        key = (tuple(lst.tolist()), tuple(tuple(x.tolist()) for x in sl), tuple(map(tuple, links)))
-        if key not in done:  # the true order is often one of the lists: run it once
-            res = nrmp_match(_with_focal(base, lst, sl, links, containers))
-            done[key] = (res.assignment[FOCAL], res.pgy1[FOCAL])
-        prim[i], pg[i] = done[key]
+        if same_as[i] < i:  # the true order is often one of the lists: run it once
+            prim[i], pg[i] = prim[same_as[i]], pg[same_as[i]]
+            continue
+        res = nrmp_match(_with_focal(base, lst, sl, links, containers))
+        prim[i], pg[i] = res.assignment[FOCAL], res.pgy1[FOCAL]
     if not verify:
         return t, prim, pg, None, 0, 0
     menu = np.zeros(k, dtype=bool)
@@ -236,7 +234,8 @@ def _one_market(task, t, seed, intended, verify):
 
 def _markets(work):
     task, items = work
-    return [_one_market(task, *item) for item in items]
+    containers = {}  # her supplemental lists, checked once for the whole chunk
+    return [_one_market(task, *item, containers) for item in items]
 
 
 def simulate_track_outcomes(chance, preference, lists, tracks, pgy1_preference, supplemental,
@@ -282,7 +281,10 @@ def simulate_track_outcomes(chance, preference, lists, tracks, pgy1_preference, 
     if n_verify < 0:
         raise ValueError(f"verify must be True, False or a number of markets >= 0, got {verify}")
     jobs = max(1, min(int(jobs), n_markets))
-    task = (int(n_applicants), all_tracks, plans, adv, np.flatnonzero(~np.isin(tr, PGY1_TRACKS)), k)
+    keys = [(tuple(lst.tolist()), tuple(tuple(x.tolist()) for x in sl), tuple(map(tuple, links)))
+            for lst, sl, links in plans]
+    same_as = tuple(keys.index(key) for key in keys)  # the first plan the algorithm sees the same way
+    task = (int(n_applicants), all_tracks, plans, adv, np.flatnonzero(~np.isin(tr, PGY1_TRACKS)), k, same_as)
     chunks = [range(lo, min(lo + _CHUNK, n_markets)) for lo in range(0, n_markets, _CHUNK)]
     work = [(task, [(t, seeds[t], intended[t], t < n_verify) for t in c]) for c in chunks]
     primary = np.full((len(plans), n_markets), -1, dtype=np.int32)

@@ -30,8 +30,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
-from matchsim.engine.da import UNRANKED, rank_table, receiver_ranks
+from matchsim.engine.da import UNRANKED, rank_table
 from matchsim.extensions import NO_MATCH, reversion_order
 from matchsim.market import Market
 
@@ -87,6 +88,98 @@ def _ranks_of_entries(app, prog, market: Market) -> np.ndarray:
     return out
 
 
+@njit(cache=True)
+def _single_tables(a_ptr, a_idx, p_ptr, p_idx, sup_owner, sup_ptr, sup_prog, link_ptr, links, n_p):
+    """``rank_at``, ``p_back``, ``link_at`` and ``sup_rank`` (see the module docstring) in one pass.
+
+    The programs' entries are bucketed by applicant (a counting sort); then,
+    applicant by applicant, three mark arrays over programs (stamped with the
+    applicant's id, so they are never cleared) hold where the applicant
+    ranked each program, each program's rank of the applicant and the
+    applicant's supplemental list linked to each program, and every entry of
+    the applicant's primary and supplemental lists is answered with one read.
+    Supplemental lists are grouped by owner (``sup_owner`` non-decreasing).
+
+    Parameters
+    ----------
+    a_ptr : int64 (n_a + 1,); a_idx : int32
+        The applicants' primary lists.
+    p_ptr : int64 (n_p + 1,); p_idx : int32
+        The programs' lists.
+    sup_owner : int32 (n_lists,); sup_ptr : int64 (n_lists + 1,); sup_prog : int32
+        The supplemental lists (owner, CSR of PGY-1 programs).
+    link_ptr : int64 (n_lists + 1,); links : int32
+        CSR of the advanced programs each list is linked to.
+    n_p : int
+
+    Returns
+    -------
+    rank_at : int32 (a_idx.size,); p_back : int64 (p_idx.size,); link_at : int32 (a_idx.size,);
+    sup_rank : int32 (sup_prog.size,)
+        New arrays; inputs are not modified.
+    """
+    n_a = a_ptr.size - 1
+    unranked = np.int32(UNRANKED)
+    rank_at = np.full(a_idx.size, unranked, dtype=np.int32)
+    link_at = np.full(a_idx.size, -1, dtype=np.int32)
+    p_back = np.full(p_idx.size, -1, dtype=np.int64)
+    sup_rank = np.full(sup_prog.size, unranked, dtype=np.int32)
+    # the programs' entries, bucketed by the applicant they rank
+    start = np.zeros(n_a + 1, dtype=np.int64)
+    for f in range(p_idx.size):
+        start[p_idx[f] + 1] += 1
+    for a in range(n_a):
+        start[a + 1] += start[a]
+    fill = start[:-1].copy()
+    b_f = np.empty(p_idx.size, dtype=np.int64)
+    b_p = np.empty(p_idx.size, dtype=np.int32)
+    for p in range(n_p):
+        for f in range(p_ptr[p], p_ptr[p + 1]):
+            k = fill[p_idx[f]]
+            fill[p_idx[f]] = k + 1
+            b_f[k] = f
+            b_p[k] = p
+    entry_stamp = np.full(n_p, -1, dtype=np.int64)
+    entry_of = np.empty(n_p, dtype=np.int64)
+    rank_stamp = np.full(n_p, -1, dtype=np.int64)
+    rank_of = np.empty(n_p, dtype=np.int32)
+    link_stamp = np.full(n_p, -1, dtype=np.int64)
+    link_of = np.empty(n_p, dtype=np.int32)
+    li = 0
+    n_lists = sup_owner.size
+    for a in range(n_a):
+        for e in range(a_ptr[a], a_ptr[a + 1]):
+            entry_stamp[a_idx[e]] = a
+            entry_of[a_idx[e]] = e
+        for k in range(start[a], start[a + 1]):
+            f, p = b_f[k], b_p[k]
+            r = np.int32(f - p_ptr[p])
+            rank_stamp[p] = a
+            rank_of[p] = r
+            if entry_stamp[p] == a:
+                e = entry_of[p]
+                rank_at[e] = r
+                p_back[f] = e
+        if li < n_lists and sup_owner[li] == a:
+            while li < n_lists and sup_owner[li] == a:
+                for g in range(sup_ptr[li], sup_ptr[li + 1]):
+                    q = sup_prog[g]
+                    if rank_stamp[q] == a:
+                        sup_rank[g] = rank_of[q]
+                for g in range(link_ptr[li], link_ptr[li + 1]):
+                    link_stamp[links[g]] = a
+                    link_of[links[g]] = li
+                li += 1
+            for e in range(a_ptr[a], a_ptr[a + 1]):
+                if link_stamp[a_idx[e]] == a:
+                    link_at[e] = link_of[a_idx[e]]
+    return rank_at, p_back, link_at, sup_rank
+
+
+_NO_LISTS = (np.zeros(0, dtype=np.int32), np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32),
+             np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32))
+
+
 def readonly_as(arr, dtype) -> np.ndarray:
     """A read-only C-contiguous view of ``arr`` as ``dtype``.
 
@@ -99,16 +192,27 @@ def readonly_as(arr, dtype) -> np.ndarray:
     return out
 
 
+_SUP_DTYPES = (np.int32, np.int64, np.int32, np.int64, np.int32)
+
+
 def nrmp_tables(market: Market) -> NRMPTables:
     """Build the kernels' look-up tables for ``market`` (plain or with extensions)."""
     n_a, n_p = market.n_applicants, market.n_programs
     a_ptr, a_idx = market.applicant_ptr, market.applicant_list
-    rank_at = receiver_ranks(market)
-    pos = receiver_ranks(market, "program")
-    p_apps = market.program_list.astype(np.int64)
-    p_back = np.where(pos == UNRANKED, -1, a_ptr[:-1][p_apps] + pos).astype(np.int64)
+    sp = market.supplemental
+    has_sp = sp is not None and sp.n_lists > 0
+    sup_arrays = (sp.owner, sp.ptr, sp.programs, sp.link_ptr, sp.links) if has_sp else _NO_LISTS
+    # one pass for the singles' look-ups and the supplemental lists' (no sort, no search)
+    rank_at, p_back, link_at, sup_rank = _single_tables(
+        a_ptr, a_idx, market.program_ptr, market.program_list,
+        *(np.ascontiguousarray(x, dtype=d) for x, d in zip(sup_arrays, _SUP_DTYPES)), n_p)
+    if has_sp:
+        sup_ptr = np.ascontiguousarray(sp.ptr, dtype=np.int64)
+        sup_prog = np.ascontiguousarray(sp.programs, dtype=np.int32)
+    else:
+        sup_ptr = np.zeros(1, dtype=np.int64)
+        sup_prog = np.zeros(0, dtype=np.int32)
 
-    link_at = np.full(a_idx.size, -1, dtype=np.int32)
     cp = market.couples
     if cp is not None and cp.n_couples:
         couple_of = cp.couple_of(n_a)
@@ -130,13 +234,8 @@ def nrmp_tables(market: Market) -> NRMPTables:
         owner = np.zeros(0, dtype=np.int64)
     cp_link = np.full(cp_prog.shape, -1, dtype=np.int32)
 
-    sp = market.supplemental
-    if sp is not None and sp.n_lists:
-        sup_ptr = np.ascontiguousarray(sp.ptr, dtype=np.int64)
-        sup_prog = np.ascontiguousarray(sp.programs, dtype=np.int32)
-        sup_owner = np.repeat(sp.owner.astype(np.int64), np.diff(sup_ptr))
-        sup_rank = _ranks_of_entries(sup_owner, sup_prog, market)
-        # link look-ups: (applicant, advanced program) -> list
+    if has_sp and cp_prog.shape[0]:
+        # link look-ups for the couples' pairs: (applicant, advanced program) -> list
         link_owner = np.repeat(sp.owner.astype(np.int64), np.diff(sp.link_ptr))
         link_list = np.repeat(np.arange(sp.n_lists, dtype=np.int32), np.diff(sp.link_ptr))
         key = link_owner * n_p + sp.links
@@ -150,19 +249,8 @@ def nrmp_tables(market: Market) -> NRMPTables:
             hit = (key.size > 0) & (key[i] == q) & (progs >= 0)
             return np.where(hit, link_list[i], -1).astype(np.int32)
 
-        # only the entries of applicants who have supplemental lists can be linked
-        has_list = np.zeros(n_a, dtype=bool)
-        has_list[sp.owner] = True
-        entry_owner = np.repeat(np.arange(n_a, dtype=np.int64), np.diff(a_ptr))
-        entries = np.flatnonzero(has_list[entry_owner])
-        link_at[entries] = find(entry_owner[entries], a_idx[entries].astype(np.int64))
-        if cp_prog.shape[0]:
-            for s in (0, 1):
-                cp_link[:, s] = find(cm[owner, s], cp_prog[:, s])
-    else:
-        sup_ptr = np.zeros(1, dtype=np.int64)
-        sup_prog = np.zeros(0, dtype=np.int32)
-        sup_rank = np.zeros(0, dtype=np.int32)
+        for s in (0, 1):
+            cp_link[:, s] = find(cm[owner, s], cp_prog[:, s])
 
     tracks = market.program_tracks
     pgy1_program = ((tracks == 2) | (tracks == 3)).astype(np.bool_)
