@@ -179,17 +179,6 @@ def _push_token(S, tok):
 
 
 @njit(cache=True)
-def _pop_token(S):
-    ctr = S[S_CTR]
-    n = ctr[WS] - 1
-    tok = S[S_WSTACK][n]
-    if ctr[HASHING]:
-        S[S_HV][0] ^= _z(_Z_WS, n, tok)
-    ctr[WS] = n
-    return tok
-
-
-@njit(cache=True)
 def _push_single(S, a):
     ast = S[S_AST]
     if not ast[a, ONSTK] & 1:
@@ -456,18 +445,6 @@ def _resolve(M, S, p):
         else:
             key = _heap_remove_at(M, S, p, 0)
             _bumped(M, S, key)
-
-
-@njit(cache=True)
-def _accepts(M, S, p, key):
-    """Would program ``p`` take a seat keyed ``key`` (nobody leaving)?"""
-    pst = S[S_PST]
-    hs = pst[p, HSIZE]
-    if hs < pst[p, QPRE]:
-        return True
-    if hs == 0:
-        return False
-    return key < S[S_HEAP][M[M_HOFF][p]]
 
 
 @njit(cache=True)

@@ -72,7 +72,6 @@ import numpy as np
 from numba import njit
 
 from matchsim.engine.nrmp_tables import NRMPTables, nrmp_tables, readonly_as
-from matchsim.extensions import EVEN, ODD
 from matchsim.market import UNMATCHED, Market
 
 __all__ = ["NRMPBlocking", "nrmp_blocking", "is_nrmp_stable"]
