@@ -31,7 +31,7 @@ def _entered_main(err: str) -> bool:
     return any("matchsim/cli/__init__.py" in line and line.endswith(", in main") for line in lines)
 
 
-DELAYS = (0.005, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.45, 0.7)
+DELAYS = (0.001, 0.003, 0.005, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.45, 0.7)
 
 
 @pytest.mark.parametrize("args", [("match", "--example", "nrmp"), ("--help",), ("compare", "--example")])
@@ -54,4 +54,6 @@ def test_ctrl_c_while_starting_never_shows_a_traceback(matchsim_script, clean_en
         elif proc.returncode == 130:
             interrupted += 1
             assert err.strip().splitlines()[-1] == "Interrupted.", err
-    assert interrupted >= 3  # the early signals really arrived while it was starting
+    # the early signals (1-10 ms: the interpreter is still starting) really arrived while it was starting;
+    # a fast command (--help) may be done before the later ones
+    assert interrupted >= 3
