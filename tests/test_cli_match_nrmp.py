@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from matchsim import Market
 from matchsim.cli.main import cli
+from matchsim.cli.options import COMPILE_NOTICE
 from matchsim.io import write_market
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -162,8 +163,9 @@ def test_installed_script_errors(run_matchsim, outside_dir, case):
     r = run_matchsim("match", "m")
     assert r.returncode == 2, r.stdout + r.stderr
     assert "Traceback" not in r.stderr
-    line = r.stderr.strip()
-    assert "\n" not in line and where in line and words in line, line
+    # on a cold numba cache, reading the lists may compile a check first: that notice is printed once, ever
+    lines = [x for x in r.stderr.strip().splitlines() if x != COMPILE_NOTICE]
+    assert len(lines) == 1 and where in lines[0] and words in lines[0], r.stderr
 
 
 def test_docs_show_the_current_output():
