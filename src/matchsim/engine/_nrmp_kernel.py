@@ -909,47 +909,33 @@ def run(M, S, order, finish, max_steps, max_pops):
                 key = np.int64(0)
                 n_prop = 0
                 if role == 0:
-                    e = ast[i, NXT]
                     end = a_ptr[i + 1]
-                    cur = ast[i, HELD_E]
-                    pg = ast[i, PG_HELD]
-                    while e < end:
-                        if e == cur:
-                            e += 1
-                            break
-                        q = a_idx[e]
-                        r = rank_at[e]
-                        e += 1
-                        n_prop += 1
-                        if r == _UNRANKED:
-                            continue
-                        key = (np.int64(r) << 32) | (np.int64(i) << 1)
-                        hs = pst[q, HSIZE]
-                        if q == pg or hs < pst[q, QPRE] or (hs > 0 and key < heap[hoff[q]]):
-                            p = q
-                            break
+                    progs, ranks = a_idx, rank_at
+                    pg = ast[i, PG_HELD]  # a program whose PGY-1 seat it holds takes it (the same seat)
                 else:
                     L = ast[i, PG_LST]
                     if L < 0 or ast[i, ONSTK] & 4:  # no linked advanced program; or stopped (a loop breaker)
                         continue
-                    e = ast[i, PG_NXT]
                     end = sup_ptr[L + 1]
-                    cur = ast[i, PG_E]
-                    while e < end:
-                        if e == cur:
-                            e += 1
-                            break
-                        q = sup_prog[e]
-                        r = sup_rank[e]
+                    progs, ranks = sup_prog, sup_rank
+                    pg = -1
+                e = ast[i, NXT + 3 * role]
+                cur = ast[i, HELD_E + 3 * role]
+                while e < end:
+                    if e == cur:
                         e += 1
-                        n_prop += 1
-                        if r == _UNRANKED:
-                            continue
-                        key = (np.int64(r) << 32) | (np.int64(i) << 1) | 1
-                        hs = pst[q, HSIZE]
-                        if hs < pst[q, QPRE] or (hs > 0 and key < heap[hoff[q]]):
-                            p = q
-                            break
+                        break
+                    q = progs[e]
+                    r = ranks[e]
+                    e += 1
+                    n_prop += 1
+                    if r == _UNRANKED:
+                        continue
+                    key = (np.int64(r) << 32) | (np.int64(i) << 1) | role
+                    hs = pst[q, HSIZE]
+                    if q == pg or hs < pst[q, QPRE] or (hs > 0 and key < heap[hoff[q]]):
+                        p = q
+                        break
                 ctr[PROPOSALS] += n_prop
                 _seta(ast, hv, hashing, i, NXT + 3 * role, _Z_NXT + 2 * role, e)
                 if p < 0:
@@ -1041,8 +1027,6 @@ def drop_couples(M, S, cs):
     """
     ast = S[S_AST]
     cst = S[S_CST]
-    ctr = S[S_CTR]
-    wstack = S[S_WSTACK]
     for i in range(cs.size):
         c = cs[i]
         for s in range(2):
@@ -1056,6 +1040,15 @@ def drop_couples(M, S, cs):
         cst[c, C_NXT] = 0
         cst[c, C_ADDED] = 0
         cst[c, C_ONSTK] = 0
+    _unstack_removed_couples(S)
+
+
+@njit(cache=True)
+def _unstack_removed_couples(S):
+    """Take the tokens of couples no longer in the match (``C_ADDED`` = 0) off the stack, keeping the order."""
+    cst = S[S_CST]
+    ctr = S[S_CTR]
+    wstack = S[S_WSTACK]
     n = 0
     for j in range(ctr[WS]):
         tok = wstack[j]
@@ -1075,16 +1068,7 @@ def stop_couples(M, S, cs):
     withdraw the other partner, and the couple stays unmatched.
     """
     cst = S[S_CST]
-    ctr = S[S_CTR]
-    wstack = S[S_WSTACK]
     for i in range(cs.size):
         cst[cs[i], C_ADDED] = 0
         cst[cs[i], C_ONSTK] = 0
-    n = 0
-    for j in range(ctr[WS]):
-        tok = wstack[j]
-        if tok & 3 == K_COUPLE and cst[tok >> 2, C_ADDED] == 0:
-            continue
-        wstack[n] = tok
-        n += 1
-    ctr[WS] = n
+    _unstack_removed_couples(S)

@@ -418,36 +418,33 @@ def _nrmp_kernel_match(market: Market, *, rng=0, max_restarts=DEFAULT_MAX_RESTAR
     gen = np.random.default_rng(rng)
     loops = []
 
-    quota_steps = [False]
-
     def run(order, finish):
-        """Run until settled or a loop with couples; a loop of supplemental lists alone is broken here."""
-        while True:
-            ctr[K.HASHING] = 1 if (n_lists or (finish and (n_c or quota_moves))) else 0
-            ctr[K.VERIFY] = int(verify_hash)
-            ctr[K.POPS] = 0
-            status, log_tok, log_k = K.run(M, S, order, finish, max_steps, max_pops)
-            if status == K.HASH_MISMATCH:
-                raise RuntimeError("internal error: the incremental state hash drifted from the state")
-            if status == K.OK:
-                return status, None
-            lo, hi = (int(ctr[K.LOOP_FROM]), int(ctr[K.LOOP_TO])) if status == K.LOOP else \
-                (max(0, log_tok.size - 1000), log_tok.size)
-            window, ks = log_tok[lo:hi], log_k[lo:hi]
-            kinds, ids = window & 3, window >> 2
-            couples = sorted(set(ids[kinds == K.K_COUPLE].tolist()))
-            applicants = sorted(set(ids[kinds == K.K_PGY1].tolist()))
-            programs = set()
-            for c, k in zip(ids[kinds == K.K_COUPLE].tolist(), ks[kinds == K.K_COUPLE].tolist()):
-                if k >= 0:
-                    programs.update(int(x) for x in t.cp_prog[t.cp_ptr[c] + k] if x >= 0)
-            for a in applicants:
-                for col in (K.HELD, K.PG_HELD):
-                    if ast[a, col] >= 0:
-                        programs.add(int(ast[a, col]))
-            kind = "loop" if status == K.LOOP else "budget"
-            quota_steps[0] = bool((window == K.QUOTA_STEP).any())
-            return status, (tuple(couples), tuple(sorted(programs)), hi - lo, kind, tuple(applicants))
+        """Run until settled or a loop; return the status, the loop found and whether quota steps were in it."""
+        ctr[K.HASHING] = 1 if (n_lists or (finish and (n_c or quota_moves))) else 0
+        ctr[K.VERIFY] = int(verify_hash)
+        ctr[K.POPS] = 0
+        status, log_tok, log_k = K.run(M, S, order, finish, max_steps, max_pops)
+        if status == K.HASH_MISMATCH:
+            raise RuntimeError("internal error: the incremental state hash drifted from the state")
+        if status == K.OK:
+            return status, None, False
+        lo, hi = (int(ctr[K.LOOP_FROM]), int(ctr[K.LOOP_TO])) if status == K.LOOP else \
+            (max(0, log_tok.size - 1000), log_tok.size)
+        window, ks = log_tok[lo:hi], log_k[lo:hi]
+        kinds, ids = window & 3, window >> 2
+        couples = sorted(set(ids[kinds == K.K_COUPLE].tolist()))
+        applicants = sorted(set(ids[kinds == K.K_PGY1].tolist()))
+        programs = set()
+        for c, k in zip(ids[kinds == K.K_COUPLE].tolist(), ks[kinds == K.K_COUPLE].tolist()):
+            if k >= 0:
+                programs.update(int(x) for x in t.cp_prog[t.cp_ptr[c] + k] if x >= 0)
+        for a in applicants:
+            for col in (K.HELD, K.PG_HELD):
+                if ast[a, col] >= 0:
+                    programs.add(int(ast[a, col]))
+        kind = "loop" if status == K.LOOP else "budget"
+        quota_steps = bool((window == K.QUOTA_STEP).any())
+        return status, (tuple(couples), tuple(sorted(programs)), hi - lo, kind, tuple(applicants)), quota_steps
 
     # reversions and even/odd requests move quotas both ways, so they too can cycle
     quota_moves = bool(t.rv_recv.size or t.even_odd.any())
@@ -456,7 +453,7 @@ def _nrmp_kernel_match(market: Market, *, rng=0, max_restarts=DEFAULT_MAX_RESTAR
     breaks = 0
     finish = False  # phase 1: the single applicants, with their supplemental lists
     while True:
-        status, found = run(np.asarray(order_list if finish else [], dtype=np.int64), finish)
+        status, found, quota_steps = run(np.asarray(order_list if finish else [], dtype=np.int64), finish)
         if status == K.OK:
             if waiting:
                 # the lists stopped to break a loop are read again, from their tops, in a new order
@@ -489,7 +486,7 @@ def _nrmp_kernel_match(market: Market, *, rng=0, max_restarts=DEFAULT_MAX_RESTAR
             K.stop_couples(M, S, cs)
             action = ("gave up on what was in the loop: its couples keep the pairs they held and propose no "
                       "more, and its supplemental lists stopped where they were")
-            if quota_steps[0] and quota_moves:
+            if quota_steps and quota_moves:
                 ctr[K.QUOTAS_FROZEN] = 1
                 action += "; reversions and even/odd requests stopped changing quotas"
         loops.append(Loop(len(loops), *found, action=action))
