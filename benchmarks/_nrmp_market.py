@@ -29,6 +29,12 @@ program (an advanced position starts in the second year, so it needs the
 PGY-1 year a supplemental list provides); they may keep PGY-1 programs on their
 primary lists, as backups.
 
+The same tracks, supplemental lists and reversions can be added to a market
+that already has its couples (:func:`with_supplemental_and_reversions`, for
+the couples market of ``shared/bench/couples_market.py``): the lists go to
+single applicants, and the couples' pairs with an advanced program are
+dropped, as couples' members have no supplemental list.
+
 Reversions. A share of the programs reverts: each such donor reverts 1 to
 ``capacity`` positions to one or two other programs, always to a program later
 in a random order of the programs, so reversions never form a cycle.
@@ -99,37 +105,34 @@ def _filter_rows(ptr, idx, keep_row, keep_entry=None):
     return new_ptr, idx[mask]
 
 
-def with_nrmp_extensions(market: Market, couples: float = 0.04, supplemental: float = 0.10,
-                         reversions: float = 0.07, advanced: float = 0.12, pgy1: float = 0.15,
-                         even_odd: float = 0.0, rng=SEED) -> Market:
-    """``market`` with couples, tracks, supplemental lists, reversions (and even/odd requests).
-
-    The shares are of applicants (``couples``, ``supplemental``) and of
-    programs (``reversions``, ``advanced``, ``pgy1``, ``even_odd``).
-    """
-    seeds = np.random.SeedSequence(rng).spawn(4)
-    rng_t, rng_s, rng_r, rng_e = (np.random.default_rng(s) for s in seeds)
-    n_p = market.n_programs
+def _draw_tracks(n_p, advanced, pgy1, rng):
     tracks = np.zeros(n_p, dtype=np.int8)
-    kinds = rng_t.random(n_p)
+    kinds = rng.random(n_p)
     tracks[kinds < advanced] = ADVANCED
     tracks[(kinds >= advanced) & (kinds < advanced + pgy1 * 0.6)] = PRELIMINARY
     tracks[(kinds >= advanced + pgy1 * 0.6) & (kinds < advanced + pgy1)] = TRANSITIONAL
+    return tracks
+
+
+def _supplemental_lists(market, tracks, share, eligible, rng):
+    """Supplemental lists for ``share`` of all applicants, drawn among ``eligible`` ones (module docstring).
+
+    Returns the lists (or None), who has one, and the primary lists without
+    the moved PGY-1 programs (and without advanced programs for the others).
+    """
     is_adv = tracks == ADVANCED
     is_pgy1 = (tracks == PRELIMINARY) | (tracks == TRANSITIONAL)
-
-    # supplemental lists: single applicants whose list holds both kinds
     n_a = market.n_applicants
     a_ptr, a_idx = market.applicant_ptr, market.applicant_list
     entry_row = np.repeat(np.arange(n_a), np.diff(a_ptr))
     has_adv = np.bincount(entry_row[is_adv[a_idx]], minlength=n_a) > 0
     has_pg = np.bincount(entry_row[is_pgy1[a_idx]], minlength=n_a) > 0
-    candidates = np.flatnonzero(has_adv & has_pg)
-    chosen = rng_s.permutation(candidates)[: int(supplemental * n_a)]
+    candidates = np.flatnonzero(has_adv & has_pg & eligible)
+    chosen = rng.permutation(candidates)[: int(share * n_a)]
     moved = np.zeros(n_a, dtype=bool)
     moved[chosen] = True
     rows, names = [], []
-    split = rng_s.random(chosen.size) < 1 / 3
+    split = rng.random(chosen.size) < 1 / 3
     for a, two in zip(sorted(chosen.tolist()), split.tolist()):
         lst = market.applicant_prefs(a)
         adv = lst[is_adv[lst]].tolist()
@@ -147,6 +150,48 @@ def with_nrmp_extensions(market: Market, couples: float = 0.04, supplemental: fl
     keep_entry = ~(moved[entry_row] & is_pgy1[a_idx]) & (moved[entry_row] | ~is_adv[a_idx])
     a_ptr2, a_idx2 = _filter_rows(a_ptr, a_idx, np.ones(n_a, dtype=bool), keep_entry)
     sup = SupplementalLists.from_rows(rows, names) if rows else None
+    return sup, moved, a_ptr2, a_idx2
+
+
+def _draw_reversions(market, share, rng):
+    """Reversions along a random order of the programs (never circular)."""
+    n_p = market.n_programs
+    rank = np.empty(n_p, dtype=np.int64)
+    rank[rng.permutation(n_p)] = np.arange(n_p)
+    donors = np.flatnonzero((rng.random(n_p) < share) & (market.capacity > 0))
+    d_rows, r_rows, k_rows = [], [], []
+    for d in donors.tolist():
+        later = np.flatnonzero(rank > rank[d])
+        if later.size == 0:
+            continue
+        n_recv = 1 if rng.random() < 0.7 or later.size < 2 else 2
+        recv = rng.choice(later, size=n_recv, replace=False)
+        left = int(market.capacity[d])
+        for r in recv.tolist():
+            if left == 0:
+                break
+            k = int(rng.integers(1, left + 1))
+            d_rows.append(d)
+            r_rows.append(r)
+            k_rows.append(k)
+            left -= k
+    return Reversions(np.array(d_rows), np.array(r_rows), np.array(k_rows))
+
+
+def with_nrmp_extensions(market: Market, couples: float = 0.04, supplemental: float = 0.10,
+                         reversions: float = 0.07, advanced: float = 0.12, pgy1: float = 0.15,
+                         even_odd: float = 0.0, rng=SEED) -> Market:
+    """``market`` with couples, tracks, supplemental lists, reversions (and even/odd requests).
+
+    The shares are of applicants (``couples``, ``supplemental``) and of
+    programs (``reversions``, ``advanced``, ``pgy1``, ``even_odd``). The
+    couples are drawn among the applicants left without a supplemental list.
+    """
+    seeds = np.random.SeedSequence(rng).spawn(4)
+    rng_t, rng_s, rng_r, rng_e = (np.random.default_rng(s) for s in seeds)
+    n_a, n_p = market.n_applicants, market.n_programs
+    tracks = _draw_tracks(n_p, advanced, pgy1, rng_t)
+    sup, moved, a_ptr2, a_idx2 = _supplemental_lists(market, tracks, supplemental, np.ones(n_a, dtype=bool), rng_s)
 
     # couples among the applicants without supplemental lists (pairing is independent of them)
     plain = Market(a_ptr2, a_idx2, market.program_ptr, market.program_list, market.capacity)
@@ -164,35 +209,44 @@ def with_nrmp_extensions(market: Market, couples: float = 0.04, supplemental: fl
         cp = Couples(members, ptr, np.concatenate(lists))
     else:
         cp = None
-
-    # reversions along a random order of the programs (never circular)
-    rv = None
-    if reversions > 0:
-        rank = np.empty(n_p, dtype=np.int64)
-        rank[rng_r.permutation(n_p)] = np.arange(n_p)
-        donors = np.flatnonzero((rng_r.random(n_p) < reversions) & (market.capacity > 0))
-        d_rows, r_rows, k_rows = [], [], []
-        for d in donors.tolist():
-            later = np.flatnonzero(rank > rank[d])
-            if later.size == 0:
-                continue
-            n_recv = 1 if rng_r.random() < 0.7 or later.size < 2 else 2
-            recv = rng_r.choice(later, size=n_recv, replace=False)
-            left = int(market.capacity[d])
-            for r in recv.tolist():
-                if left == 0:
-                    break
-                k = int(rng_r.integers(1, left + 1))
-                d_rows.append(d)
-                r_rows.append(r)
-                k_rows.append(k)
-                left -= k
-        rv = Reversions(np.array(d_rows), np.array(r_rows), np.array(k_rows))
+    rv = _draw_reversions(market, reversions, rng_r) if reversions > 0 else None
     eo = None
     if even_odd > 0:
         eo = np.where(rng_r.random(n_p) < even_odd, rng_r.integers(1, 3, size=n_p), 0).astype(np.int8)
     return Market(a_ptr2, a_idx2, market.program_ptr, market.program_list, market.capacity,
                   tracks=tracks, couples=cp, supplemental=sup, reversions=rv, even_odd=eo)
+
+
+def with_supplemental_and_reversions(market: Market, supplemental: float = 0.10, reversions: float = 0.07,
+                                     advanced: float = 0.12, pgy1: float = 0.15, rng=SEED) -> Market:
+    """``market`` (its couples kept as they are) with tracks, supplemental lists and reversions.
+
+    The supplemental lists go to single applicants (not to couples' members),
+    drawn as in :func:`with_nrmp_extensions`; used on the couples market of
+    ``shared/bench/couples_market.py``.
+    """
+    seeds = np.random.SeedSequence(rng).spawn(4)
+    rng_t, rng_s, rng_r, _ = (np.random.default_rng(s) for s in seeds)
+    tracks = _draw_tracks(market.n_programs, advanced, pgy1, rng_t)
+    single = np.ones(market.n_applicants, dtype=bool)
+    if market.couples is not None:
+        single[market.couples.members.ravel()] = False
+    sup, _, a_ptr2, a_idx2 = _supplemental_lists(market, tracks, supplemental, single, rng_s)
+    if market.couples is not None:
+        # couples' members rank no advanced program either (they have no supplemental list)
+        c = market.couples
+        is_adv = tracks == ADVANCED
+        bad = np.zeros(c.programs.shape[0], dtype=bool)
+        for s in range(2):
+            col = c.programs[:, s]
+            bad |= (col >= 0) & is_adv[np.maximum(col, 0)]
+        ptr, programs = _filter_rows(c.ptr, c.programs, np.ones(c.n_couples, dtype=bool), ~bad)
+        couples = Couples(c.members, ptr, programs)
+    else:
+        couples = None
+    rv = _draw_reversions(market, reversions, rng_r) if reversions > 0 else None
+    return Market(a_ptr2, a_idx2, market.program_ptr, market.program_list, market.capacity,
+                  tracks=tracks, couples=couples, supplemental=sup, reversions=rv)
 
 
 @functools.lru_cache(maxsize=None)
