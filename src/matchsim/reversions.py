@@ -90,20 +90,22 @@ def reversion_order(reversions: Reversions, n_programs: int) -> np.ndarray:
     cycle = reversion_cycle(reversions)
     if cycle is not None:
         raise ValueError("reversions are circular: program " + " -> ".join(map(str, cycle)))
-    donors = np.unique(reversions.donor)
+    receiver = reversions.receiver.tolist()
+    out_rows = {}  # donor -> its rows, in their given order (one pass over the rows)
+    for i, d in enumerate(reversions.donor.tolist()):
+        out_rows.setdefault(d, []).append(i)
+    donors = sorted(out_rows)
     indeg = np.zeros(n_programs, dtype=np.int64)
-    for d in donors.tolist():
-        for r in set(reversions.receiver[reversions.donor == d].tolist()):
-            indeg[r] += 1
-    out_rows = {d: np.flatnonzero(reversions.donor == d).tolist() for d in donors.tolist()}
-    ready = [d for d in donors.tolist() if indeg[d] == 0]
+    for r in receiver:  # a (donor, receiver) pair has one row
+        indeg[r] += 1
+    ready = [d for d in donors if indeg[d] == 0]
     order = []
     while ready:
         d = ready.pop(0)
         rows = out_rows.get(d, [])
         order.extend(rows)
         for i in rows:
-            r = int(reversions.receiver[i])
+            r = receiver[i]
             indeg[r] -= 1
             if indeg[r] == 0 and r in out_rows:
                 ready.append(r)
