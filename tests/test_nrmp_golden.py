@@ -140,6 +140,21 @@ def test_reversion_fills_a_receiver():
     assert r.quota.tolist() == [1, 2]
 
 
+def test_a_reverted_position_is_offered_only_to_the_best_applicant_who_wants_it():
+    # Five applicants rank X first; X (1 position) takes s1, the others go to their own
+    # programs. Then D, which nobody ranked, reverts its position to X: s2, the best
+    # of those who want X, moves up, and no one else needs to propose again
+    n = 5
+    singles = {f"s{i}": ["X", f"Z{i}"] for i in range(1, n + 1)}
+    programs = {"X": list(singles), **{f"Z{i}": [f"s{i}"] for i in range(1, n + 1)}, "D": []}
+    cap = {"X": 1, **{f"Z{i}": 1 for i in range(1, n + 1)}, "D": 1}
+    m = Market.from_lists(singles, programs, cap, reversions=[("D", "X", 1)])
+    r = check(m, {"s1": "X", "s2": "X", "s3": "Z3", "s4": "Z4", "s5": "Z5"})
+    # 5 proposals to X and 4 to the Z programs, then s2's one proposal to X. Re-trying all
+    # four who prefer X sends each back to X and then down again: 16 proposals
+    assert r.proposals == 2 * n - 1 + 1
+
+
 def test_filled_donor_reverts_nothing():
     m = Market.from_lists(
         {"Mo": ["Surg"], "Pat": ["Surg"], "Ned": ["Prelim"], "Oz": ["Prelim"]},

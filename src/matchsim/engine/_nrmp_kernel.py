@@ -57,7 +57,8 @@ Steps of one run (:func:`run`)
    sure to take one (singles and supplemental lists, whose next proposal is
    to this program) fill its quota: no one further down could get in. Such
    a scan puts the program back on ``pstack``, so a seat still open after
-   the re-tries (one went elsewhere) is offered further down the list.
+   the re-tries (a supplemental list that stopped before its turn) is
+   offered further down the list.
    Re-trying everyone who prefers the program instead sends dozens back for
    one seat, each leaving a seat of its own: on the NRMP-scale benchmark
    that was 50 times the proposals, and its many loops.
@@ -617,12 +618,13 @@ def _scan(M, S, p):
 
     The list is read best first, counting the seats of the best ``QPRE``: the
     ones held at ``p`` and the ones a re-tried single or supplemental list
-    will take (their next proposal is to ``p``). Once they fill the quota no
-    one further down could get in, so the scan stops there, and ``p`` is put
-    back on the program stack: if one of those re-tries went elsewhere after
-    all (another re-try raised its pointer first), the next scan finds the
-    seat still open. A re-tried couple may be refused at its pair with ``p``,
-    so it does not count.
+    will take (their next proposal is to ``p``, which takes them unless it
+    filled with better ones meanwhile). Once they fill the quota no one
+    further down could get in, so the scan stops there, and ``p`` is put back
+    on the program stack: if one of those re-tries never proposed (a
+    supplemental list stops when its holder loses the advanced position
+    before its turn), the next scan finds the seat still open. A re-tried
+    couple may be refused at its pair with ``p``, so it does not count.
     """
     ast = S[S_AST]
     cst = S[S_CST]
