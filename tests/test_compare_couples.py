@@ -156,23 +156,6 @@ def test_couple_report_in_a_browser_shows_the_json_numbers(browser, tmp_path):  
     assert b.js("return document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def _has_nrmp():
-    try:
-        from matchsim.engine.nrmp import nrmp_match  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def test_couple_market_without_the_nrmp_algorithm_says_so(tmp_path):
-    if _has_nrmp():
-        pytest.skip("the NRMP algorithm is here: the couple's market mode runs (test below)")
-    me, him = _files(tmp_path)
-    r = CliRunner().invoke(cli, ["compare", str(me), "--couple", str(him), "--market"])
-    assert r.exit_code == 2 and "need the NRMP algorithm with couples" in r.output and "Traceback" not in r.output
-
-
-@pytest.mark.skipif(not _has_nrmp(), reason="the NRMP algorithm (matchsim.nrmp_match) is not merged yet")
 def test_couple_market_counts_what_reorderings_and_truncations_do():
     from matchsim.advisor.couple_market import simulate_couple_markets
 

@@ -43,30 +43,6 @@ def test_the_same_seed_gives_the_same_market_and_another_seed_another():
     assert not np.array_equal(a.applicant_list, c.applicant_list)
 
 
-def _has_nrmp():
-    try:
-        from matchsim.engine.nrmp import nrmp_match  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-needs_nrmp = pytest.mark.skipif(not _has_nrmp(), reason="the NRMP algorithm (matchsim.nrmp_match) is not merged yet")
-
-
-def test_without_the_nrmp_algorithm_market_with_tracks_says_so():
-    from click.testing import CliRunner
-
-    from matchsim.cli.main import cli
-
-    if _has_nrmp():
-        pytest.skip("the NRMP algorithm is here: the market mode runs (tests below)")
-    r = CliRunner().invoke(cli, ["compare", "--example", "advanced", "--market", "--markets", "2"])
-    assert r.exit_code == 2 and "need the NRMP algorithm (matchsim.nrmp_match)" in r.output
-    assert "Traceback" not in r.output
-
-
-@needs_nrmp
 def test_market_mode_with_supplemental_lists_agrees_with_the_menu_model_market_by_market():
     from matchsim.advisor.advice import MarketSettings, advise
     from matchsim.cli.compare import example_path
@@ -83,7 +59,6 @@ def test_market_mode_with_supplemental_lists_agrees_with_the_menu_model_market_b
             sum(o.p_program[j] for j in range(f.n_programs) if f.is_advanced[j]), abs=1e-12)
 
 
-@needs_nrmp
 def test_cli_market_with_tracks_json():
     import json
 
@@ -99,7 +74,6 @@ def test_cli_market_with_tracks_json():
     assert doc["market"]["realised_chance"]["Lakeside Medicine Preliminary"] is None
 
 
-@needs_nrmp
 def test_worker_processes_do_not_change_the_figures():
     from matchsim.advisor.advice import MarketSettings, advise
     from matchsim.cli.compare import example_path

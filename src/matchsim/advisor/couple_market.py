@@ -181,18 +181,12 @@ def simulate_couple_markets(me_chance, partner_chance, joint, true_order, *, n_a
     couple_share : float
         Share of the other applicants in couples.
     progress : callable, optional
-
-    Raises
-    ------
-    ValueError
-        Without the NRMP algorithm (:data:`matchsim.advisor.market_tracks.NEEDS_NRMP`).
     """
     from matchsim.advisor.market_mode import place_applicant
-    from matchsim.advisor.market_tracks import NEEDS_NRMP_COUPLES, nrmp_match_function
     from matchsim.advisor.menu import menu_thresholds, validate_model
+    from matchsim.engine.nrmp import nrmp_match
     from matchsim.markets.specialty import specialty_market
 
-    nrmp_match = nrmp_match_function(NEEDS_NRMP_COUPLES)
     c1, rho = validate_model(me_chance, correlation)
     c2, _ = validate_model(partner_chance, correlation)
     names = tuple(joint)

@@ -36,28 +36,9 @@ from matchsim.advisor.comparison import ListComparison, TrackTables, joint_from_
 from matchsim.advisor.inputs import true_order
 from matchsim.extensions import ADVANCED, CATEGORICAL, PGY1_TRACKS, PRELIMINARY, SupplementalLists
 
-__all__ = ["NEEDS_NRMP", "NEEDS_NRMP_COUPLES", "nrmp_match_function", "simulate_track_outcomes", "TrackMarketRun", "market_tracks"]
-
-#: Why ``--market`` with tracks or couples cannot run without the NRMP algorithm.
-NEEDS_NRMP = ("simulated markets with advanced programs and supplemental lists need the NRMP algorithm "
-              "(matchsim.nrmp_match), which this version does not have yet; leave out --market, or the "
-              "track and supplemental columns")
+__all__ = ["simulate_track_outcomes", "TrackMarketRun", "market_tracks"]
 
 FOCAL = 0
-
-
-#: The same for a couple's simulated markets.
-NEEDS_NRMP_COUPLES = ("simulated markets for a couple need the NRMP algorithm with couples (matchsim.nrmp_match), "
-                      "which this version does not have yet; leave out --market")
-
-
-def nrmp_match_function(message=NEEDS_NRMP):
-    """The NRMP algorithm, or a ``ValueError`` with ``message`` saying it is not there."""
-    try:
-        from matchsim.engine.nrmp import nrmp_match
-    except ImportError:
-        raise ValueError(message) from None
-    return nrmp_match
 
 
 def market_tracks(her_tracks, n_applicants) -> np.ndarray:
@@ -194,9 +175,9 @@ def _one_market(task, t, seed, intended, verify, containers=None):
 
     ``containers`` (a dict shared by the markets of a chunk) keeps her supplemental-list containers.
     """
+    from matchsim.engine.nrmp import nrmp_match
     from matchsim.markets.specialty import specialty_track_market
 
-    nrmp_match = nrmp_match_function()
     n_applicants, all_tracks, plans, adv, prim_ids, k, same_as = task
     g = np.random.default_rng(seed)
     base = _place(specialty_track_market(n_applicants, all_tracks, g), intended, g, nrmp_match)
@@ -250,11 +231,10 @@ def simulate_track_outcomes(chance, preference, lists, tracks, pgy1_preference, 
     Raises
     ------
     ValueError
-        When the NRMP algorithm is not available (:data:`NEEDS_NRMP`), or for bad arguments.
+        For bad arguments.
     """
     from matchsim.advisor.menu import menu_thresholds, validate_lists, validate_model
 
-    nrmp_match_function()  # a clear line before any work when the algorithm is not there
     c, rho = validate_model(chance, correlation)
     k = c.size
     pref = np.asarray(preference, dtype=np.int64)

@@ -303,8 +303,6 @@ def exact_joint(q, w, lst, tru, n):
 
 def _exact_joint_reference(q, w, lst, tru, n):
     """The same as :func:`exact_joint` with plain loops and running products (a test oracle)."""
-    pos_l = {int(p): i for i, p in enumerate(lst)}
-    pos_t = {int(p): i for i, p in enumerate(tru)}
     joint = np.zeros((n + 1, n + 1))
     for k in range(w.size):
         for ia in range(len(lst) + 1):
