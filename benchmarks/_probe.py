@@ -4,6 +4,7 @@ Usage::
 
     python benchmarks/_probe.py first-call N_APPLICANTS PROPOSING
     python benchmarks/_probe.py memory N_APPLICANTS PROPOSING
+    python benchmarks/_probe.py nrmp-memory KIND      (KIND: every-extension or couples)
 
 Prints one JSON line.
 
@@ -20,6 +21,9 @@ kernel's peak is isolated by resetting the kernel's high-water mark (writing
 returns memory freed by the warm-up to the system, so that the match has to
 claim every page it uses afresh. ``tracemalloc`` cannot be used:
 numba's allocations bypass Python's allocator.
+
+``nrmp-memory``: the same for ``nrmp_match`` and its stability check on the
+NRMP-scale markets of ``_nrmp_market.py`` (run by ``bench_nrmp.py``).
 """
 
 from __future__ import annotations
@@ -39,7 +43,31 @@ def _status_kb(field: str) -> int:
     raise KeyError(field)
 
 
+def _peak_above(run) -> dict:
+    """Run ``run()`` once after freed memory went back to the system; the RSS before and its peak, in MB."""
+    ctypes.CDLL("libc.so.6").malloc_trim(0)
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+    before = _status_kb("VmRSS")
+    run()
+    peak = _status_kb("VmHWM")
+    return dict(rss_before_mb=before / 1024, peak_rss_mb=peak / 1024, match_peak_mb=(peak - before) / 1024)
+
+
+def nrmp_memory(kind: str) -> dict:
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from _nrmp_market import couples_market, nrmp_market
+    from matchsim import nrmp_match
+
+    market = {"every-extension": nrmp_market, "couples": couples_market}[kind]()
+    nrmp_match(market).stable  # warm-up: load the kernels
+    return {"mode": "nrmp-memory", "kind": kind, **_peak_above(lambda: nrmp_match(market).stable)}
+
+
 def main(argv):
+    if argv[0] == "nrmp-memory":
+        print(json.dumps(nrmp_memory(argv[1])))
+        return
     mode, n, proposing = argv[0], int(argv[1]), argv[2]
     t0 = time.perf_counter()
     from matchsim import deferred_acceptance  # the engine, with NumPy and numba
@@ -65,14 +93,8 @@ def main(argv):
         )
         # hand freed memory back to the system, so the match must fault in
         # every page it touches and the high-water mark sees all of it
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-        before = _status_kb("VmRSS")
-        deferred_acceptance(market, proposing)
-        peak = _status_kb("VmHWM")
-        out.update(rss_before_mb=before / 1024, peak_rss_mb=peak / 1024,
-                   match_peak_mb=(peak - before) / 1024, market_arrays_mb=market_bytes / 2**20)
+        out.update(_peak_above(lambda: deferred_acceptance(market, proposing)),
+                   market_arrays_mb=market_bytes / 2**20)
     else:
         raise SystemExit(f"unknown mode {mode!r}: use first-call or memory")
     print(json.dumps(out))
