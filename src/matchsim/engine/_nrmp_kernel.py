@@ -187,19 +187,13 @@ def _push_token(S, tok):
 
 
 @njit(cache=True)
-def _push_single(S, a):
+def _push_applicant(S, a, role):
+    """Put ``a``'s primary list (role 0) or supplemental list (role 1) on the stack, unless it is there."""
     ast = S[S_AST]
-    if not ast[a, ONSTK] & 1:
-        ast[a, ONSTK] |= 1
-        _push_token(S, a * 4 + K_SINGLE)
-
-
-@njit(cache=True)
-def _push_pgy1(S, a):
-    ast = S[S_AST]
-    if not ast[a, ONSTK] & 2:
-        ast[a, ONSTK] |= 2
-        _push_token(S, a * 4 + K_PGY1)
+    bit = 1 + role
+    if not ast[a, ONSTK] & bit:
+        ast[a, ONSTK] |= bit
+        _push_token(S, a * 4 + (K_SINGLE if role == 0 else K_PGY1))
 
 
 @njit(cache=True)
@@ -378,7 +372,7 @@ def _start_pgy1(M, S, a, L):
     """``a`` now holds an advanced program linked to list ``L``: propose along it from its top."""
     _set_a(S, a, PG_LST, _Z_PG_LST, L)
     _set_a(S, a, PG_NXT, _Z_PG_NXT, M[M_SUP_PTR][L])
-    _push_pgy1(S, a)
+    _push_applicant(S, a, 1)
 
 
 @njit(cache=True)
@@ -390,14 +384,14 @@ def _bumped(M, S, key):
     if role == 1:
         ast[w, PG_HELD] = -1
         _set_a(S, w, PG_E, _Z_PG_E, -1)
-        _push_pgy1(S, w)
+        _push_applicant(S, w, 1)
         return
     c = M[M_COUPLE_OF][w]
     if c < 0:
         ast[w, HELD] = -1
         _set_a(S, w, HELD_E, _Z_HELD_E, -1)
         _release_pgy1(M, S, w)
-        _push_single(S, w)
+        _push_applicant(S, w, 0)
         return
     ast[w, HELD] = -1
     ast[w, HELD_E] = -1
@@ -591,25 +585,16 @@ def _retry_couple(M, S, c, k):
 
 
 @njit(cache=True)
-def _retry_single(M, S, a, e):
+def _retry_applicant(M, S, a, role, e):
+    """``a`` prefers entry ``e`` of its primary (role 0) or supplemental (role 1) list: re-try it from there."""
     ast = S[S_AST]
-    if ast[a, ONSTK] & 1:
-        if e < ast[a, NXT]:
-            _set_a(S, a, NXT, _Z_NXT, e)
+    col = NXT + 3 * role  # NXT or PG_NXT
+    if ast[a, ONSTK] & (1 + role):
+        if e < ast[a, col]:
+            _set_a(S, a, col, _Z_NXT + 2 * role, e)
     else:
-        _set_a(S, a, NXT, _Z_NXT, e)
-        _push_single(S, a)
-
-
-@njit(cache=True)
-def _retry_pgy1(M, S, a, g):
-    ast = S[S_AST]
-    if ast[a, ONSTK] & 2:
-        if g < ast[a, PG_NXT]:
-            _set_a(S, a, PG_NXT, _Z_PG_NXT, g)
-    else:
-        _set_a(S, a, PG_NXT, _Z_PG_NXT, g)
-        _push_pgy1(S, a)
+        _set_a(S, a, col, _Z_NXT + 2 * role, e)
+        _push_applicant(S, a, role)
 
 
 @njit(cache=True)
@@ -637,10 +622,6 @@ def _scan(M, S, p):
     cp_prog = M[M_CP_PROG]
     sup_ptr = M[M_SUP_PTR]
     sup_prog = M[M_SUP_PROG]
-    hv = S[S_HV]
-    wstack = S[S_WSTACK]
-    ctr = S[S_CTR]
-    hashing = ctr[HASHING] != 0
     is_pgy1 = M[M_PGY1][p]
     quota = pst[p, QPRE]
     taken = 0  # seats of the best: held at p, or about to be taken by a re-try
@@ -659,9 +640,7 @@ def _scan(M, S, p):
         if c < 0:
             e = p_back[f]
             if e >= 0 and (ast[b, HELD_E] < 0 or e < ast[b, HELD_E]):
-                if not ast[b, ONSTK] & 1 or e < ast[b, NXT]:  # re-try b from entry e
-                    _seta(ast, hv, hashing, b, NXT, _Z_NXT, e)
-                _stack_token(ast, wstack, ctr, hv, b, 1, b * 4 + K_SINGLE)
+                _retry_applicant(M, S, b, 0, e)
                 taken += 1
                 retried = True
                 continue
@@ -678,7 +657,7 @@ def _scan(M, S, p):
                 stop = ast[b, PG_E] if ast[b, PG_E] >= 0 else sup_ptr[L + 1]
                 for g in range(sup_ptr[L], stop):
                     if sup_prog[g] == p:
-                        _retry_pgy1(M, S, b, g)
+                        _retry_applicant(M, S, b, 1, g)
                         taken += 1
                         retried = True
                         break
@@ -713,7 +692,7 @@ def _sweep(M, S):
                 key = (np.int64(r) << 32) | (np.int64(a) << 1)
                 hs = pst[p, HSIZE]
                 if ast[a, PG_HELD] == p or hs < pst[p, QPRE] or (hs > 0 and key < heap[hoff[p]]):
-                    _retry_single(M, S, a, e)
+                    _retry_applicant(M, S, a, 0, e)
                     found += 1
                     break
         L = ast[a, PG_LST]
@@ -727,7 +706,7 @@ def _sweep(M, S):
                 q = sup_prog[g]
                 hs = pst[q, HSIZE]
                 if hs < pst[q, QPRE] or (hs > 0 and key < heap[hoff[q]]):
-                    _retry_pgy1(M, S, a, g)
+                    _retry_applicant(M, S, a, 1, g)
                     found += 1
                     break
     for c in range(cst.shape[0]):
