@@ -131,16 +131,11 @@ def match(path, example, proposing, out, as_json, quiet, show_all, limit):
 def _show(market, result, label, limit, written):
     """Print the result as rich tables (at most ``limit`` rows each, None = all)."""
     from rich.console import Console
-    from rich.markup import escape as markup
     from rich.table import Table
-
-    from matchsim.io.escape import terminal_text
 
     from matchsim.io.results import program_members, result_columns, result_summary
 
-    def escape(text):  # a name as written: no terminal control codes, no rich markup
-        return markup(terminal_text(text))
-
+    escape = escape_name
     console = Console(highlight=False, soft_wrap=True)
     s = result_summary(market, result)
     side = ("applicant-proposing, the NRMP's algorithm" if result.proposing == "applicant"
@@ -177,21 +172,14 @@ def _show(market, result, label, limit, written):
     table.add_column("Unfilled", justify="right")
     table.add_column("Matched applicants (program's order)")
     for p in range(n_shown):
-        names = members[p]
-        text = ", ".join(names[:8]) + (f", ... ({len(names) - 8} more)" if len(names) > 8 else "")
+        text = members_text(members[p])
         capacity, filled = int(market.capacity[p]), int(result.filled[p])
         unfilled = f"[yellow]{capacity - filled}[/yellow]" if capacity > filled else "0"
         table.add_row(escape(market.program_label(p)), str(capacity), str(filled), unfilled, escape(text))
     console.print(table)
     more(console, n_progs - n_shown, "programs")
 
-    unmatched = cols["applicant"][assignment < 0].tolist()
-    if unmatched:
-        listed = unmatched if limit is None else unmatched[:limit]
-        tail = f", ... ({len(unmatched) - len(listed)} more)" if len(listed) < len(unmatched) else ""
-        console.print(f"[bold]Unmatched applicants ({len(unmatched)}):[/bold] {escape(', '.join(listed))}{tail}")
-    else:
-        console.print("[bold]Unmatched applicants:[/bold] none")
+    print_unmatched(console, cols["applicant"][assignment < 0].tolist(), limit)
     console.print(
         f"[bold]Summary:[/bold] matched {s['matched']:,}/{s['applicants']:,} applicants; "
         f"filled {s['filled']:,}/{s['positions']:,} positions ({s['unfilled']:,} unfilled); "
@@ -200,6 +188,30 @@ def _show(market, result, label, limit, written):
     )
     for f in written:
         console.print(f"Wrote {escape(str(f))}")
+
+
+def escape_name(text) -> str:
+    """A name as written, for a rich table: no terminal control codes, no rich markup."""
+    from rich.markup import escape
+
+    from matchsim.io.escape import terminal_text
+
+    return escape(terminal_text(text))
+
+
+def members_text(names) -> str:
+    """A program's matched applicants for its table cell: the first 8, then how many more."""
+    return ", ".join(names[:8]) + (f", ... ({len(names) - 8} more)" if len(names) > 8 else "")
+
+
+def print_unmatched(console, names, limit) -> None:
+    """The line of unmatched applicants (at most ``limit`` names, None = all)."""
+    if not names:
+        console.print("[bold]Unmatched applicants:[/bold] none")
+        return
+    listed = names if limit is None else names[:limit]
+    tail = f", ... ({len(names) - len(listed)} more)" if len(listed) < len(names) else ""
+    console.print(f"[bold]Unmatched applicants ({len(names)}):[/bold] {escape_name(', '.join(listed))}{tail}")
 
 
 def more(console, hidden, what):

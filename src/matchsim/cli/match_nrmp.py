@@ -22,16 +22,12 @@ _LOOPS_SHOWN = 3
 def show_nrmp(market, result, label, limit, written):
     """Print an NRMP result as rich tables (at most ``limit`` rows each, None = all)."""
     from rich.console import Console
-    from rich.markup import escape as markup
     from rich.table import Table
 
-    from matchsim.cli.match import more
-    from matchsim.io.escape import terminal_text
+    from matchsim.cli.match import escape_name as escape
+    from matchsim.cli.match import members_text, more, print_unmatched
     from matchsim.io.nrmp_results import nrmp_sections
     from matchsim.io.results import program_members, result_columns, result_summary
-
-    def escape(text):  # a name as written: no terminal control codes, no rich markup
-        return markup(terminal_text(text))
 
     console = Console(highlight=False, soft_wrap=True)
     s = result_summary(market, result)
@@ -98,8 +94,7 @@ def show_nrmp(market, result, label, limit, written):
     table.add_column("Unfilled", justify="right")
     table.add_column("Matched applicants (program's order)")
     for p in range(n_shown):
-        names = members[p]
-        text = ", ".join(names[:8]) + (f", ... ({len(names) - 8} more)" if len(names) > 8 else "")
+        text = members_text(members[p])
         capacity, quota, filled = int(market.capacity[p]), int(result.quota[p]), int(result.filled[p])
         positions = str(quota) if quota == capacity else f"{quota} (was {capacity})"
         unfilled = f"[yellow]{quota - filled}[/yellow]" if quota > filled else "0"
@@ -114,13 +109,7 @@ def show_nrmp(market, result, label, limit, written):
         console.print(f"[bold]Reversion:[/bold] {escape(r['donor'])} -> {escape(r['receiver'])}: "
                       f"{r['reverted']} of up to {r['positions']} position{'s' if r['positions'] != 1 else ''} "
                       "reverted")
-    unmatched = cols["applicant"][result.assignment < 0].tolist()
-    if unmatched:
-        listed = unmatched if limit is None else unmatched[:limit]
-        tail = f", ... ({len(unmatched) - len(listed)} more)" if len(listed) < len(unmatched) else ""
-        console.print(f"[bold]Unmatched applicants ({len(unmatched)}):[/bold] {escape(', '.join(listed))}{tail}")
-    else:
-        console.print("[bold]Unmatched applicants:[/bold] none")
+    print_unmatched(console, cols["applicant"][result.assignment < 0].tolist(), limit)
     if result.stable:
         console.print("[bold]Stable:[/bold] yes, verified: no applicant, couple or program would rather be "
                       "matched together than keep this result.")
