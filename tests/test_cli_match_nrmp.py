@@ -55,6 +55,23 @@ def test_example_tables():
     assert max(map(len, out.splitlines())) <= 120  # tables fit; the sentences wrap in a terminal
 
 
+def test_reversions_that_moved_positions_come_first_and_limit_counts_them(tmp_path):
+    # three donors that nobody ranks revert to Big, one each; a fourth, Full, is filled and reverts nothing
+    programs = {"Big": ["a", "b", "c"], "Full": ["d"], "D1": [], "D2": [], "D3": []}
+    cap = {"Big": 0, "Full": 1, "D1": 1, "D2": 1, "D3": 1}
+    m = Market.from_lists({"a": ["Big"], "b": ["Big"], "c": ["Big"], "d": ["Full"]}, programs, cap,
+                          reversions=[("Full", "Big", 1), ("D1", "Big", 1), ("D2", "Big", 1), ("D3", "Big", 1)])
+    write_market(m, tmp_path / "m")
+    out = run(tmp_path / "m", "--limit", "2").stdout
+    lines = [ln for ln in out.splitlines() if ln.startswith("Reversion:")]
+    assert lines == ["Reversion: D1 -> Big: 1 of up to 1 position reverted",
+                     "Reversion: D2 -> Big: 1 of up to 1 position reverted"]
+    assert "... 2 more reversions not shown" in out
+    out = run(tmp_path / "m", "--all").stdout
+    assert [ln for ln in out.splitlines() if ln.startswith("Reversion:")][-1] == \
+        "Reversion: Full -> Big: 0 of up to 1 position reverted"
+
+
 def test_folder_gives_the_example_result():
     a, b = run("--example", "nrmp-extensions", "--json"), run(EXAMPLE, "--json")
     da, db = json.loads(a.stdout), json.loads(b.stdout)

@@ -105,10 +105,14 @@ def show_nrmp(market, result, label, limit, written):
     console.print(table)
     more(console, n_progs - n_shown, "programs")
 
-    for r in sections["reversions"]:
+    # the reversions that moved positions first, then those that reverted nothing
+    reversions = sorted(sections["reversions"], key=lambda r: r["reverted"] == 0)
+    shown = reversions if limit is None else reversions[:limit]
+    for r in shown:
         console.print(f"[bold]Reversion:[/bold] {escape(r['donor'])} -> {escape(r['receiver'])}: "
                       f"{r['reverted']} of up to {r['positions']} position{'s' if r['positions'] != 1 else ''} "
                       "reverted")
+    more(console, len(reversions) - len(shown), "reversions")
     print_unmatched(console, cols["applicant"][result.assignment < 0].tolist(), limit)
     if result.stable:
         console.print("[bold]Stable:[/bold] yes, verified: no applicant, couple or program would rather be "
