@@ -235,11 +235,7 @@ def with_supplemental_and_reversions(market: Market, supplemental: float = 0.10,
     if market.couples is not None:
         # couples' members rank no advanced program either (they have no supplemental list)
         c = market.couples
-        is_adv = tracks == ADVANCED
-        bad = np.zeros(c.programs.shape[0], dtype=bool)
-        for s in range(2):
-            col = c.programs[:, s]
-            bad |= (col >= 0) & is_adv[np.maximum(col, 0)]
+        bad = ((c.programs >= 0) & (tracks[np.maximum(c.programs, 0)] == ADVANCED)).any(axis=1)
         ptr, programs = _filter_rows(c.ptr, c.programs, np.ones(c.n_couples, dtype=bool), ~bad)
         couples = Couples(c.members, ptr, programs)
     else:
@@ -259,3 +255,7 @@ def nrmp_market(n_applicants: int = NRMP[0], seed: int = SEED, even_odd: float =
 def couples_market(n_applicants: int = NRMP[0], seed: int = SEED) -> Market:
     """The benchmark market with couples only (4% of applicants), as in the stable-matching-suite comparison."""
     return with_couples(base_market(n_applicants, seed), 0.04, rng=seed)
+
+
+#: The two NRMP-scale benchmark markets, by name (``bench_nrmp.py`` and ``_probe.py nrmp-memory``).
+MARKETS = {"every-extension": nrmp_market, "couples": couples_market}

@@ -56,10 +56,10 @@ def _peak_above(run) -> dict:
 
 def nrmp_memory(kind: str) -> dict:
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from _nrmp_market import couples_market, nrmp_market
+    from _nrmp_market import MARKETS
     from matchsim import nrmp_match
 
-    market = {"every-extension": nrmp_market, "couples": couples_market}[kind]()
+    market = MARKETS[kind]()
     nrmp_match(market).stable  # warm-up: load the kernels
     return {"mode": "nrmp-memory", "kind": kind, **_peak_above(lambda: nrmp_match(market).stable)}
 
